@@ -1,0 +1,29 @@
+// omsagg command line: one subcommand per concern, each in its own folder as command.ts.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
+  serve: { summary: 'start the read-only server (creates and seeds the embedded demo database on first start)', load: () => import('./server/command.js') },
+  seed: { summary: 'create the schema and fill it with the synthetic 2018 data set', load: () => import('./synth/command.js') },
+  score: { summary: 'score lumisections for anomalies into omsagg_anomaly_scores', load: () => import('./anomaly/score-command.js') },
+  detect: { summary: 'score any exported time series (CSV) for anomalies', load: () => import('./anomaly/detect-command.js') },
+  eval: { summary: 'evaluate the anomaly models against the injected ground truth', load: () => import('./anomaly/eval-command.js') },
+  openapi: { summary: 'write the OpenAPI document generated from resources/ and the probes', load: () => import('./server/openapi-command.js') },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  return ['usage: omsagg <command> [options]   (omsagg <command> --help for its options)', '', ...lines].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`omsagg: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}
