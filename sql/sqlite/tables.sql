@@ -1,0 +1,65 @@
+-- omsagg base tables for sqlite. GENERATED from src/db/tables.ts by `npx tsx scripts/ddl.ts`; do not edit.
+
+create table `fills` (`fill_number` integer not null, `fill_type_runtime` varchar(32), `start_time` text, `end_time` text, `start_stable_beam` text, `end_stable_beam` text, `duration` integer, `energy` float, `bunches_colliding` integer, `bunches_beam1` integer, `bunches_beam2` integer, `peak_lumi` float, `peak_pileup` float, `delivered_lumi` float, `recorded_lumi` float, `beta_star` float, `crossing_angle` float, `injection_scheme` varchar(128), `lumi_lifetime_h` float, constraint `fills_pk` primary key (`fill_number`));
+create index `fills_start_idx` on `fills` (`start_time`);
+
+create table `runs` (`run_number` integer not null, `fill_number` integer, `start_time` text, `end_time` text, `duration` integer, `last_lumisection_number` integer, `sequence` varchar(32), `era` varchar(16), `l1_menu` varchar(128), `l1_key` varchar(128), `hlt_key` varchar(256), `cmssw_version` varchar(64), `b_field` float, `energy` float, `stable_beam` boolean, `components` varchar(1000), `components_out` varchar(1000), `initial_prescale_index` integer, `clock_type` varchar(16), `trigger_mode` varchar(128), `l1_rate` float, `hlt_physics_rate` float, `l1_triggers_counter` bigint, `hlt_physics_counter` bigint, `init_lumi` float, `end_lumi` float, `delivered_lumi` float, `recorded_lumi` float, `beamactive_total_deadtime` float, constraint `runs_pk` primary key (`run_number`));
+create index `runs_fill_idx` on `runs` (`fill_number`);
+create index `runs_start_idx` on `runs` (`start_time`);
+
+create table `lumisections` (`run_number` integer not null, `lumisection_number` integer not null, `fill_number` integer, `start_time` text, `end_time` text, `init_lumi` float, `end_lumi` float, `delivered_lumi` float, `recorded_lumi` float, `delivered_lumi_per_lumisection` float, `recorded_lumi_per_lumisection` float, `integrated_lumi` float, `pileup` float, `prescale_index` integer, `prescale_name` varchar(64), `physics_flag` boolean, `beams_stable` boolean, `beam1_present` boolean, `beam2_present` boolean, `cms_active` boolean, `bpix_ready` boolean, `fpix_ready` boolean, `tibtid_ready` boolean, `tob_ready` boolean, `tecp_ready` boolean, `tecm_ready` boolean, constraint `lumisections_pk` primary key (`run_number`, `lumisection_number`));
+create index `lumisections_fill_idx` on `lumisections` (`fill_number`);
+create index `lumisections_start_idx` on `lumisections` (`start_time`);
+
+create table `l1_algorithms` (`l1_menu` varchar(128) not null, `bit` integer not null, `name` varchar(128), `response` varchar(16), `param_a` float, `param_b` float, `param_c` float, `base_prescale` integer, constraint `l1_algorithms_pk` primary key (`l1_menu`, `bit`));
+
+create table `l1_algorithm_counts` (`run_number` integer not null, `lumisection_number` integer not null, `bit` integer not null, `pre_dt_before_prescale_counter` integer, `pre_dt_counter` integer, `post_dt_counter` integer, `initial_prescale` integer, `final_prescale` integer, constraint `l1_algorithm_counts_pk` primary key (`run_number`, `lumisection_number`, `bit`)) without rowid;
+create index `l1_algorithm_counts_bit_idx` on `l1_algorithm_counts` (`bit`, `run_number`, `lumisection_number`);
+
+create table `l1_trigger_counts` (`run_number` integer not null, `lumisection_number` integer not null, `l1a_physics` integer, `l1a_calibration` integer, `l1a_random` integer, `l1a_total` integer, `total_before_deadtime` integer, `trigger_physics_lost` integer, constraint `l1_trigger_counts_pk` primary key (`run_number`, `lumisection_number`));
+
+create table `hlt_paths` (`path_id` integer not null, `path_name` varchar(200), `path_group` varchar(32), `response` varchar(16), `param_a` float, `param_b` float, `param_c` float, `l1_seed_bit` integer, constraint `hlt_paths_pk` primary key (`path_id`));
+create unique index `hlt_paths_name_idx` on `hlt_paths` (`path_name`);
+create index `hlt_paths_group_idx` on `hlt_paths` (`path_group`);
+
+create table `hlt_prescales` (`hlt_key` varchar(256) not null, `path_id` integer not null, `prescale_index` integer not null, `prescale` integer, constraint `hlt_prescales_pk` primary key (`hlt_key`, `path_id`, `prescale_index`));
+
+create table `hlt_path_counts` (`run_number` integer not null, `lumisection_number` integer not null, `path_id` integer not null, `l1_pass` integer, `ps_pass` integer, `accepted` integer, constraint `hlt_path_counts_pk` primary key (`run_number`, `lumisection_number`, `path_id`)) without rowid;
+create index `hlt_path_counts_path_idx` on `hlt_path_counts` (`path_id`, `run_number`, `lumisection_number`);
+
+create table `hlt_path_run_summary` (`run_number` integer not null, `path_id` integer not null, `first_lumisection_number` integer, `last_lumisection_number` integer, `l1_pass` bigint, `ps_pass` bigint, `accepted` bigint, `rejected` bigint, `errors` bigint, constraint `hlt_path_run_summary_pk` primary key (`run_number`, `path_id`));
+create index `hlt_path_run_summary_path_idx` on `hlt_path_run_summary` (`path_id`, `run_number`);
+
+create table `deadtimes_ls` (`run_number` integer not null, `lumisection_number` integer not null, `overall_total_deadtime` float, `beamactive_total_deadtime` float, `tts_deadtime` float, `trigger_rules_deadtime` float, `calibration_deadtime` float, `apve_deadtime` float, `firmware_deadtime` float, constraint `deadtimes_ls_pk` primary key (`run_number`, `lumisection_number`));
+
+create table `pixel_power_groups` (`power_group` integer not null, `power_group_name` varchar(64), `subdetector` varchar(8), `part` varchar(16), `layer_or_disk` integer, `side` integer, `sector` integer, `n_modules` integer, `radius_mm` float, constraint `pixel_power_groups_pk` primary key (`power_group`));
+
+create table `pixel_modules` (`module_id` integer not null, `module_name` varchar(64), `power_group` integer, `part` varchar(16), `fed_id` integer, `fed_channel` integer, `n_rocs` integer, constraint `pixel_modules_pk` primary key (`module_id`));
+create index `pixel_modules_pg_idx` on `pixel_modules` (`power_group`);
+create index `pixel_modules_fed_idx` on `pixel_modules` (`fed_id`, `fed_channel`);
+
+create table `pixel_readings` (`run_number` integer not null, `lumisection_number` integer not null, `power_group` integer not null, `time` text, `hv_leakage_current` float, `hv_setting` float, `lv_digital_current` float, `lv_analog_current` float, `temperature` float, constraint `pixel_readings_pk` primary key (`run_number`, `lumisection_number`, `power_group`)) without rowid;
+create index `pixel_readings_pg_idx` on `pixel_readings` (`power_group`, `run_number`, `lumisection_number`);
+
+create table `masked_roc_counts` (`run_number` integer not null, `lumisection_number` integer not null, `part` varchar(16) not null, `masked_rocs` integer, `total_rocs` integer, `masked_roc_list` varchar(4000), constraint `masked_roc_counts_pk` primary key (`run_number`, `lumisection_number`, `part`));
+
+create table `pixel_feds` (`fed_id` integer not null, `subdetector` varchar(8), `crate` integer, `n_channels` integer, constraint `pixel_feds_pk` primary key (`fed_id`));
+
+create table `pixel_fed_channels` (`fed_id` integer not null, `channel` integer not null, `module_id` integer, `part` varchar(16), constraint `pixel_fed_channels_pk` primary key (`fed_id`, `channel`));
+
+create table `fed_error_types` (`error_code` integer not null, `error_name` varchar(64), `description` varchar(256), constraint `fed_error_types_pk` primary key (`error_code`));
+
+create table `fed_error_counts` (`run_number` integer not null, `lumisection_number` integer not null, `fed_id` integer not null, `channel` integer not null, `error_code` integer not null, `error_count` integer, constraint `fed_error_counts_pk` primary key (`run_number`, `lumisection_number`, `fed_id`, `channel`, `error_code`)) without rowid;
+create index `fed_error_counts_fed_idx` on `fed_error_counts` (`fed_id`, `run_number`, `lumisection_number`);
+
+create table `fed_channel_status` (`run_number` integer not null, `fed_id` integer not null, `channel` integer not null, `status` varchar(16), `error_count` integer, `last_error_code` integer, constraint `fed_channel_status_pk` primary key (`run_number`, `fed_id`, `channel`));
+
+create table `omsagg_injected_anomalies` (`anomaly_id` integer not null, `kind` varchar(32), `label` varchar(16), `run_number` integer, `first_lumisection_number` integer, `last_lumisection_number` integer, `channels` varchar(4000), `magnitude` float, `description` varchar(1000), constraint `omsagg_injected_anomalies_pk` primary key (`anomaly_id`));
+create index `omsagg_injected_anomalies_run_idx` on `omsagg_injected_anomalies` (`run_number`, `first_lumisection_number`);
+
+create table `omsagg_anomaly_scores` (`run_number` integer not null, `lumisection_number` integer not null, `model` varchar(64) not null, `score` float, `threshold` float, `flag` integer, `contributors` varchar(4000), `scored_at` text, constraint `omsagg_anomaly_scores_pk` primary key (`run_number`, `lumisection_number`, `model`));
+create index `omsagg_anomaly_scores_model_idx` on `omsagg_anomaly_scores` (`model`, `run_number`, `lumisection_number`);
+
+create table `omsagg_jobs` (`job` varchar(64) not null, `unit` varchar(128) not null, `state` varchar(16), `detail` varchar(1000), `updated_at` text, constraint `omsagg_jobs_pk` primary key (`job`, `unit`));
+
+create table `omsagg_meta` (`key` varchar(64) not null, `value` varchar(1000), constraint `omsagg_meta_pk` primary key (`key`));

@@ -1,0 +1,20 @@
+-- v_hltpathinfo: one row per HLT path per run (counters summed over the run; rate = mean accept rate).
+SELECT
+  s.run_number,
+  r.fill_number,
+  s.path_id,
+  p.path_name,
+  p.path_group,
+  r.hlt_key,
+  s.first_lumisection_number,
+  s.last_lumisection_number,
+  s.l1_pass,
+  s.ps_pass,
+  s.accepted,
+  s.rejected,
+  s.errors,
+  CASE WHEN s.last_lumisection_number >= s.first_lumisection_number
+    THEN s.accepted / ((s.last_lumisection_number - s.first_lumisection_number + 1) * 23.31) ELSE NULL END AS rate
+FROM hlt_path_run_summary s
+JOIN hlt_paths p ON p.path_id = s.path_id
+JOIN runs r ON r.run_number = s.run_number
