@@ -1,0 +1,205 @@
+// PlotObject → Plotly figure {data, layout}. Lossless: every value, label, unit, span, annotation and
+// source of the plot object is carried into the figure (data into traces, units into axis titles,
+// hover templates and trace.meta, spans into layout.shapes, sources and parameters into layout.meta).
+import type { Axis, PlotObject, Series } from './types.js';
+import { axisTitle, plainUnit, toPlotlyX } from './axis.js';
+import { paletteColor, SPAN_FILL, withAlpha } from './palette.js';
+
+export interface PlotlyFigure {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+const SPAN_LEGEND = { anomaly: 'Flagged (anomalous)', warning: 'Warning', info: 'Marked range' } as const;
+
+const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif', size: 13, color: '#222' };
+
+function plotlyAxis(axis: Axis, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const type = axis.scale === 'time' ? 'date' : axis.scale === 'category' ? 'category' : axis.scale;
+  const label = axis.scale === 'time' && !axis.unit ? `${axis.label} (UTC)` : axisTitle(axis);
+  const out: Record<string, unknown> = {
+    title: { text: label, font: { size: 14 }, standoff: 8 },
+    type,
+    automargin: true,
+    showline: true,
+    linecolor: '#444',
+    ticks: 'outside',
+    tickfont: { size: 12 },
+    gridcolor: '#e6e6e6',
+    zeroline: false,
+    ...(axis.scale === 'linear' ? { exponentformat: 'power', separatethousands: false } : {}),
+    ...(axis.scale === 'log' ? { exponentformat: 'power' } : {}),
+    ...(axis.scale === 'time' ? { hoverformat: '%Y-%m-%d %H:%M:%S' } : {}),
+    ...(axis.range ? { range: axis.range.map((v) => toPlotlyX(v, axis.scale)), autorange: false } : {}),
+    ...extra,
+  };
+  if (extra.showgrid === false) delete out.gridcolor; // Plotly.validate rejects unused keys
+  return out;
+}
+
+function unitOf(p: PlotObject, s: Series): string | null {
+  if (s.unit !== undefined) return s.unit;
+  return (s.axis === 'y2' ? p.axes.y2?.unit : p.axes.y.unit) ?? null;
+}
+
+function hoverTemplate(p: PlotObject, s: Series, valueRef: string, hasText: boolean): string {
+  const xName = p.axes.x.label;
+  const u = unitOf(p, s);
+  const xVal = p.axes.x.scale === 'time' ? '%{x|%Y-%m-%d %H:%M:%S} UTC' : '%{x}';
+  return `${xName}: ${xVal}<br>${valueRef}${u ? ' ' + plainUnit(u) : ''}${hasText ? '<br>%{text}' : ''}<extra>${s.name}</extra>`;
+}
+
+function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, unknown>[] {
+  const xs = s.x.map((v) => toPlotlyX(v, p.axes.x.scale));
+  const yaxis = s.axis === 'y2' ? 'y2' : 'y';
+  const meta = { key: s.key, kind: s.kind, unit: unitOf(p, s) };
+  const text = s.hover ? { text: s.hover } : {};
+  switch (s.kind) {
+    case 'line':
+    case 'scatter': {
+      const markersOnly = s.kind === 'scatter';
+      return [{
+        type: 'scatter',
+        mode: markersOnly ? 'markers' : xs.length > 1 ? 'lines' : 'lines+markers',
+        name: s.name,
+        x: xs,
+        y: s.y,
+        yaxis,
+        ...(markersOnly
+          ? { marker: { color, size: 6, opacity: 0.8 } }
+          : { line: { color, width: 2, dash: s.dash ?? 'solid', shape: s.step ? 'hv' : 'linear' }, connectgaps: false }),
+        ...text,
+        hovertemplate: hoverTemplate(p, s, '%{y:.4~g}', !!s.hover),
+        meta,
+      }];
+    }
+    case 'bar':
+      return [{
+        type: 'bar', name: s.name, x: xs, y: s.y, yaxis, marker: { color }, ...text,
+        hovertemplate: hoverTemplate(p, s, '%{y:.4~g}', !!s.hover), meta,
+      }];
+    case 'band': {
+      // Plotly draws a band as two traces: the lower edge, then the upper edge filled down to it.
+      const group = `band-${s.key}`;
+      return [
+        {
+          type: 'scatter', mode: 'lines', name: `${s.name} (lower)`, x: xs, y: s.lower, yaxis, legendgroup: group, showlegend: false,
+          line: { color: withAlpha(color, 0.5), width: 0.5 }, hovertemplate: hoverTemplate(p, s, 'lower %{y:.4~g}', false), meta: { ...meta, edge: 'lower' },
+        },
+        {
+          type: 'scatter', mode: 'lines', name: s.name, x: xs, y: s.upper, yaxis, legendgroup: group, fill: 'tonexty',
+          fillcolor: withAlpha(color, 0.18), line: { color: withAlpha(color, 0.5), width: 0.5 }, ...text,
+          hovertemplate: hoverTemplate(p, s, 'upper %{y:.4~g}', !!s.hover), meta: { ...meta, edge: 'upper' },
+        },
+      ];
+    }
+    case 'heatmap': {
+      const zTitle = s.z_unit ? `${s.z_label} [${plainUnit(s.z_unit)}]` : s.z_label;
+      const ys = s.y.map((v) => (p.axes.y.scale === 'time' ? toPlotlyX(v, 'time') : v));
+      const base: Record<string, unknown> = {
+        type: 'heatmap', name: s.name, x: xs, y: ys, z: s.z, yaxis, hoverongaps: false, xgap: 0, ygap: 0, meta: { ...meta, z_label: s.z_label, z_unit: s.z_unit },
+      };
+      const xName = p.axes.x.label;
+      const yName = p.axes.y.label;
+      if (s.categories) {
+        // discrete colour scale: one flat step per category value
+        const cats = [...s.categories].sort((a, b) => a.value - b.value);
+        const lo = cats[0].value - 0.5;
+        const hi = cats[cats.length - 1].value + 0.5;
+        const scale: [number, string][] = [];
+        cats.forEach((c) => {
+          scale.push([(c.value - 0.5 - lo) / (hi - lo), c.color]);
+          scale.push([(c.value + 0.5 - lo) / (hi - lo), c.color]);
+        });
+        const labels = Object.fromEntries(cats.map((c) => [c.value, c.label]));
+        const text = s.z.map((row) => row.map((v) => (v === null ? '' : labels[v] ?? String(v))));
+        return [{
+          ...base, zmin: lo, zmax: hi, colorscale: scale, text,
+          hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{text}<extra></extra>`,
+          colorbar: { title: { text: zTitle }, tickvals: cats.map((c) => c.value), ticktext: cats.map((c) => c.label), tickfont: { size: 12 } },
+          meta: { ...(base.meta as object), categories: s.categories },
+        }];
+      }
+      return [{
+        ...base, colorscale: 'Viridis',
+        hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{z:.4~g}${s.z_unit ? ' ' + plainUnit(s.z_unit) : ''}<extra></extra>`,
+        colorbar: { title: { text: zTitle }, tickfont: { size: 12 } },
+      }];
+    }
+  }
+}
+
+export function toPlotly(p: PlotObject): PlotlyFigure {
+  const data: Record<string, unknown>[] = [];
+  let colorIndex = 0;
+  for (const s of p.series) {
+    const color = s.color ?? (s.kind === 'heatmap' ? '#000000' : paletteColor(colorIndex++));
+    data.push(...seriesTraces(p, s, color));
+  }
+  const xScale = p.axes.x.scale;
+  const seenKinds = new Set<string>();
+  const shapes: Record<string, unknown>[] = p.spans.map((sp, i) => {
+    // one legend entry per span kind; the first few spans are labelled on the plot, all keep their
+    // label in layout.meta.spans and as the shape name
+    const first = !seenKinds.has(sp.kind);
+    seenKinds.add(sp.kind);
+    return {
+      type: 'rect', xref: 'x', yref: 'paper', x0: toPlotlyX(sp.from, xScale), x1: toPlotlyX(sp.to, xScale), y0: 0, y1: 1,
+      fillcolor: SPAN_FILL[sp.kind], line: { width: 0 }, layer: 'below',
+      name: first ? SPAN_LEGEND[sp.kind] : sp.label,
+      label: i < 6 ? { text: sp.label, textposition: 'top left', font: { size: 12, color: '#7a3500' } } : { text: '' },
+      showlegend: first, legendgroup: `spans-${sp.kind}`,
+    };
+  });
+  const annotations: Record<string, unknown>[] = [];
+  for (const a of p.annotations) {
+    const yref = a.axis === 'y2' ? 'y2' : 'y';
+    if (a.y !== undefined && a.x === undefined) {
+      shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref, y0: a.y, y1: a.y, line: { color: '#D55E00', width: 1.5, dash: 'dash' }, name: a.text });
+      annotations.push({ text: a.text, xref: 'paper', x: 1, xanchor: 'right', yref, y: a.y, yanchor: 'bottom', showarrow: false, font: { size: 12, color: '#D55E00' } });
+    } else if (a.x !== undefined && a.y === undefined) {
+      shapes.push({ type: 'line', xref: 'x', x0: toPlotlyX(a.x, xScale), x1: toPlotlyX(a.x, xScale), yref: 'paper', y0: 0, y1: 1, line: { color: '#555', width: 1, dash: 'dot' }, name: a.text });
+      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), yref: 'paper', y: 1, yanchor: 'bottom', showarrow: false, font: { size: 12 } });
+    } else if (a.x !== undefined && a.y !== undefined) {
+      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), yref, y: a.y, showarrow: true, arrowhead: 2, font: { size: 12 } });
+    } else {
+      annotations.push({ text: a.text, xref: 'paper', x: 0, xanchor: 'left', yref: 'paper', y: 1, yanchor: 'bottom', showarrow: false, font: { size: 12 } });
+    }
+  }
+  const hasHeatmap = p.series.some((s) => s.kind === 'heatmap');
+  // a lone heatmap explains itself with its colour bar; Plotly.validate rejects a legend it never draws
+  const showLegend = !hasHeatmap || p.series.length > 1 || p.spans.length > 0;
+  const layout: Record<string, unknown> = {
+    title: {
+      text: p.title, x: 0.01, xanchor: 'left', font: { size: 18 },
+      ...(p.subtitle ? { subtitle: { text: p.subtitle, font: { size: 13, color: '#555' } } } : {}),
+    },
+    font: FONT,
+    paper_bgcolor: '#ffffff',
+    plot_bgcolor: '#ffffff',
+    xaxis: plotlyAxis(p.axes.x),
+    yaxis: plotlyAxis(p.axes.y),
+    ...(p.axes.y2 ? { yaxis2: plotlyAxis(p.axes.y2, { overlaying: 'y', side: 'right', showgrid: false }) } : {}),
+    // legend above the plotting area, horizontal: never covers data, never collides with the y2 axis
+    ...(showLegend
+      ? { legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { size: 12 }, bgcolor: 'rgba(255,255,255,0)' } }
+      : {}),
+    showlegend: showLegend,
+    hovermode: 'closest',
+    hoverlabel: { font: { size: 12 } },
+    margin: { l: 70, r: p.axes.y2 || hasHeatmap ? 80 : 30, t: p.subtitle ? 110 : 90, b: 60, pad: 2 },
+    shapes,
+    annotations,
+    meta: {
+      omsagg_plot: 1,
+      axes: p.axes,
+      sources: p.sources,
+      parameters: p.parameters ?? {},
+      spans: p.spans,
+      annotations: p.annotations,
+      live: p.live ?? false,
+      notes: p.notes ?? [],
+    },
+  };
+  return { data, layout };
+}
