@@ -5,7 +5,10 @@ import type { PlotObject, Series } from './types.js';
 import { numericX, plainUnit } from './axis.js';
 
 export interface PointRow {
+  /** `<series>_<index>` */
   id: string;
+  /** position in the series; heatmap cells row-major (row × number of columns + column) */
+  index: number;
   series: string;
   series_name: string;
   kind: Series['kind'];
@@ -56,7 +59,7 @@ export function plotToPoints(p: PlotObject): PointRow[] {
           const yNum = typeof yv === 'number' ? yv : numericX(yv, p.axes.y.scale === 'time' ? 'time' : 'linear');
           const cat = s.categories?.find((c) => c.value === z);
           rows.push({
-            id: `${s.key}_${i}_${j}`, ...base, x, x_label: String(xv), y: yNum, y_label: String(yv),
+            id: `${s.key}_${i * s.x.length + j}`, index: i * s.x.length + j, ...base, x, x_label: String(xv), y: yNum, y_label: String(yv),
             y_low: null, y_high: null, z, z_label: cat ? cat.label : null, text: null,
             units: { x: xu, y: p.axes.y.unit, y_low: null, y_high: null, z: s.z_unit },
           });
@@ -80,7 +83,7 @@ export function plotToPoints(p: PlotObject): PointRow[] {
         if (y === null) return;
       }
       rows.push({
-        id: `${s.key}_${i}`, ...base, x, x_label: String(xv), y, y_label: null, y_low: lo, y_high: hi, z: null, z_label: null,
+        id: `${s.key}_${i}`, index: i, ...base, x, x_label: String(xv), y, y_label: null, y_low: lo, y_high: hi, z: null, z_label: null,
         text: s.hover?.[i] ?? null,
         units: { x: xu, y: yu, y_low: s.kind === 'band' ? yu : null, y_high: s.kind === 'band' ? yu : null, z: null },
       });

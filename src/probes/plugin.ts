@@ -1,0 +1,202 @@
+// The probe API, under every API prefix the app serves (config.prefixes, default /api/v1 and
+// /agg/api/v1):
+//   GET {prefix}/probes                              JSON:API list of probes (parameters schema, defaults)
+//   GET {prefix}/probes/{id}                         one probe
+//   GET {prefix}/probes/{id}/plot?…                  JSON:API resource `plots`, attributes = the plot object
+//   GET {prefix}/probes/{id}/plotly?…                the Plotly figure {data, layout}
+//   GET {prefix}/probes/{id}/csv?…                   the plotted data as CSV
+//   GET {prefix}/probes/{id}/points[/meta|/csv]      the points form for the OMS GUI's generic portlets
+//   GET {prefix}/probes/{id}/series/{key}/points[/meta|/csv]   one series (the chart portlet cannot add filters)
+// Probe parameters come as `name=value` or as OMS filters `filter[name][EQ]=value`. The points
+// collections go through the JSON:API engine's parse → memory → document stages (src/jsonapi/memory.ts).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/connection.js';
+import { ApiError, errorDocument, JSONAPI_MEDIA_TYPE, NotFoundError } from '../jsonapi/errors.js';
+import { memoryCollection, memoryCsv, memoryMeta } from '../jsonapi/memory.js';
+import { rawQueryOf, serialiseQuery } from '../jsonapi/querystring.js';
+import { toPlotly } from '../plot/to-plotly.js';
+import { plotToCsv } from '../plot/csv.js';
+import { plotToPoints } from '../plot/points.js';
+import { loadProbes, type ProbeRegistry } from './registry.js';
+import { ProbeService } from './service.js';
+import { pointsResource, pointRowsFor, patchRowUnits } from './points-resource.js';
+import { rejectUnknown, splitQuery } from './params.js';
+import type { Params, Probe } from './types.js';
+import type { Series } from '../plot/types.js';
+
+export interface ProbesPluginOptions {
+  db: Db;
+  config: { prefixes?: string[]; maxPageLimit?: number; defaultPageLimit?: number };
+  /** for tests: a registry other than src/probes/catalog/ */
+  registry?: ProbeRegistry;
+}
+
+export const DEFAULT_PREFIXES = ['/api/v1', '/agg/api/v1'];
+
+function jsonApi(reply: FastifyReply, body: unknown) {
+  return reply.type(JSONAPI_MEDIA_TYPE).send(body);
+}
+
+function rootUrl(req: FastifyRequest): string {
+  return `${req.protocol}://${req.host}`;
+}
+
+function probeSummary(p: Probe, prefix: string, root: string, defaults?: Params) {
+  const statics = Object.fromEntries(Object.entries(p.params.properties).filter(([, v]) => v.default !== undefined).map(([k, v]) => [k, v.default]));
+  return {
+    id: p.id,
+    type: 'probes',
+    attributes: {
+      title: p.title,
+      description: p.description,
+      parameters: p.params,
+      defaults: { ...statics, ...(defaults ?? {}) },
+    },
+    links: { self: `${root}${prefix}/probes/${p.id}`, plot: `${root}${prefix}/probes/${p.id}/plot`, points: `${root}${prefix}/probes/${p.id}/points`, page: `${root}/probes/${p.id}` },
+  };
+}
+
+export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptions): Promise<void> {
+  const registry = opts.registry ?? (await loadProbes());
+  const service = new ProbeService(opts.db);
+  const prefixes = opts.config.prefixes?.length ? opts.config.prefixes : DEFAULT_PREFIXES;
+  const limits = { maxLimit: opts.config.maxPageLimit ?? 100_000, defaultLimit: opts.config.defaultPageLimit ?? 100 };
+
+  // JSON:API errors for these routes even when the plugin runs outside buildApp (the app's handler does the same)
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ApiError) {
+      if (err.status >= 500) req.log.error({ err, cause: (err as { cause?: unknown }).cause }, err.message);
+      return reply.status(err.status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([err]));
+    }
+    req.log.error({ err }, 'probe route failed');
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    const e = new ApiError(status, status < 500 ? 'bad_request' : 'internal_error', status < 500 ? 'Bad request' : 'Internal error', status < 500 ? (err as Error).message : 'internal error (see the server log)');
+    return reply.status(status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
+  });
+
+  const probeOf = (id: string): Probe => {
+    const p = registry.get(id);
+    if (!p) throw new NotFoundError(`no probe '${id}' (known: ${registry.list().map((x) => x.id).join(', ')})`, 'unknown_probe');
+    return p;
+  };
+
+  /** parameters for the plot/plotly/csv forms: nothing but probe parameters is accepted */
+  const strictParams = async (probe: Probe, req: FastifyRequest) => {
+    const { given, rest } = splitQuery(probe, rawQueryOf(req.raw.url ?? ''));
+    rejectUnknown(probe, rest.filter((p) => !(p.name === 'filter')), []);
+    // filters on probe parameters were consumed; any other filter is not meaningful here
+    rejectUnknown(probe, rest.filter((p) => p.name === 'filter' && !Object.keys(probe.params.properties).some((n) => p.path.includes(n))));
+    return service.resolveParams(probe, given);
+  };
+
+  for (const prefix of prefixes) {
+    const ctxOf = () => ({ apiPrefix: prefix });
+
+    app.get(`${prefix}/probes`, async (req, reply) => {
+      const root = rootUrl(req);
+      const data = await Promise.all(
+        registry.list().map(async (p) => {
+          let defaults: Params | undefined;
+          try {
+            defaults = await service.resolveParams(p, {});
+          } catch {
+            defaults = undefined; // no data yet: the list still works
+          }
+          return probeSummary(p, prefix, root, defaults);
+        }),
+      );
+      return jsonApi(reply, { data, links: { self: `${root}${prefix}/probes` }, meta: { totalResourceCount: data.length } });
+    });
+
+    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id`, async (req, reply) => {
+      const p = probeOf(req.params.id);
+      const root = rootUrl(req);
+      let defaults: Params | undefined;
+      try {
+        defaults = await service.resolveParams(p, {});
+      } catch {
+        defaults = undefined;
+      }
+      const obj = probeSummary(p, prefix, root, defaults);
+      return jsonApi(reply, { data: obj, links: { self: obj.links.self } });
+    });
+
+    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plot`, async (req, reply) => {
+      const probe = probeOf(req.params.id);
+      const params = await strictParams(probe, req);
+      const plot = await service.plot(probe, params, ctxOf());
+      const root = rootUrl(req);
+      const query = serialiseQuery(Object.entries(params).map(([key, v]) => ({ key, value: Array.isArray(v) ? v.join(',') : String(v) })));
+      const self = `${root}${prefix}/probes/${probe.id}/plot?${query}`;
+      return jsonApi(reply, {
+        data: { id: `${probe.id}?${Object.entries(params).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`).join('&')}`, type: 'plots', attributes: plot, links: { self } },
+        links: { self, plotly: self.replace('/plot?', '/plotly?'), csv: self.replace('/plot?', '/csv?'), points: self.replace('/plot?', '/points?') },
+        meta: { probe: probe.id, live: plot.live ?? false },
+      });
+    });
+
+    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plotly`, async (req, reply) => {
+      const probe = probeOf(req.params.id);
+      const plot = await service.plot(probe, await strictParams(probe, req), ctxOf());
+      return reply.type('application/json').send(toPlotly(plot));
+    });
+
+    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/csv`, async (req, reply) => {
+      const probe = probeOf(req.params.id);
+      const plot = await service.plot(probe, await strictParams(probe, req), ctxOf());
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${probe.id}.csv"`).send(plotToCsv(plot));
+    });
+
+    // ---- points: one generic mechanism (the JSON:API engine over in-memory rows) ----
+    const points = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, form: 'collection' | 'csv') => {
+      const probe = probeOf(req.params.id);
+      const raw = rawQueryOf(req.raw.url ?? '');
+      const { given, plainNames } = splitQuery(probe, raw);
+      const params = await service.resolveParams(probe, given);
+      const plot = await service.plot(probe, params, ctxOf());
+      let series: Series | undefined;
+      if (req.params.key !== undefined) {
+        series = plot.series.find((s) => s.key === req.params.key);
+        if (!series) throw new NotFoundError(`probe ${probe.id} has no series '${req.params.key}' for these parameters (series: ${plot.series.map((s) => s.key).join(', ')})`, 'unknown_series');
+      }
+      const resource = pointsResource(probe, plot, series);
+      const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
+      const rows = pointRowsFor(all, params, probe);
+      const root = rootUrl(req);
+      const base = `${root}${prefix}/probes/${probe.id}${series ? `/series/${series.key}` : ''}`;
+      const options = { ...limits, extraParams: plainNames };
+      if (form === 'csv') return memoryCsv(resource, rows, raw, options);
+      const doc = memoryCollection(resource, rows, raw, { ...options, baseUrl: base, collectionUrl: `${base}/points` });
+      patchRowUnits(doc, all);
+      return doc;
+    };
+
+    const metaRoute = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, reply: FastifyReply) => {
+      const probe = probeOf(req.params.id);
+      const { given } = splitQuery(probe, rawQueryOf(req.raw.url ?? ''));
+      let params: Params;
+      try {
+        params = await service.resolveParams(probe, given);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 400) throw err;
+        // no data: meta still lists every field (units from the schema's neutral form)
+        return jsonApi(reply, memoryMeta(pointsResource(probe, undefined, undefined)));
+      }
+      const plot = await service.plot(probe, params, ctxOf());
+      const series = req.params.key !== undefined ? plot.series.find((s) => s.key === req.params.key) : undefined;
+      if (req.params.key !== undefined && !series) throw new NotFoundError(`probe ${probe.id} has no series '${req.params.key}'`, 'unknown_series');
+      return jsonApi(reply, memoryMeta(pointsResource(probe, plot, series)));
+    };
+
+    for (const base of [`${prefix}/probes/:id`, `${prefix}/probes/:id/series/:key`]) {
+      app.get<{ Params: { id: string; key?: string } }>(`${base}/points`, async (req, reply) => {
+        const accept = req.headers.accept ?? '';
+        if (/text\/csv/.test(accept) && !/json/.test(accept)) return reply.type('text/csv; charset=utf-8').send(await points(req, 'csv'));
+        return jsonApi(reply, await points(req, 'collection'));
+      });
+      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/meta`, metaRoute);
+      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/csv`, async (req, reply) =>
+        reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${req.params.id}-points.csv"`).send(await points(req, 'csv')));
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// The probe contract (docs/design.md "Probes"): an id, a title, a JSON Schema for the parameters
+// and run(db, params, ctx) → PlotObject. One file per probe in src/probes/catalog/; the registry
+// finds them, so adding a probe needs no change elsewhere.
+import type { Db } from '../db/connection.js';
+import type { PlotObject } from '../plot/types.js';
+
+/** How the built-in page should draw a parameter's input. */
+export type Picker = 'run' | 'fill' | 'hltpaths' | 'datetime' | 'enum' | 'number' | 'text' | 'boolean';
+
+export interface ParamProperty {
+  type: 'integer' | 'number' | 'string' | 'boolean' | 'array';
+  title: string;
+  description: string;
+  /** unit of a numeric parameter (e.g. "{\deg}C"), null for identifiers */
+  unit?: string | null;
+  enum?: (string | number)[];
+  items?: { type: 'string' | 'integer' | 'number'; enum?: (string | number)[] };
+  minimum?: number;
+  maximum?: number;
+  maxItems?: number;
+  format?: 'date-time';
+  default?: unknown;
+  'x-picker'?: Picker;
+}
+
+export interface ParamSchema {
+  type: 'object';
+  properties: Record<string, ParamProperty>;
+  additionalProperties: false;
+}
+
+export interface ProbeContext {
+  /** the API prefix the request came in under (e.g. "/api/v1"), for the URLs in plot sources */
+  apiPrefix: string;
+}
+
+export type Params = Record<string, unknown>;
+
+export interface Probe<P extends Params = Params> {
+  id: string;
+  title: string;
+  description: string;
+  params: ParamSchema;
+  /** fills parameters whose default depends on the data (e.g. the latest run); static defaults live in the schema */
+  defaults?(db: Db, given: Partial<P>): Promise<Partial<P>>;
+  run(db: Db, params: P, ctx: ProbeContext): Promise<PlotObject>;
+}
+
+/** Identity helper so a probe file gets type checking on its parameters. */
+export function defineProbe<P extends Params>(probe: Probe<P>): Probe<P> {
+  return probe;
+}
