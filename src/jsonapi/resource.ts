@@ -109,6 +109,9 @@ function column(name: string, spec: AttributeSpec, field: string, source: string
   if ((spec.type === 'integer' || spec.type === 'number') && spec.unit === undefined) {
     throw new ResourceDefinitionError(source, `${field}.unit`, `numeric attribute needs a unit (a string, or null for identifiers and indices)`);
   }
+  if ((spec.aggregation === 'sum' || spec.aggregation === 'mean') && spec.type !== 'integer' && spec.type !== 'number') {
+    throw new ResourceDefinitionError(source, `${field}.aggregation`, `${spec.aggregation} needs a numeric attribute, '${name}' is ${spec.type}`);
+  }
   return {
     kind: 'column',
     name,

@@ -1,0 +1,115 @@
+// buildApp(config, deps) → FastifyInstance, without listen: the whole HTTP surface as plugins.
+// Other concerns (probes, the web page) plug in through `deps.plugins` or src/server/plugins.ts;
+// each receives AppPluginOptions (config, db, resources, prefixes).
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from './config.js';
+import type { Db } from './db/connection.js';
+import { ApiError, DatabaseError, errorDocument, JSONAPI_MEDIA_TYPE, NotFoundError } from './jsonapi/errors.js';
+import { loadResources, type ResourceRegistry } from './resources/loader.js';
+import { registerResourceRoutes } from './resources/routes.js';
+
+export interface AppPluginOptions {
+  config: Config;
+  db: Db;
+  resources: ResourceRegistry;
+  /** every API prefix ('/api/v1', '/agg/api/v1', configured extras) */
+  prefixes: string[];
+}
+
+export type AppPlugin = FastifyPluginAsync<AppPluginOptions>;
+
+export interface AppDeps {
+  db: Db;
+  /** defaults to loading resources/ (config.resourcesDir) */
+  resources?: ResourceRegistry;
+  /** extra plugins registered after the resource routes (e.g. probes, the web page) */
+  plugins?: AppPlugin[];
+  /** Fastify logger option (default: pino at config.logLevel) */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const API_VERSION = '0.1.0';
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const code = (e.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '');
+    const title = e.statusCode === 415 ? 'Unsupported media type' : e.statusCode === 413 ? 'Payload too large' : 'Bad request';
+    return new ApiError(e.statusCode, code, title, e.message ?? title);
+  }
+  return new ApiError(500, 'internal_error', 'Internal server error', 'unexpected server error; the server log has the details');
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    // clients send /runs/?… and /agg/api//v1/runs; both must answer directly (never a redirect)
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    // the resource routes parse the raw query string themselves (src/jsonapi/querystring.ts)
+    exposeHeadRoutes: true,
+  });
+  const resources = deps.resources ?? loadResources(config.resourcesDir);
+  const prefixes = config.prefixes;
+
+  app.setErrorHandler((err, req, reply) => {
+    const api = toApiError(err);
+    if (api.status >= 500 && !(api instanceof DatabaseError)) req.log.error({ err }, 'request failed');
+    else if (api.status >= 500) req.log.warn({ code: api.code }, api.message);
+    reply.status(api.status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([api]));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0].replace(/\/{2,}/g, '/');
+    let detail = `nothing at ${path}`;
+    for (const p of prefixes) {
+      if (path.startsWith(`${p}/`)) {
+        const type = path.slice(p.length + 1).split('/')[0];
+        if (type && !resources.get(type)) detail = `unknown resource type '${type}' (known: ${resources.all.map((r) => r.type).join(', ')})`;
+      }
+    }
+    const e = new NotFoundError(detail);
+    reply.status(404).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'omsagg — OMS aggregation API',
+        version: API_VERSION,
+        description:
+          'Read-only JSON:API resources in the CMS OMS aggregation-API query dialect: filter[attr][OP]=value (EQ NEQ LT GT LE GE LIKE CT), fields, sort, page[offset]/page[limit]/page[cursor], include (meta, presentation_timestamp, data_only, relationships), group[granularity]. Also served under /agg/api/v1 and configured prefixes.',
+      },
+      tags: resources.all.map((r) => ({ name: r.type, description: r.title })),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { hide: true } as Record<string, unknown> }, async (req, reply) => {
+    try {
+      await deps.db.knex.raw(deps.db.dialect === 'oracle' ? 'select 1 from dual' : 'select 1');
+      return reply.type('application/json').send({ status: 'ok', database: deps.db.dialect });
+    } catch (err) {
+      req.log.warn({ err }, 'health check: database unreachable');
+      return reply.status(503).type('application/json').send({ status: 'unavailable', database: deps.db.dialect });
+    }
+  });
+  for (const p of prefixes) {
+    app.get(`${p}/openapi.json`, { schema: { hide: true } as Record<string, unknown> }, async () => app.swagger());
+  }
+
+  registerResourceRoutes(app, {
+    db: deps.db,
+    resources,
+    prefixes,
+    defaultPageLimit: config.defaultPageLimit,
+    maxPageLimit: config.maxPageLimit,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
+
+  const pluginOptions: AppPluginOptions = { config, db: deps.db, resources, prefixes };
+  for (const plugin of deps.plugins ?? []) await app.register(plugin, pluginOptions);
+  return app;
+}

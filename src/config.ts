@@ -1,0 +1,103 @@
+// One validated Config from the environment and command-line flags (flags win).
+//   OMSAGG_DB / --db                 sqlite:PATH | postgres://…[?schema=S] | oracle://…  (default: embedded demo)
+//   PORT / --port                    listen port (default 8080)
+//   HOST / --host                    listen address (default 127.0.0.1)
+//   OMSAGG_PREFIXES / --prefixes     extra API prefixes, comma separated (e.g. /pixel-agg/api/v1)
+//   OMSAGG_MAX_PAGE_LIMIT / --max-page-limit        largest page[limit] (default 100000 rows)
+//   OMSAGG_DEFAULT_PAGE_LIMIT / --default-page-limit page[limit] when absent (default 100 rows)
+//   OMSAGG_STATEMENT_TIMEOUT_MS / --statement-timeout-ms  per-statement limit (default 30000 ms)
+//   LOG_LEVEL / --log-level          fatal|error|warn|info|debug|trace|silent (default info)
+//   OMSAGG_RESOURCES / --resources   directory of resource files (default resources/)
+export const DEFAULT_DB_URL = 'sqlite:data/omsagg.sqlite';
+export const BUILTIN_PREFIXES = ['/api/v1', '/agg/api/v1'] as const;
+
+export interface Config {
+  /** undefined = the embedded demo database (created and seeded on first start) */
+  dbUrl?: string;
+  port: number;
+  host: string;
+  /** every API prefix served: the built-in ones followed by the configured extras */
+  prefixes: string[];
+  maxPageLimit: number;
+  defaultPageLimit: number;
+  statementTimeoutMs: number;
+  logLevel: string;
+  resourcesDir?: string;
+}
+
+export class ConfigError extends Error {}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const FLAGS: Record<string, string> = {
+  '--db': 'OMSAGG_DB',
+  '--port': 'PORT',
+  '--host': 'HOST',
+  '--prefixes': 'OMSAGG_PREFIXES',
+  '--max-page-limit': 'OMSAGG_MAX_PAGE_LIMIT',
+  '--default-page-limit': 'OMSAGG_DEFAULT_PAGE_LIMIT',
+  '--statement-timeout-ms': 'OMSAGG_STATEMENT_TIMEOUT_MS',
+  '--log-level': 'LOG_LEVEL',
+  '--resources': 'OMSAGG_RESOURCES',
+};
+
+export const CONFIG_HELP = Object.entries(FLAGS)
+  .map(([flag, env]) => `  ${`${flag} VALUE`.padEnd(30)} (env ${env})`)
+  .join('\n');
+
+function int(name: string, raw: string | undefined, dflt: number, min: number, max: number, unit: string): number {
+  if (raw === undefined || raw === '') return dflt;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name}='${raw}' must be a whole number of ${unit}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name}=${n} must be between ${min} and ${max} ${unit}`);
+  return n;
+}
+
+/** Parses `--flag value` / `--flag=value` into env-style keys; unknown flags are errors. */
+export function flagsToEnv(args: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const env = FLAGS[flag];
+    if (!env) throw new ConfigError(`unknown option '${a}'\noptions:\n${CONFIG_HELP}`);
+    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    out[env] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, args: string[] = []): Config {
+  const e = { ...env, ...flagsToEnv(args) };
+  const extra = (e.OMSAGG_PREFIXES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((p) => {
+      if (!/^(\/[A-Za-z0-9._~-]+)+\/?$/.test(p)) throw new ConfigError(`OMSAGG_PREFIXES: '${p}' must be a path such as /pixel-agg/api/v1`);
+      return p.replace(/\/$/, '');
+    });
+  const logLevel = (e.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL='${e.LOG_LEVEL}' must be one of ${LEVELS.join(', ')}`);
+  const host = e.HOST?.trim() || '127.0.0.1';
+  const maxPageLimit = int('OMSAGG_MAX_PAGE_LIMIT', e.OMSAGG_MAX_PAGE_LIMIT, 100_000, 1, 10_000_000, 'rows');
+  const defaultPageLimit = int('OMSAGG_DEFAULT_PAGE_LIMIT', e.OMSAGG_DEFAULT_PAGE_LIMIT, 100, 1, 10_000_000, 'rows');
+  if (defaultPageLimit > maxPageLimit) throw new ConfigError(`OMSAGG_DEFAULT_PAGE_LIMIT=${defaultPageLimit} exceeds OMSAGG_MAX_PAGE_LIMIT=${maxPageLimit}`);
+  const dbUrl = e.OMSAGG_DB?.trim() || undefined;
+  if (dbUrl && !/^(sqlite:|postgres(ql)?:\/\/|oracle:\/\/)/.test(dbUrl)) {
+    throw new ConfigError(`OMSAGG_DB must start with sqlite:, postgres:// or oracle:// (got '${dbUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')}')`);
+  }
+  return {
+    dbUrl,
+    port: int('PORT', e.PORT, 8080, 0, 65535, '(port number)'),
+    host,
+    prefixes: [...new Set([...BUILTIN_PREFIXES, ...extra])],
+    maxPageLimit,
+    defaultPageLimit,
+    statementTimeoutMs: int('OMSAGG_STATEMENT_TIMEOUT_MS', e.OMSAGG_STATEMENT_TIMEOUT_MS, 30_000, 0, 3_600_000, 'ms'),
+    logLevel,
+    resourcesDir: e.OMSAGG_RESOURCES?.trim() || undefined,
+  };
+}
