@@ -142,3 +142,12 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<boolean | nu
   if (nPos === 0 || nNeg === 0) return NaN;
   return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
+
+/** Upper tail of χ² with h degrees of freedom (Wilson–Hilferty; good to a few % in the far tail). */
+export function chiSquareUpperTail(x: number, h: number): number {
+  if (!(x > 0)) return 1;
+  if (!(h > 0)) return 0;
+  const a = 2 / (9 * h);
+  const z = (Math.cbrt(x / h) - (1 - a)) / Math.sqrt(a);
+  return normalUpperTail(z);
+}

@@ -1,0 +1,68 @@
+// Alert discipline: a flag is an episode, not a lumisection. An episode opens on one very
+// significant check or on `persist` consecutive significant ones, is raised once, stays open while
+// checks stay bad and closes after `holdOff` clean checks; a new deviation within the hold-off
+// continues the same episode instead of raising a second alert.
+import type { Contributor } from './types.js';
+
+export interface AlertOptions {
+  /** p below which one check opens an episode at once (dimensionless) */
+  pStrong: number;
+  /** p below which a check counts as bad (dimensionless) */
+  pWeak: number;
+  /** consecutive bad checks that open an episode */
+  persist: number;
+  /** clean checks that close an episode */
+  holdOff: number;
+}
+
+export const DEFAULT_ALERTS: AlertOptions = { pStrong: 1e-5, pWeak: 1e-3, persist: 2, holdOff: 3 };
+
+export interface Alert {
+  run: number;
+  firstLs: number;
+  /** lumisection at which the alert was raised */
+  raisedLs: number;
+  lastLs: number;
+  /** the contributors at the raise: what changed */
+  what: Contributor[];
+  minP: number;
+}
+
+export class AlertTracker {
+  private badRun = 0;
+  private clean = 0;
+  private open: Alert | null = null;
+  readonly alerts: Alert[] = [];
+
+  constructor(private readonly o: AlertOptions = DEFAULT_ALERTS) {}
+
+  /** Feeds one check; returns whether this lumisection is flagged and the alert raised now, if any. */
+  step(run: number, ls: number, p: number, what: Contributor[]): { flag: boolean; raised: Alert | null } {
+    const bad = p < this.o.pWeak;
+    this.badRun = bad ? this.badRun + 1 : 0;
+    if (this.open) {
+      if (bad) {
+        this.clean = 0;
+        this.open.lastLs = ls;
+        this.open.minP = Math.min(this.open.minP, p);
+        return { flag: true, raised: null };
+      }
+      if (++this.clean >= this.o.holdOff) this.open = null;
+      return { flag: false, raised: null };
+    }
+    if (p < this.o.pStrong || (bad && this.badRun >= this.o.persist)) {
+      this.open = { run, firstLs: ls - (this.badRun > 0 ? this.badRun - 1 : 0), raisedLs: ls, lastLs: ls, what, minP: p };
+      this.clean = 0;
+      this.alerts.push(this.open);
+      return { flag: true, raised: this.open };
+    }
+    return { flag: false, raised: null };
+  }
+
+  /** a new run: episodes do not span runs */
+  reset(): void {
+    this.badRun = 0;
+    this.clean = 0;
+    this.open = null;
+  }
+}

@@ -1,0 +1,142 @@
+// Scores the lumisections of one run online (each from its past only), with a reference learned
+// from earlier lumisections: rate prediction, loss of correlation, detector health, calibrated,
+// combined, and passed through the alert discipline.
+import { AlertTracker, DEFAULT_ALERTS, type Alert, type AlertOptions } from './alerts.js';
+import { combineP, scoreFromP, TailCalibrator } from './calibrate.js';
+import { CorrelationModel } from './correlation-model.js';
+import { fitHealthReference, HealthModel, type HealthReference } from './health-model.js';
+import { RateModel } from './rate-model.js';
+import { fitResponse, expectedCounts, type Response } from './response.js';
+import { LS_SECONDS } from './units.js';
+import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
+
+/** a lumisection teaches the rate model only when nothing in it is even mildly surprising */
+const LEARN_P = 0.01;
+
+export interface Reference {
+  responses: (Response | null)[];
+  correlation: CorrelationModel;
+  health: HealthReference;
+  calibration: Record<'rate' | 'correlation' | 'health', TailCalibrator>;
+  /** lumisections the reference was learned from */
+  size: number;
+}
+
+export interface ModelVerdict {
+  /** calibrated p-value (dimensionless) */
+  p: number;
+  score: number;
+  threshold: number;
+  flag: boolean;
+  contributors: Contributor[];
+}
+
+export interface LumiScore {
+  run: number;
+  ls: number;
+  models: Record<ModelName, ModelVerdict>;
+  /** alert raised at this lumisection (the first lumisection of an episode), if any */
+  raised: Alert | null;
+  /** common log ratio observed/expected of all paths: a global change, explained (dimensionless) */
+  common: number;
+}
+
+/** Learns the reference from lumisections of earlier runs (grouped by run, in time order). */
+export function buildReference(layout: RunLayout, runs: LumiInput[][]): Reference {
+  const all = runs.flat();
+  const responses = layout.paths.map((_, p) =>
+    fitResponse(all.map((x) => ({ mu: x.pileup, counts: x.counts[p], prescale: x.prescales[p], live: x.live, bunches: x.bunches }))),
+  );
+  const rm = new RateModel(layout, responses);
+  const evals = all.map((x) => rm.evaluate(x));
+  const correlation = new CorrelationModel(rm.scoredNames, evals.map((e) => e.z));
+  const health = fitHealthReference(layout, runs);
+  const healthP: number[] = [];
+  for (const run of runs) {
+    const hm = new HealthModel(layout, health);
+    for (const x of run) {
+      const h = hm.evaluate(x);
+      healthP.push(h.p);
+      h.apply();
+    }
+  }
+  return {
+    responses,
+    correlation,
+    health,
+    calibration: {
+      rate: TailCalibrator.fit(evals.map((e) => e.result.p)),
+      correlation: TailCalibrator.fit(evals.map((e) => correlation.evaluate(e.z).p)),
+      health: TailCalibrator.fit(healthP),
+    },
+    size: all.length,
+  };
+}
+
+export class RunScorer {
+  private readonly rate: RateModel;
+  private readonly health: HealthModel;
+  private readonly trackers: Record<ModelName, AlertTracker>;
+  private readonly threshold: number;
+
+  constructor(
+    private readonly layout: RunLayout,
+    private readonly ref: Reference,
+    private readonly alerts: AlertOptions = DEFAULT_ALERTS,
+  ) {
+    this.rate = new RateModel(layout, ref.responses);
+    this.health = new HealthModel(layout, ref.health);
+    this.trackers = { rate: new AlertTracker(alerts), correlation: new AlertTracker(alerts), health: new AlertTracker(alerts), combined: new AlertTracker(alerts) };
+    this.threshold = scoreFromP(alerts.pStrong);
+  }
+
+  /** Episodes raised so far by the combined model. */
+  get raisedAlerts(): Alert[] {
+    return this.trackers.combined.alerts;
+  }
+
+  score(x: LumiInput): LumiScore {
+    const rate = this.rate.evaluate(x);
+    const corr = this.ref.correlation.evaluate(rate.z);
+    const health = this.health.evaluate(x);
+    const cal = this.ref.calibration;
+    const p = { rate: cal.rate.apply(rate.result.p), correlation: cal.correlation.apply(corr.p), health: cal.health.apply(health.p) };
+    const pComb = combineP([p.rate, p.correlation, p.health]);
+    const combinedContrib = [
+      ...(p.rate <= pComb * 3 ? rate.result.contributors : []),
+      ...(p.correlation <= pComb * 3 ? corr.contributors : []),
+      ...(p.health <= pComb * 3 ? health.contributors : []),
+    ].slice(0, 8);
+    const verdict = (m: ModelName, pm: number, contributors: Contributor[]): ModelVerdict => {
+      const a = this.trackers[m].step(x.run, x.ls, pm, contributors);
+      return { p: pm, score: scoreFromP(pm), threshold: this.threshold, flag: a.flag, contributors };
+    };
+    const models = {
+      rate: verdict('rate', p.rate, withTopRate(rate.result.contributors, this.layout, this.ref.responses, x)),
+      correlation: verdict('correlation', p.correlation, corr.contributors),
+      health: verdict('health', p.health, health.contributors),
+      combined: verdict('combined', pComb, combinedContrib),
+    };
+    const raised = this.trackers.combined.alerts.at(-1)?.raisedLs === x.ls && models.combined.flag ? this.trackers.combined.alerts.at(-1)! : null;
+    // learn only from lumisections that look normal, so an anomaly is not absorbed into the prediction
+    if (pComb >= LEARN_P && !models.combined.flag) this.rate.update(rate);
+    health.apply();
+    return { run: x.run, ls: x.ls, models, raised, common: rate.common };
+  }
+}
+
+/** Adds observed and predicted rate (Hz) of the top path for the probes. */
+function withTopRate(contrib: Contributor[], layout: RunLayout, responses: (Response | null)[], x: LumiInput): Contributor[] {
+  const top = contrib[0];
+  if (!top) return contrib;
+  const p = layout.paths.indexOf(top.name);
+  const r = p >= 0 ? responses[p] : null;
+  if (!r) return contrib;
+  const predicted = expectedCounts(r, x.pileup, x.prescales[p], x.live, x.bunches) / LS_SECONDS;
+  const observed = x.counts[p] / LS_SECONDS;
+  return [{ ...top, observed_rate_hz: round3(observed), predicted_rate_hz: round3(predicted) }, ...contrib.slice(1)];
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

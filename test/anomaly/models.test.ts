@@ -1,0 +1,166 @@
+// Unit tests of the lumisection models on simulated arrays (test/anomaly/lumi-sim.ts).
+import { describe, expect, it } from 'vitest';
+import { AlertTracker } from '../../src/anomaly/alerts.js';
+import { combineP, scoreFromP, TailCalibrator } from '../../src/anomaly/calibrate.js';
+import { CorrelationModel } from '../../src/anomaly/correlation-model.js';
+import { buildReference, RunScorer } from '../../src/anomaly/lumi-scorer.js';
+import { fitSubspace, projectionResidual, symmetricEigen } from '../../src/anomaly/pca.js';
+import { fitResponse } from '../../src/anomaly/response.js';
+import { chiSquareUpperTail, normalUpperTail, rocAuc } from '../../src/anomaly/stats.js';
+import { correctedLogCurrent, temperatureFactor } from '../../src/anomaly/health-model.js';
+import { gaussian, rng } from './series-shapes.js';
+import { layoutOf, simPaths, simulateRun, type SimOptions } from './lumi-sim.js';
+
+const paths = simPaths();
+const layout = layoutOf(paths);
+const reference = buildReference(layout, [simulateRun(paths, { seed: 11, run: 1, nLs: 400 }), simulateRun(paths, { seed: 12, run: 2, nLs: 400, mu0: 40 })]);
+
+function scoreRun(o: SimOptions) {
+  const scorer = new RunScorer(layout, reference);
+  return simulateRun(paths, { seed: 21, run: 3, nLs: 300, ...o }).map((x) => scorer.score(x));
+}
+
+describe('statistics', () => {
+  it('normal and χ² tails, AUC', () => {
+    expect(normalUpperTail(1.959964)).toBeCloseTo(0.025, 5);
+    expect(normalUpperTail(5)).toBeCloseTo(2.87e-7, 8);
+    expect(chiSquareUpperTail(18.307, 10)).toBeCloseTo(0.05, 2);
+    expect(rocAuc([1, 2, 3, 4], [0, 0, 1, 1])).toBe(1);
+    expect(rocAuc([1, 1, 1, 1], [0, 1, 0, 1])).toBe(0.5);
+  });
+
+  it('Jacobi eigen-decomposition and the PCA subspace', () => {
+    const e = symmetricEigen([
+      [2, 1],
+      [1, 2],
+    ]);
+    expect(e.values[0]).toBeCloseTo(3, 10);
+    expect(e.values[1]).toBeCloseTo(1, 10);
+    // rows = t·(1,1,0,…) + noise: one component, and its direction is explained
+    const g = gaussian(rng(3));
+    const rows = Array.from({ length: 400 }, () => {
+      const t = 5 * g();
+      return Float64Array.from({ length: 8 }, (_, j) => (j < 2 ? t : 0) + 0.3 * g());
+    });
+    const s = fitSubspace(rows);
+    expect(s.basis).toHaveLength(1);
+    const r = projectionResidual(s, [10, 10, 0, 0, 0, 0, 0, 0]);
+    expect(Math.hypot(...r)).toBeLessThan(0.5);
+    const r2 = projectionResidual(s, [10, -10, 0, 0, 0, 0, 0, 0]);
+    expect(Math.hypot(...r2)).toBeGreaterThan(10);
+  });
+
+  it('leakage current temperature scaling doubles about every 6-7 K near −20 °C', () => {
+    expect(temperatureFactor(-20)).toBeCloseTo(1, 10);
+    expect(temperatureFactor(-13.5)).toBeGreaterThan(1.8);
+    expect(temperatureFactor(-13.5)).toBeLessThan(2.3);
+    expect(correctedLogCurrent(200 * temperatureFactor(-10), -10)).toBeCloseTo(Math.log(200), 10);
+  });
+});
+
+describe('rate response fit', () => {
+  it('recovers a quadratic pileup response and finds no systematic beyond Poisson', () => {
+    const runs = [simulateRun(paths, { seed: 1, nLs: 400 }), simulateRun(paths, { seed: 2, nLs: 400, mu0: 30 })].flat();
+    const p = 39; // quadratic, ~1000 counts per LS
+    const r = fitResponse(runs.map((x) => ({ mu: x.pileup, counts: x.counts[p], prescale: x.prescales[p], live: x.live, bunches: x.bunches })))!;
+    const truth = (mu: number) => paths[p].a * mu + paths[p].b * mu * mu;
+    for (const mu of [30, 45, 55]) {
+      const y = r.coef[0] + r.coef[1] * mu + r.coef[2] * mu * mu;
+      expect(Math.abs(y / truth(mu) - 1)).toBeLessThan(0.01);
+    }
+    expect(r.sigmaSys).toBeLessThan(0.02);
+  });
+});
+
+describe('calibration, combination, alerts', () => {
+  it('calibrates an over-confident p-value back to uniform-ish', () => {
+    const g = gaussian(rng(5));
+    // z with sigma 2 scored as if sigma 1: raw p is far too small
+    const ref = Array.from({ length: 5000 }, () => 2 * normalUpperTail(Math.abs(2 * g())));
+    const c = TailCalibrator.fit(ref);
+    expect(c.exponent).toBeLessThan(0.5);
+    const frac = ref.filter((p) => c.apply(p) < 0.01).length / ref.length;
+    expect(frac).toBeGreaterThan(0.003);
+    expect(frac).toBeLessThan(0.03);
+    expect(combineP([0.01, 0.5, 1])).toBeCloseTo(0.03, 10);
+    expect(scoreFromP(1e-6)).toBeCloseTo(0.5, 10);
+  });
+
+  it('raises an episode once, on a strong check or on persistence, and holds it off', () => {
+    const t = new AlertTracker({ pStrong: 1e-6, pWeak: 1e-3, persist: 2, holdOff: 3 });
+    const seq = [0.5, 1e-4, 0.5, 1e-4, 1e-4, 1e-4, 0.5, 1e-4, 0.5, 0.5, 0.5, 1e-8, 0.5];
+    const out = seq.map((p, i) => t.step(1, i + 1, p, []));
+    expect(out.map((o) => (o.flag ? 1 : 0))).toEqual([0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 0]);
+    expect(t.alerts.map((a) => [a.firstLs, a.raisedLs])).toEqual([
+      [4, 5],
+      [12, 12],
+    ]);
+  });
+});
+
+describe('lumisection scorer on simulated runs', () => {
+  const flagged = (s: ReturnType<typeof scoreRun>, from = 1, to = 1e9) => s.filter((x) => x.ls >= from && x.ls <= to && x.models.combined.flag).length;
+
+  it('a clean run raises no alert', () => {
+    const s = scoreRun({});
+    expect(flagged(s)).toBe(0);
+    expect(s.filter((x) => x.models.combined.p < 0.01).length).toBeLessThan(12);
+  });
+
+  it('a group of paths dropping 10 % is flagged within 2 lumisections and named', () => {
+    const s = scoreRun({ rateFactor: (ls, p) => (ls >= 100 && ls < 130 && p.group === 'jet' ? 0.9 : 1) });
+    expect(flagged(s, 1, 99)).toBe(0);
+    expect(flagged(s, 100, 129)).toBeGreaterThanOrEqual(25);
+    expect(flagged(s, 140)).toBe(0);
+    const first = s.find((x) => x.models.combined.flag)!;
+    expect(first.ls).toBeLessThanOrEqual(101);
+    expect(JSON.stringify(first.models.combined.contributors)).toContain('jet');
+  });
+
+  it('a global drop (dead time or luminosity) is explained and does not flag', () => {
+    const dead = scoreRun({ live: (ls) => (ls >= 100 && ls < 120 ? 0.6 : 0.98) });
+    expect(flagged(dead)).toBe(0);
+    expect(dead.find((x) => x.ls === 110)!.common).toBeLessThan(0.1);
+    const lumi = scoreRun({ lumiFactor: (ls) => (ls >= 100 && ls < 120 ? 0.7 : 1) });
+    expect(flagged(lumi)).toBe(0);
+  });
+
+  it('a prescale-column change does not flag', () => {
+    const s = scoreRun({ prescale: (ls, i) => (ls >= 150 && i % 2 === 0 ? 2 : 1) });
+    expect(flagged(s)).toBe(0);
+  });
+
+  it('a ×3 noise spike on MET paths in one lumisection is flagged at once', () => {
+    const s = scoreRun({ rateFactor: (ls, p) => (ls === 200 && p.group === 'met' ? 3 : 1) });
+    expect(s.find((x) => x.ls === 200)!.models.combined.flag).toBe(true);
+    expect(flagged(s)).toBeLessThanOrEqual(2);
+  });
+
+  it('a decorrelating group is caught by the correlation model', () => {
+    const g = gaussian(rng(9));
+    const noise = new Map<number, number>();
+    const s = scoreRun({
+      rateFactor: (ls, p) => {
+        if (ls < 100 || ls >= 140 || p.group !== 'muon') return 1;
+        if (!noise.has(ls * 100 + p.name.length)) noise.set(ls * 100 + p.name.length, Math.exp(0.25 * g()));
+        return noise.get(ls * 100 + p.name.length)!;
+      },
+    });
+    const inside = s.filter((x) => x.ls >= 100 && x.ls < 140);
+    expect(inside.filter((x) => x.models.correlation.p < 1e-3).length).toBeGreaterThan(30);
+    expect(flagged(s, 1, 99)).toBe(0);
+  });
+
+  it('the correlation model explains a common shift and flags one path against the others', () => {
+    const g = gaussian(rng(4));
+    const ref = Array.from({ length: 500 }, () => Float64Array.from({ length: 20 }, () => g()));
+    const m = new CorrelationModel(Array.from({ length: 20 }, (_, i) => `p${i}`), ref);
+    const ok = Float64Array.from({ length: 20 }, () => g());
+    expect(m.evaluate(ok).p).toBeGreaterThan(1e-3);
+    const bad = Float64Array.from(ok);
+    bad[3] += 8;
+    const r = m.evaluate(bad);
+    expect(r.p).toBeLessThan(1e-4);
+    expect(r.contributors[0].name).toBe('p3');
+  });
+});
