@@ -47,6 +47,7 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
   const diffs = (get: (x: LumiInput) => number, floor: number) => {
     const d: number[] = [];
     for (const run of ref) for (let i = 1; i < run.length; i++) {
+      if (run[i].ls !== run[i - 1].ls + 1) continue;
       const v = get(run[i]) - get(run[i - 1]);
       if (Number.isFinite(v)) d.push(v);
     }
@@ -71,6 +72,7 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
   layout.parts.forEach((_, k) => {
     const inc: number[] = [];
     for (const run of ref) for (let i = 1; i < run.length; i++) {
+      if (run[i].ls !== run[i - 1].ls + 1) continue;
       const v = run[i].maskedRocs[k] - run[i - 1].maskedRocs[k];
       if (Number.isFinite(v)) inc.push(Math.max(0, v));
     }
@@ -100,7 +102,15 @@ export class HealthModel {
     this.lastMask = new Float64Array(layout.parts.length).fill(NaN);
   }
 
+  private lastLs = NaN;
+
   evaluate(x: LumiInput): ModelResult & { apply(): void } {
+    // after a gap in lumisections the levels are stale: start again from this one
+    if (x.ls !== this.lastLs + 1) {
+      this.curLevel.fill(NaN);
+      this.tLevel.fill(NaN);
+      this.lastMask.fill(NaN);
+    }
     const cand: { p: number; c: Contributor }[] = [];
     let nTests = 0;
     const nextCur = Float64Array.from(this.curLevel);
@@ -161,6 +171,7 @@ export class HealthModel {
       p,
       contributors,
       apply: () => {
+        this.lastLs = x.ls;
         this.curLevel = nextCur;
         this.tLevel = nextT;
         this.fedEwma = nextFed;

@@ -66,7 +66,8 @@ export class RateModel {
       const r = this.responses[p]!;
       const obs = input.counts[p];
       const ps = input.prescales[p];
-      if (!Number.isFinite(obs) || !(ps > 0) || !(input.live > 0) || !(input.bunches > 0)) continue;
+      // no collisions (pileup < 1): nothing to predict from
+      if (!Number.isFinite(obs) || !(ps > 0) || !(input.live > 0) || !(input.bunches > 0) || !(input.pileup >= 1)) continue;
       const e = expectedCounts(r, input.pileup, ps, input.live, input.bunches) * Math.exp(this.logGain[k]);
       expected[k] = e;
       d[k] = Math.log((obs + 0.5) / (e + 0.5));

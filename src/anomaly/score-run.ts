@@ -1,0 +1,154 @@
+// Scoring one run from the database, and writing its scores: delete-then-insert in one transaction,
+// with the run's progress marker in omsagg_jobs in the same transaction.
+import type { Db } from '../db/connection.js';
+import { buildReference, RunScorer, type LumiScore, type Reference } from './lumi-scorer.js';
+import {
+  readRun,
+  REFERENCE_LS,
+  REFERENCE_RUNS,
+  runLayout,
+  significantPaths,
+  type RunInfo,
+  type StaticLayout,
+} from './source.js';
+import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
+import { MODEL_NAMES } from './types.js';
+
+export const SCORE_JOB = 'score';
+/** lumisections of a run's own start used as reference when no earlier run exists */
+export const SELF_REFERENCE_LS = 60;
+const MIN_REFERENCE_RUN_LS = 30;
+
+export interface PreparedRun {
+  info: RunInfo;
+  layout: RunLayout;
+  pathIds: number[];
+  reference: Reference;
+  /** where the reference came from, for the job marker */
+  referenceNote: string;
+}
+
+/** Learns the reference of `info` from up to REFERENCE_RUNS earlier runs (sampled), or its own start. */
+export async function prepareRun(db: Db, s: StaticLayout, allRuns: RunInfo[], info: RunInfo): Promise<PreparedRun> {
+  const before = allRuns.filter((r) => r.run < info.run && r.lastLs >= MIN_REFERENCE_RUN_LS).slice(-REFERENCE_RUNS);
+  const refRuns = before.length ? before : [info];
+  const sig = await significantPaths(db, refRuns);
+  const pathIds = s.pathIds.filter((id) => sig.has(id));
+  const layout = runLayout(s, pathIds);
+  let ref: LumiInput[][];
+  let note: string;
+  if (before.length) {
+    const totalLs = before.reduce((a, r) => a + r.lastLs, 0);
+    const every = Math.max(2, Math.floor((2 * totalLs) / REFERENCE_LS));
+    ref = await Promise.all(before.map((r) => readRun(db, s, pathIds, r, { every })));
+    note = `reference: runs ${before.map((r) => r.run).join(',')} (2 of every ${every} LS)`;
+  } else {
+    const own = await readRun(db, s, pathIds, info);
+    ref = [own.slice(0, SELF_REFERENCE_LS)];
+    note = `reference: first ${SELF_REFERENCE_LS} LS of this run (no earlier run; in-sample)`;
+  }
+  return { info, layout, pathIds, reference: buildReference(layout, ref), referenceNote: note };
+}
+
+export interface RunScoring {
+  prepared: PreparedRun;
+  scorer: RunScorer;
+  scores: LumiScore[];
+  lastLs: number;
+}
+
+/** Scores the lumisections of a prepared run after `state.lastLs` (all of them for a new state). */
+export async function scoreMore(db: Db, s: StaticLayout, state: RunScoring): Promise<LumiScore[]> {
+  const rows = await readRun(db, s, state.prepared.pathIds, state.prepared.info, { afterLs: state.lastLs });
+  const out = rows.map((x) => state.scorer.score(x));
+  if (rows.length) state.lastLs = rows[rows.length - 1].ls;
+  state.scores.push(...out);
+  return out;
+}
+
+export function newRunScoring(prepared: PreparedRun): RunScoring {
+  return { prepared, scorer: new RunScorer(prepared.layout, prepared.reference), scores: [], lastLs: 0 };
+}
+
+const CONTRIB_MAX = 4000;
+
+function contributorsJson(c: Contributor[]): string {
+  let list = c;
+  let json = JSON.stringify(list);
+  while (json.length > CONTRIB_MAX && list.length) {
+    list = list.slice(0, -1);
+    json = JSON.stringify(list);
+  }
+  return json;
+}
+
+function timestamp(db: Db): string | Date {
+  const now = new Date();
+  return db.dialect === 'sqlite' ? now.toISOString().replace(/\.\d{3}Z$/, 'Z') : now;
+}
+
+export function scoreRows(db: Db, scores: LumiScore[]): Record<string, unknown>[] {
+  const at = timestamp(db);
+  const rows: Record<string, unknown>[] = [];
+  for (const sc of scores) {
+    for (const m of MODEL_NAMES as readonly ModelName[]) {
+      const v = sc.models[m];
+      rows.push({
+        run_number: sc.run,
+        lumisection_number: sc.ls,
+        model: m,
+        score: Math.round(v.score * 1e6) / 1e6,
+        threshold: Math.round(v.threshold * 1e6) / 1e6,
+        flag: v.flag ? 1 : 0,
+        contributors: contributorsJson(v.contributors),
+        scored_at: at,
+      });
+    }
+  }
+  return rows;
+}
+
+export interface MarkerDetail {
+  lastLs: number;
+  lumisections: number;
+  flagged: number;
+  alerts: number;
+  reference: string;
+}
+
+/** Replaces a run's scores and marks it done, atomically. `append` adds rows without deleting (--follow). */
+export async function writeRun(db: Db, run: number, scores: LumiScore[], detail: MarkerDetail, append = false): Promise<void> {
+  const rows = scoreRows(db, scores);
+  await db.knex.transaction(async (trx) => {
+    if (!append) await trx('omsagg_anomaly_scores').where('run_number', run).delete();
+    for (let i = 0; i < rows.length; i += 400) await trx('omsagg_anomaly_scores').insert(rows.slice(i, i + 400));
+    const unit = `run:${run}`;
+    await trx('omsagg_jobs').where({ job: SCORE_JOB, unit }).delete();
+    await trx('omsagg_jobs').insert({ job: SCORE_JOB, unit, state: 'done', detail: JSON.stringify(detail).slice(0, 1000), updated_at: timestamp(db) });
+  });
+}
+
+export async function doneMarkers(db: Db): Promise<Map<number, MarkerDetail>> {
+  const rows = (await db.knex('omsagg_jobs').where({ job: SCORE_JOB, state: 'done' }).select('unit', 'detail')) as Record<string, unknown>[];
+  const out = new Map<number, MarkerDetail>();
+  for (const r of rows) {
+    const m = /^run:(\d+)$/.exec(String(r.unit));
+    if (!m) continue;
+    try {
+      out.set(Number(m[1]), JSON.parse(String(r.detail)) as MarkerDetail);
+    } catch {
+      // an unreadable marker means "not done"
+    }
+  }
+  return out;
+}
+
+export function markerFor(state: RunScoring): MarkerDetail {
+  return {
+    lastLs: state.lastLs,
+    lumisections: state.scores.length,
+    flagged: state.scores.filter((s) => s.models.combined.flag).length,
+    alerts: state.scorer.raisedAlerts.length,
+    reference: state.prepared.referenceNote,
+  };
+}
