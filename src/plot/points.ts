@@ -60,7 +60,7 @@ export function plotToPoints(p: PlotObject): PointRow[] {
           const cat = s.categories?.find((c) => c.value === z);
           rows.push({
             id: `${s.key}_${i * s.x.length + j}`, index: i * s.x.length + j, ...base, x, x_label: String(xv), y: yNum, y_label: String(yv),
-            y_low: null, y_high: null, z, z_label: cat ? cat.label : null, text: null,
+            y_low: null, y_high: null, z, z_label: cat ? cat.label : null, text: s.hover?.[i * s.x.length + j] ?? null,
             units: { x: xu, y: p.axes.y.unit, y_low: null, y_high: null, z: s.z_unit },
           });
         });

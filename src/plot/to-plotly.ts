@@ -112,7 +112,10 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
           scale.push([(c.value + 0.5 - lo) / (hi - lo), c.color]);
         });
         const labels = Object.fromEntries(cats.map((c) => [c.value, c.label]));
-        const text = s.z.map((row) => row.map((v) => (v === null ? '' : labels[v] ?? String(v))));
+        const text = s.z.map((row, i) => row.map((v, j) => {
+          const extra = s.hover?.[i * row.length + j];
+          return `${v === null ? '' : labels[v] ?? String(v)}${extra ? '<br>' + extra : ''}`;
+        }));
         return [{
           ...base, zmin: lo, zmax: hi, colorscale: scale, text,
           hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{text}<extra></extra>`,
@@ -120,9 +123,10 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
           meta: { ...(base.meta as object), categories: s.categories },
         }];
       }
+      const extraText = s.hover ? { text: s.z.map((row, i) => row.map((_, j) => s.hover![i * row.length + j] ?? '')) } : {};
       return [{
-        ...base, colorscale: 'Viridis',
-        hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{z:.4~g}${s.z_unit ? ' ' + plainUnit(s.z_unit) : ''}<extra></extra>`,
+        ...base, colorscale: 'Viridis', ...extraText,
+        hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{z:.4~g}${s.z_unit ? ' ' + plainUnit(s.z_unit) : ''}${s.hover ? '<br>%{text}' : ''}<extra></extra>`,
         colorbar: { title: { text: zTitle }, tickfont: { size: 12 } },
       }];
     }

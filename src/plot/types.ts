@@ -23,7 +23,7 @@ interface SeriesBase {
   /** which y axis the series belongs to */
   axis?: 'y' | 'y2';
   color?: string;
-  /** one hover text per point (e.g. top anomaly contributors) */
+  /** one hover text per point (e.g. top anomaly contributors); heatmaps: one per cell, row-major */
   hover?: string[];
   /** the series unit when it differs from its axis' label (otherwise the axis unit applies) */
   unit?: string | null;

@@ -43,7 +43,8 @@ function structuralProblems(p: PlotObject): string[] {
         if (row.length !== n) problems.push(`${at}: z row ${r} has ${row.length} cells for ${n} x values`);
       });
     }
-    if (s.hover && s.hover.length !== n && s.kind !== 'heatmap') problems.push(`${at}: hover has ${s.hover.length} entries for ${n} points`);
+    const points = s.kind === 'heatmap' ? n * s.y.length : n;
+    if (s.hover && s.hover.length !== points) problems.push(`${at}: hover has ${s.hover.length} entries for ${points} points`);
     if (p.axes.x.scale === 'time' && s.x.some((v) => typeof v !== 'string' || !ISO.test(v))) {
       problems.push(`${at}: a time x axis needs ISO datetimes YYYY-MM-DDTHH:MM:SSZ`);
     }

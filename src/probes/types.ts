@@ -21,6 +21,8 @@ export interface ParamProperty {
   format?: 'date-time';
   default?: unknown;
   'x-picker'?: Picker;
+  /** display labels for enum values on the page */
+  'x-labels'?: Record<string, string>;
 }
 
 export interface ParamSchema {

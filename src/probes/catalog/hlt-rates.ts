@@ -1,0 +1,67 @@
+// HLT path rates per lumisection for chosen paths of a run, with prescale-column changes marked and,
+// when `omsagg score` has scored the run, the flagged lumisections shaded.
+import { defineProbe } from '../types.js';
+import { apiUrl, latestRunIn, num, runInfo } from '../sql.js';
+import { busiestPaths, checkPaths } from '../paths.js';
+import { anomalyModels, chooseModel, flaggedEpisodes, scoreRows } from '../anomaly.js';
+import { paletteColor } from '../../plot/palette.js';
+import type { Annotation, Series } from '../../plot/types.js';
+
+interface P extends Record<string, unknown> {
+  run_number: number;
+  paths: string[];
+  scale: 'linear' | 'log';
+}
+
+export default defineProbe<P>({
+  id: 'hlt-rates',
+  title: 'HLT path rates per lumisection',
+  description: 'Accept rate of selected HLT paths in each lumisection of a run. Prescale-column changes are marked; lumisections flagged by the anomaly model are shaded.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      run_number: { type: 'integer', title: 'Run', description: 'Run number (default: the latest run with HLT rates)', unit: null, minimum: 1, 'x-picker': 'run' },
+      paths: { type: 'array', title: 'HLT paths', description: 'HLT path names (default: the four busiest physics paths of the run)', items: { type: 'string' }, maxItems: 12, 'x-picker': 'hltpaths' },
+      scale: { type: 'string', title: 'Rate axis', description: 'Linear or logarithmic rate axis', enum: ['linear', 'log'], default: 'linear', 'x-picker': 'enum' },
+    },
+  },
+  async defaults(db, given) {
+    const run = given.run_number ?? (await latestRunIn(db, 'v_hltpathrates'));
+    return { run_number: run, paths: given.paths ?? (await busiestPaths(db, run, 4)) };
+  },
+  async run(db, p, ctx) {
+    const run = await runInfo(db, p.run_number);
+    await checkPaths(db, p.paths);
+    const rows = await db.knex('v_hltpathrates').select('lumisection_number', 'path_name', 'rate', 'prescale_index')
+      .where('run_number', p.run_number).whereIn('path_name', p.paths).orderBy(['path_name', 'lumisection_number']);
+    const series: Series[] = p.paths.map((name, i) => {
+      const mine = rows.filter((r) => r.path_name === name);
+      return { key: `path_${i}`, name, kind: 'line', step: true, color: paletteColor(i), x: mine.map((r) => Number(r.lumisection_number)), y: mine.map((r) => num(r.rate)) };
+    });
+    // prescale-column changes: a known cause of rate steps, not an anomaly
+    const annotations: Annotation[] = [];
+    const byLs = new Map<number, number | null>();
+    for (const r of rows) byLs.set(Number(r.lumisection_number), num(r.prescale_index));
+    let prev: number | null | undefined;
+    for (const [ls, idx] of [...byLs.entries()].sort((a, b) => a[0] - b[0])) {
+      if (prev !== undefined && idx !== prev) annotations.push({ x: ls - 0.5, text: `prescale column ${prev ?? '?'}→${idx ?? '?'}` });
+      prev = idx;
+    }
+    const model = chooseModel(await anomalyModels(db, p.run_number));
+    const spans = model ? flaggedEpisodes(await scoreRows(db, p.run_number, model), model) : [];
+    const sources = [
+      { resource: 'hltpathrates', url: apiUrl(ctx.apiPrefix, 'hltpathrates', [['run_number', 'EQ', p.run_number]], { fields: 'lumisection_number,path_name,rate,prescale_index', 'page[limit]': '100000' }), description: `rates of ${p.paths.join(', ')} (filter path_name per path)` },
+      { resource: 'runs', url: apiUrl(ctx.apiPrefix, 'runs', [['run_number', 'EQ', p.run_number]]) },
+    ];
+    if (model) sources.push({ resource: 'anomalyscores', url: apiUrl(ctx.apiPrefix, 'anomalyscores', [['run_number', 'EQ', p.run_number], ['model', 'EQ', model]]), description: 'flagged lumisections' });
+    const notes: string[] = [];
+    if (!model) notes.push('This run has not been scored for anomalies (omsagg score); no lumisections are shaded.');
+    return {
+      title: `HLT path rates — run ${p.run_number}`,
+      subtitle: `${run.end_time ? 'ended ' + run.end_time.replace('T', ' ').replace('Z', ' UTC') : 'ongoing'}${run.fill_number ? ` · fill ${run.fill_number}` : ''}${model ? ` · anomaly model: ${model}` : ''}`,
+      axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'Rate', unit: 'Hz', scale: p.scale } },
+      series, annotations, spans, sources, notes, live: run.end_time === null,
+    };
+  },
+});
