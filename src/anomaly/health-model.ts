@@ -7,7 +7,7 @@
 //   - FED error counts: a persistent excess over the reference rate (single-event-upset bursts that a
 //     recovery clears are normal; a burst that survives stays in the EWMA);
 //   - masked-ROC jumps: the increment of masked ROCs per part vs the reference increments.
-import { clamp, median, quantile, robustSigma, twoSidedP, normalUpperTail } from './stats.js';
+import { clamp, EmpiricalTail, robustSigma, twoSidedP } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
 const K_BOLTZMANN_EV = 8.617e-5;
@@ -35,12 +35,16 @@ interface ChannelRef {
 export interface HealthReference {
   current: ChannelRef[];
   temperature: ChannelRef[];
-  /** per FED: mean error counts per lumisection, and the dispersion (variance/mean ≥ 1) */
-  fedMean: number[];
-  fedDispersion: number[];
-  /** per part: mean and spread of the lumisection-to-lumisection increase of masked ROCs (counts) */
-  maskMean: number[];
-  maskSigma: number[];
+  /** errors of one FED in one lumisection (counts), pooled over FEDs */
+  fedCount: EmpiricalTail;
+  /** errors of one FED in each of two consecutive lumisections: the smaller of the two (counts);
+   *  single-event-upset bursts last one lumisection, a fault persists */
+  fedPersist: EmpiricalTail;
+  /** increase of masked ROCs of one part from one lumisection to the next (counts), pooled */
+  maskIncrease: EmpiricalTail;
+  /** masked ROCs above the part's floor (the fewest seen in the reference), pooled (counts) */
+  maskExcess: EmpiricalTail;
+  maskFloor: number[];
 }
 
 export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): HealthReference {
@@ -55,41 +59,48 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
   };
   const current = layout.powerGroups.map((_, g) => diffs((x) => correctedLogCurrent(x.leakage[g], x.temperature[g]), 0.003));
   const temperature = layout.powerGroups.map((_, g) => diffs((x) => x.temperature[g], 0.05));
-  const all = ref.flat();
-  const fedMean: number[] = [];
-  const fedDispersion: number[] = [];
-  layout.feds.forEach((_, f) => {
-    const c = all.map((x) => x.fedErrors[f]).filter(Number.isFinite);
-    const cap = quantile(c, 0.99);
-    const kept = c.map((v) => Math.min(v, Number.isFinite(cap) ? cap : v));
-    const m = kept.length ? kept.reduce((a, v) => a + v, 0) / kept.length : 0;
-    const v = kept.length > 1 ? kept.reduce((a, x) => a + (x - m) ** 2, 0) / (kept.length - 1) : 0;
-    fedMean.push(m);
-    fedDispersion.push(m > 0 ? clamp(v / m, 1, 100) : 1);
+  const fedCount: number[] = [];
+  const fedPersist: number[] = [];
+  const maskIncrease: number[] = [];
+  const maskExcess: number[] = [];
+  const maskFloor = layout.parts.map((_, k) => {
+    let m = Infinity;
+    for (const run of ref) for (const x of run) if (Number.isFinite(x.maskedRocs[k])) m = Math.min(m, x.maskedRocs[k]);
+    return Number.isFinite(m) ? m : 0;
   });
-  const maskMean: number[] = [];
-  const maskSigma: number[] = [];
-  layout.parts.forEach((_, k) => {
-    const inc: number[] = [];
-    for (const run of ref) for (let i = 1; i < run.length; i++) {
-      if (run[i].ls !== run[i - 1].ls + 1) continue;
-      const v = run[i].maskedRocs[k] - run[i - 1].maskedRocs[k];
-      if (Number.isFinite(v)) inc.push(Math.max(0, v));
+  for (const run of ref) {
+    for (let i = 0; i < run.length; i++) {
+      const x = run[i];
+      const prev = i > 0 && run[i - 1].ls === x.ls - 1 ? run[i - 1] : null;
+      layout.feds.forEach((_, f) => {
+        fedCount.push(x.fedErrors[f]);
+        if (prev) fedPersist.push(Math.min(x.fedErrors[f], prev.fedErrors[f]));
+      });
+      layout.parts.forEach((_, k) => {
+        if (!Number.isFinite(x.maskedRocs[k])) return;
+        maskExcess.push(x.maskedRocs[k] - maskFloor[k]);
+        if (prev && Number.isFinite(prev.maskedRocs[k])) maskIncrease.push(x.maskedRocs[k] - prev.maskedRocs[k]);
+      });
     }
-    maskMean.push(inc.length ? median(inc) : 0);
-    maskSigma.push(Math.max(2, quantile(inc, 0.99) / 2.33 || 2));
-  });
-  return { current, temperature, fedMean, fedDispersion, maskMean, maskSigma };
+  }
+  return {
+    current,
+    temperature,
+    fedCount: new EmpiricalTail(fedCount, 5),
+    fedPersist: new EmpiricalTail(fedPersist, 5),
+    maskIncrease: new EmpiricalTail(maskIncrease, 8),
+    maskExcess: new EmpiricalTail(maskExcess, 8),
+    maskFloor,
+  };
 }
 
 const LEVEL_RATE = 0.3;
-const FED_EWMA = 0.3;
 
 /** Online per-run state of the health checks. */
 export class HealthModel {
   private curLevel: Float64Array;
   private tLevel: Float64Array;
-  private fedEwma: Float64Array;
+  private lastFed: Float64Array;
   private lastMask: Float64Array;
 
   constructor(
@@ -98,7 +109,7 @@ export class HealthModel {
   ) {
     this.curLevel = new Float64Array(layout.powerGroups.length).fill(NaN);
     this.tLevel = new Float64Array(layout.powerGroups.length).fill(NaN);
-    this.fedEwma = Float64Array.from(ref.fedMean);
+    this.lastFed = new Float64Array(layout.feds.length).fill(NaN);
     this.lastMask = new Float64Array(layout.parts.length).fill(NaN);
   }
 
@@ -110,6 +121,7 @@ export class HealthModel {
       this.curLevel.fill(NaN);
       this.tLevel.fill(NaN);
       this.lastMask.fill(NaN);
+      this.lastFed.fill(NaN);
     }
     const cand: { p: number; c: Contributor }[] = [];
     let nTests = 0;
@@ -135,28 +147,26 @@ export class HealthModel {
         } else nextT[g] = t;
       }
     });
-    const nextFed = Float64Array.from(this.fedEwma);
+    const nextFed = Float64Array.from(x.fedErrors);
     this.layout.feds.forEach((name, f) => {
       const c = x.fedErrors[f];
-      if (!Number.isFinite(c)) return;
-      nextFed[f] = (1 - FED_EWMA) * this.fedEwma[f] + FED_EWMA * c;
-      const m = this.ref.fedMean[f];
-      // the EWMA of a Poisson(m)·dispersion series has variance ≈ disp·m·λ/(2−λ)
-      const sd = Math.sqrt((this.ref.fedDispersion[f] * Math.max(m, 0.05) * FED_EWMA) / (2 - FED_EWMA));
-      const z = (nextFed[f] - m) / sd;
+      if (!Number.isFinite(c) || c <= 0) return;
+      const prev = this.lastFed[f];
+      const pOne = this.ref.fedCount.survival(c);
+      const pTwo = Number.isFinite(prev) ? this.ref.fedPersist.survival(Math.min(c, prev)) : 1;
       nTests++;
-      cand.push({ p: normalUpperTail(z), c: { name: `FED ${name}`, score: r2(Math.max(0, z)), detail: `${c} errors in this lumisection, ${m.toFixed(2)} expected` } });
+      cand.push({ p: Math.min(1, 2 * Math.min(pOne, pTwo)), c: { name: `FED ${name}`, score: r2(-Math.log10(Math.max(Math.min(pOne, pTwo), 1e-300))), detail: `${c} errors in this lumisection${Number.isFinite(prev) ? `, ${prev} in the previous one` : ''}` } });
     });
     const nextMask = Float64Array.from(this.lastMask);
     this.layout.parts.forEach((name, k) => {
       const m = x.maskedRocs[k];
       if (!Number.isFinite(m)) return;
-      if (Number.isFinite(this.lastMask[k])) {
-        const inc = m - this.lastMask[k];
-        const z = (inc - this.ref.maskMean[k]) / this.ref.maskSigma[k];
-        nTests++;
-        cand.push({ p: normalUpperTail(z), c: { name, score: r2(Math.max(0, z)), detail: `${inc >= 0 ? '+' : ''}${inc} masked ROCs in one lumisection` } });
-      }
+      const pExcess = this.ref.maskExcess.survival(m - this.ref.maskFloor[k]);
+      const inc = Number.isFinite(this.lastMask[k]) ? m - this.lastMask[k] : 0;
+      const pInc = inc > 0 ? this.ref.maskIncrease.survival(inc) : 1;
+      nTests++;
+      const pm = Math.min(1, 2 * Math.min(pExcess, pInc));
+      if (pm < 1) cand.push({ p: pm, c: { name, score: r2(-Math.log10(Math.max(pm, 1e-300))), detail: `${m} masked ROCs (${inc >= 0 ? '+' : ''}${inc} in one lumisection, ${m - this.ref.maskFloor[k]} above the usual floor)` } });
       nextMask[k] = m;
     });
     let pMin = 1;
@@ -174,7 +184,7 @@ export class HealthModel {
         this.lastLs = x.ls;
         this.curLevel = nextCur;
         this.tLevel = nextT;
-        this.fedEwma = nextFed;
+        this.lastFed = nextFed;
         this.lastMask = nextMask;
       },
     };

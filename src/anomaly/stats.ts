@@ -151,3 +151,39 @@ export function chiSquareUpperTail(x: number, h: number): number {
   const z = (Math.cbrt(x / h) - (1 - a)) / Math.sqrt(a);
   return normalUpperTail(z);
 }
+
+/**
+ * Survival function P(X ≥ x) of a reference sample, with an exponential tail past the largest
+ * reference value (scale = mean excess over the 99 % quantile), so values never seen in the
+ * reference still get a graded, small probability.
+ */
+export class EmpiricalTail {
+  private readonly sorted: Float64Array;
+  private readonly scale: number;
+
+  constructor(values: number[], minScale = 1) {
+    this.sorted = Float64Array.from(values.filter(Number.isFinite)).sort();
+    const n = this.sorted.length;
+    const q99 = n ? this.sorted[Math.floor(0.99 * (n - 1))] : 0;
+    let s = 0;
+    let m = 0;
+    for (let i = 0; i < n; i++) if (this.sorted[i] > q99) [s, m] = [s + this.sorted[i] - q99, m + 1];
+    this.scale = Math.max(minScale, m ? s / m : minScale);
+  }
+
+  survival(x: number): number {
+    const n = this.sorted.length;
+    if (n === 0 || !Number.isFinite(x)) return 1;
+    // first index with value ≥ x
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    const atLeast = n - lo;
+    if (atLeast > 0) return Math.min(1, (atLeast + 0.5) / (n + 1));
+    return (0.5 / (n + 1)) * Math.exp(-(x - this.sorted[n - 1]) / this.scale);
+  }
+}
