@@ -19,6 +19,8 @@ export interface SeedOptions {
   anomalyRate?: number;
   /** drop the existing seed data first (otherwise a different seed/scale in the database is an error) */
   fresh?: boolean;
+  /** testing: only the first N fills of the scale (recorded in omsagg_meta as fills_limit) */
+  maxFills?: number;
   /** testing: stop (as if killed) after this many units have been committed in this call */
   stopAfterUnits?: number;
   progress?: Progress;
@@ -38,8 +40,11 @@ export class SeedConflictError extends Error {}
 /** Tables `seed` fills (everything but omsagg_anomaly_scores). */
 export const SEEDED_TABLES = TABLES.filter((t) => t.name !== 'omsagg_anomaly_scores' && t.name !== 'omsagg_meta').map((t) => t.name);
 
-export function seedMeta(scale: Scale, seed: number, anomalyRate: number): Record<string, string> {
-  return { generator_version: GENERATOR_VERSION, seed: String(seed), scale, anomaly_rate: String(anomalyRate) };
+export function seedMeta(scale: Scale, seed: number, anomalyRate: number, maxFills?: number): Record<string, string> {
+  return {
+    generator_version: GENERATOR_VERSION, seed: String(seed), scale, anomaly_rate: String(anomalyRate),
+    fills_limit: maxFills === undefined ? 'all' : String(maxFills),
+  };
 }
 
 /** True when the database holds a finished seed of exactly these parameters. */
@@ -54,7 +59,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
   const seed = opts.seed ?? DEFAULT_SEED;
   const anomalyRate = opts.anomalyRate ?? DEFAULT_ANOMALY_RATE;
   const log = opts.log ?? (() => {});
-  const want = seedMeta(opts.scale, seed, anomalyRate);
+  const want = seedMeta(opts.scale, seed, anomalyRate, opts.maxFills);
 
   await createSchema(db);
   const meta = await getMeta(db);
@@ -77,7 +82,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
   );
 
   const plan = buildPlan(seed);
-  const fills = selectFills(plan, opts.scale);
+  const fills = selectFills(plan, opts.scale).slice(0, opts.maxFills ?? Infinity);
   const ctx = buildContext(seed, opts.scale, anomalyRate);
   const summary = summarize(fills);
   log(`seed ${seed}, scale ${opts.scale}: ${summary.fills} fills, ${summary.runs} runs, ${summary.lumisections} lumisections, ${ctx.hlt.length} HLT paths, ${ctx.l1.length} L1 bits`);

@@ -38,7 +38,7 @@ export async function openWriter(db: Db): Promise<UnitWriter> {
     await client.releaseConnection(conn);
   };
   if (db.dialect === 'sqlite') return sqliteWriter(conn as SqliteConn, release);
-  if (db.dialect === 'postgres') return pgWriter(conn as PgConn, release);
+  if (db.dialect === 'postgres') return await pgWriter(conn as PgConn, release);
   await release();
   throw new Error('seeding Oracle is not supported (no Oracle server here); seed SQLite or PostgreSQL');
 }
@@ -93,7 +93,9 @@ function sqliteWriter(conn: SqliteConn, release: () => Promise<void>): UnitWrite
 const PG_TYPES: Record<string, string> = { int: 'integer', bigint: 'bigint', real: 'float8', time: 'timestamp', bool: 'boolean' };
 const pgType = (k: ColumnKind) => PG_TYPES[k] ?? 'text';
 
-function pgWriter(conn: PgConn, release: () => Promise<void>): UnitWriter {
+async function pgWriter(conn: PgConn, release: () => Promise<void>): Promise<UnitWriter> {
+  // a crash can lose the last commits but never half of one: the unit markers go with them
+  await conn.query('SET synchronous_commit = off');
   const buffers = new Map<string, unknown[][]>();
   const flushTable = async (table: string) => {
     const rows = buffers.get(table);

@@ -1,0 +1,95 @@
+// vitest globalSetup: seeds the `demo` data set once per test run into test-output/demo.sqlite (an
+// existing file of the same generator version, seed and scale is reused) and into a fresh PostgreSQL
+// scratch schema omsagg_test_<pid>, dropped at teardown. Tests read the URLs through
+// test/helpers/databases.ts. PostgreSQL is required: an unreachable server fails the run loudly.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { openDb } from '../src/db/connection.js';
+import { dropSchema } from '../src/db/schema.js';
+import { seedDatabase, seedIsComplete } from '../src/synth/seed.js';
+
+export const PG_BASE_URL = process.env.OMSAGG_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+const OUT_DIR = path.resolve('test-output');
+const SQLITE_FILE = path.join(OUT_DIR, 'demo.sqlite');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    omsaggDatabases: { name: 'sqlite' | 'postgres'; url: string }[];
+  }
+}
+
+async function ensureSqliteDemo(log: (s: string) => void): Promise<string> {
+  if (fs.existsSync(SQLITE_FILE)) {
+    const db = await openDb(`sqlite:${SQLITE_FILE}`, { readonly: true });
+    try {
+      if (await seedIsComplete(db, 'demo')) {
+        log(`reusing ${path.relative(process.cwd(), SQLITE_FILE)}`);
+        return SQLITE_FILE;
+      }
+    } catch {
+      // unreadable or foreign file: reseed below
+    } finally {
+      await db.close();
+    }
+  }
+  // seed into a private file and rename it into place: concurrent test runs never see half a file
+  const tmp = path.join(OUT_DIR, `demo.${process.pid}.sqlite`);
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
+  const t0 = Date.now();
+  const db = await openDb(`sqlite:${tmp}`);
+  try {
+    await seedDatabase(db, { scale: 'demo' });
+  } finally {
+    await db.close();
+  }
+  fs.renameSync(tmp, SQLITE_FILE);
+  log(`seeded demo into ${path.relative(process.cwd(), SQLITE_FILE)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return SQLITE_FILE;
+}
+
+async function seedPostgres(schema: string, log: (s: string) => void): Promise<string> {
+  const url = `${PG_BASE_URL}${PG_BASE_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+  const probe = await openDb(PG_BASE_URL);
+  try {
+    await probe.knex.raw('select 1');
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is required by the tests and is unreachable at ${PG_BASE_URL} (${(err as Error).message}). ` +
+        `Start it (pg_ctlcluster --skip-systemctl-redirect <version> main start) or set OMSAGG_TEST_PG.`,
+    );
+  } finally {
+    await probe.close();
+  }
+  const t0 = Date.now();
+  const db = await openDb(url);
+  try {
+    await dropSchema(db);
+    await seedDatabase(db, { scale: 'demo' });
+  } finally {
+    await db.close();
+  }
+  log(`seeded demo into PostgreSQL schema ${schema} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return url;
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const log = (s: string) => process.stderr.write(`[global-setup] ${s}\n`);
+  const schema = `omsagg_test_${process.pid}`;
+  const [sqliteFile, pgUrl] = await Promise.all([ensureSqliteDemo(log), seedPostgres(schema, log)]);
+  const dbs = [
+    { name: 'sqlite' as const, url: `sqlite:${sqliteFile}` },
+    { name: 'postgres' as const, url: pgUrl },
+  ];
+  project.provide('omsaggDatabases', dbs);
+  process.env.OMSAGG_TEST_DATABASES = JSON.stringify(dbs);
+  return async () => {
+    const db = await openDb(pgUrl);
+    try {
+      await dropSchema(db);
+    } finally {
+      await db.close();
+    }
+  };
+}
