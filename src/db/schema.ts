@@ -46,8 +46,33 @@ export async function createSchema(db: Db): Promise<void> {
     if (await db.knex.schema.hasTable(table)) continue;
     for (const sql of statements) await db.knex.raw(sql);
   }
+  await ensureIndexes(db);
   await createViews(db);
   await setMeta(db, { schema_version: SCHEMA_VERSION });
+}
+
+/** The plain (non-unique) secondary indexes of the large count tables: a bulk load drops them
+ *  first and rebuilds them at the end (much faster on PostgreSQL than maintaining them per row). */
+export function bulkIndexes(dialect: Db['dialect']): { name: string; create: string }[] {
+  const out: { name: string; create: string }[] = [];
+  for (const t of TABLES.filter((x) => x.withoutRowid)) {
+    for (const sql of tableStatements(dialect).get(t.name) ?? []) {
+      const m = /^create index\s+[`"]?(\w+)[`"]?/i.exec(sql);
+      if (m) out.push({ name: m[1], create: sql });
+    }
+  }
+  return out;
+}
+
+/** Recreates secondary indexes a bulk load dropped (SQLite and PostgreSQL: CREATE INDEX IF NOT EXISTS). */
+export async function ensureIndexes(db: Db): Promise<void> {
+  if (db.dialect === 'oracle') return;
+  for (const ix of bulkIndexes(db.dialect)) await db.knex.raw(ix.create.replace(/^create index/i, 'create index if not exists'));
+}
+
+export async function dropBulkIndexes(db: Db): Promise<void> {
+  if (db.dialect === 'oracle') return;
+  for (const ix of bulkIndexes(db.dialect)) await db.knex.raw(`DROP INDEX IF EXISTS ${ix.name}`);
 }
 
 /** Drops and recreates every view; a view that depends on another is retried after the others. */

@@ -2,7 +2,7 @@
 // is one transaction together with its marker in omsagg_jobs, so a killed seed resumes where it
 // stopped and ends byte-identical to a clean run.
 import type { Db } from '../db/connection.js';
-import { createSchema, getMeta, setMeta } from '../db/schema.js';
+import { createSchema, dropBulkIndexes, ensureIndexes, getMeta, setMeta } from '../db/schema.js';
 import { TABLES } from '../db/tables.js';
 import { DEFAULT_ANOMALY_RATE } from './anomalies.js';
 import { GENERATOR_VERSION, buildContext, generateFill, generateStatic } from './generate.js';
@@ -93,6 +93,8 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
   const marker = (unit: string, detail: string) => [SEED_JOB, unit, 'done', detail, new Date().toISOString().slice(0, 19) + 'Z'];
   const stopNow = () => opts.stopAfterUnits !== undefined && committed >= opts.stopAfterUnits;
 
+  const bulk = db.dialect === 'postgres' && fills.some((f) => !done.has(`fill:${f.fillNumber}`));
+  if (bulk) await dropBulkIndexes(db);
   // the writer holds the (single SQLite) connection: no knex queries until it is closed
   const writer = await openWriter(db);
   try {
@@ -126,6 +128,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
     await writer.close();
   }
   const finished = committed + skipped === units;
+  if (bulk) await ensureIndexes(db);
   if (finished) {
     await setMeta(db, { seed_state: 'finished', seed_lumisections: String(summary.lumisections) });
     if (db.dialect === 'sqlite') {

@@ -97,6 +97,13 @@ async function pgWriter(conn: PgConn, release: () => Promise<void>): Promise<Uni
   // a crash can lose the last commits but never half of one: the unit markers go with them
   await conn.query('SET synchronous_commit = off');
   const buffers = new Map<string, unknown[][]>();
+  // inserts are pipelined on the connection: the generator keeps producing while PostgreSQL writes
+  let pending: Promise<unknown>[] = [];
+  let failure: unknown;
+  const settle = async (keep: number) => {
+    while (pending.length > keep) await pending.shift();
+    if (failure) throw failure;
+  };
   const flushTable = async (table: string) => {
     const rows = buffers.get(table);
     if (!rows || rows.length === 0) return;
@@ -106,7 +113,10 @@ async function pgWriter(conn: PgConn, release: () => Promise<void>): Promise<Uni
     const sql =
       `INSERT INTO ${table} (${def.columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(` +
       def.columns.map((c, i) => `$${i + 1}::${pgType(c.kind)}[]`).join(', ') + ')';
-    await conn.query(sql, columns);
+    // chained, so the client runs one query at a time (pg deprecates overlapping client.query calls)
+    const prev = pending[pending.length - 1] ?? Promise.resolve();
+    pending.push(prev.then(() => (failure ? undefined : conn.query(sql, columns))).catch((err: unknown) => { failure ??= err; }));
+    await settle(8);
   };
   const sink: Sink = {
     async write(table, rows) {
@@ -126,10 +136,14 @@ async function pgWriter(conn: PgConn, release: () => Promise<void>): Promise<Uni
       try {
         const out = await fn(sink);
         for (const t of [...buffers.keys()]) await flushTable(t);
+        await settle(0);
         await conn.query('COMMIT');
         return out;
       } catch (err) {
         buffers.clear();
+        await Promise.allSettled(pending);
+        pending = [];
+        failure = undefined;
         await conn.query('ROLLBACK');
         throw err;
       }
