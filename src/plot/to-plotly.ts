@@ -28,7 +28,7 @@ function plotlyAxis(axis: Axis, extra: Record<string, unknown> = {}): Record<str
     gridcolor: '#e6e6e6',
     zeroline: false,
     ...(axis.scale === 'linear' ? { exponentformat: 'power', separatethousands: false } : {}),
-    ...(axis.scale === 'log' ? { exponentformat: 'power' } : {}),
+    ...(axis.scale === 'log' ? { exponentformat: 'power', dtick: 'D2' } : {}),
     ...(axis.scale === 'time' ? { hoverformat: '%Y-%m-%d %H:%M:%S' } : {}),
     ...(axis.range ? { range: axis.range.map((v) => toPlotlyX(v, axis.scale)), autorange: false } : {}),
     ...extra,
@@ -117,20 +117,51 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
           return `${v === null ? '' : labels[v] ?? String(v)}${extra ? '<br>' + extra : ''}`;
         }));
         return [{
-          ...base, zmin: lo, zmax: hi, colorscale: scale, text,
+          ...base, zmin: lo, zmax: hi, colorscale: scale, text, xgap: 1, ygap: 1,
           hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{text}<extra></extra>`,
           colorbar: { title: { text: zTitle }, tickvals: cats.map((c) => c.value), ticktext: cats.map((c) => c.label), tickfont: { size: 12 } },
           meta: { ...(base.meta as object), categories: s.categories },
         }];
       }
       const extraText = s.hover ? { text: s.z.map((row, i) => row.map((_, j) => s.hover![i * row.length + j] ?? '')) } : {};
+      const zUnit = s.z_unit ? ' ' + plainUnit(s.z_unit) : '';
+      if (s.z_scale === 'log') {
+        // colour by log10(z); the true value stays in customdata for the hover, the colour bar is labelled in z
+        const finite = s.z.flat().filter((v): v is number => v !== null && v > 0);
+        const maxExp = Math.max(0, Math.ceil(Math.log10(Math.max(1, ...finite))));
+        const minExp = Math.min(0, Math.floor(Math.log10(Math.min(1, ...finite))));
+        const ticks = Array.from({ length: maxExp - minExp + 1 }, (_, k) => minExp + k);
+        return [{
+          ...base, z: s.z.map((row) => row.map((v) => (v !== null && v > 0 ? Math.log10(v) : null))), customdata: s.z,
+          zmin: minExp, zmax: maxExp, colorscale: 'Viridis', ...extraText,
+          hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{customdata:.4~g}${zUnit}${s.hover ? '<br>%{text}' : ''}<extra></extra>`,
+          colorbar: { title: { text: `${zTitle} (log scale)` }, tickvals: ticks, ticktext: ticks.map((e) => (e >= 0 && e < 5 ? String(10 ** e) : `10^${e}`)), tickfont: { size: 12 } },
+          meta: { ...(base.meta as object), z_scale: 'log' },
+        }];
+      }
       return [{
         ...base, colorscale: 'Viridis', ...extraText,
-        hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{z:.4~g}${s.z_unit ? ' ' + plainUnit(s.z_unit) : ''}${s.hover ? '<br>%{text}' : ''}<extra></extra>`,
+        hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{z:.4~g}${zUnit}${s.hover ? '<br>%{text}' : ''}<extra></extra>`,
         colorbar: { title: { text: zTitle }, tickfont: { size: 12 } },
       }];
     }
   }
+}
+
+/** Rows a horizontal legend needs at font 12 in a plot assumed ~900 px wide (a safe lower bound on the page). */
+function estimateRows(names: string[], width = 900): number {
+  if (!names.length) return 0;
+  let rows = 1;
+  let used = 0;
+  for (const n of names) {
+    const w = 45 + 7 * n.replace(/<[^>]+>/g, '').length;
+    if (used > 0 && used + w > width) {
+      rows++;
+      used = 0;
+    }
+    used += w;
+  }
+  return rows;
 }
 
 export function toPlotly(p: PlotObject): PlotlyFigure {
@@ -158,14 +189,17 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
   const annotations: Record<string, unknown>[] = [];
   for (const a of p.annotations) {
     const yref = a.axis === 'y2' ? 'y2' : 'y';
+    // Plotly places annotations on a log axis in log10 units (shapes take data values)
+    const yAxis = a.axis === 'y2' ? p.axes.y2 : p.axes.y;
+    const annY = (v: number) => (yAxis?.scale === 'log' && v > 0 ? Math.log10(v) : v);
     if (a.y !== undefined && a.x === undefined) {
       shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref, y0: a.y, y1: a.y, line: { color: '#D55E00', width: 1.5, dash: 'dash' }, name: a.text });
-      annotations.push({ text: a.text, xref: 'paper', x: 1, xanchor: 'right', yref, y: a.y, yanchor: 'bottom', showarrow: false, font: { size: 12, color: '#D55E00' } });
+      annotations.push({ text: a.text, xref: 'paper', x: 0.005, xanchor: 'left', yref, y: annY(a.y), yanchor: 'bottom', showarrow: false, font: { size: 12, color: '#D55E00' }, bgcolor: 'rgba(255,255,255,0.7)' });
     } else if (a.x !== undefined && a.y === undefined) {
       shapes.push({ type: 'line', xref: 'x', x0: toPlotlyX(a.x, xScale), x1: toPlotlyX(a.x, xScale), yref: 'paper', y0: 0, y1: 1, line: { color: '#555', width: 1, dash: 'dot' }, name: a.text });
-      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), yref: 'paper', y: 1, yanchor: 'bottom', showarrow: false, font: { size: 12 } });
+      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), xanchor: 'left', yref: 'paper', y: 0.995, yanchor: 'top', showarrow: false, font: { size: 12, color: '#444' }, bgcolor: 'rgba(255,255,255,0.75)' });
     } else if (a.x !== undefined && a.y !== undefined) {
-      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), yref, y: a.y, showarrow: true, arrowhead: 2, font: { size: 12 } });
+      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), yref, y: annY(a.y), showarrow: true, arrowhead: 2, font: { size: 12 } });
     } else {
       annotations.push({ text: a.text, xref: 'paper', x: 0, xanchor: 'left', yref: 'paper', y: 1, yanchor: 'bottom', showarrow: false, font: { size: 12 } });
     }
@@ -173,9 +207,17 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
   const hasHeatmap = p.series.some((s) => s.kind === 'heatmap');
   // a lone heatmap explains itself with its colour bar; Plotly.validate rejects a legend it never draws
   const showLegend = !hasHeatmap || p.series.length > 1 || p.spans.length > 0;
+  // The legend sits in the top margin, under the title: size the margin from an estimate of the
+  // legend's rows (Plotly does not keep a legend clear of the title by itself).
+  const legendNames = [
+    ...data.filter((t) => t.showlegend !== false && t.type !== 'heatmap').map((t) => String(t.name)),
+    ...shapes.filter((sh) => sh.showlegend).map((sh) => String(sh.name)),
+  ];
+  const legendRows = showLegend ? estimateRows(legendNames) : 0;
+  const titleHeight = 14 + 26 + (p.subtitle ? 20 : 0);
   const layout: Record<string, unknown> = {
     title: {
-      text: p.title, x: 0.01, xanchor: 'left', font: { size: 18 },
+      text: p.title, x: 0.01, xanchor: 'left', xref: 'container', yref: 'container', y: 1, yanchor: 'top', pad: { t: 14 }, font: { size: 18 },
       ...(p.subtitle ? { subtitle: { text: p.subtitle, font: { size: 13, color: '#555' } } } : {}),
     },
     font: FONT,
@@ -183,7 +225,7 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
     plot_bgcolor: '#ffffff',
     xaxis: plotlyAxis(p.axes.x),
     yaxis: plotlyAxis(p.axes.y),
-    ...(p.axes.y2 ? { yaxis2: plotlyAxis(p.axes.y2, { overlaying: 'y', side: 'right', showgrid: false }) } : {}),
+    ...(p.axes.y2 ? { yaxis2: plotlyAxis(p.axes.y2, { overlaying: 'y', side: 'right', showgrid: false, tickmode: 'auto', nticks: 8 }) } : {}),
     // legend above the plotting area, horizontal: never covers data, never collides with the y2 axis
     ...(showLegend
       ? { legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { size: 12 }, bgcolor: 'rgba(255,255,255,0)' } }
@@ -191,7 +233,7 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
     showlegend: showLegend,
     hovermode: 'closest',
     hoverlabel: { font: { size: 12 } },
-    margin: { l: 70, r: p.axes.y2 || hasHeatmap ? 80 : 30, t: p.subtitle ? 110 : 90, b: 60, pad: 2 },
+    margin: { l: 70, r: p.axes.y2 || hasHeatmap ? 80 : 30, t: titleHeight + legendRows * 21 + 12, b: 60, pad: 2 },
     shapes,
     annotations,
     meta: {

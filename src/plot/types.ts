@@ -65,6 +65,8 @@ export interface HeatmapSeries extends SeriesBase {
   z: (number | null)[][];
   z_label: string;
   z_unit: string | null;
+  /** colour scale of z: log for counts spanning decades (cells ≤ 0 stay blank) */
+  z_scale?: 'linear' | 'log';
   /** categorical colours: z holds the category values */
   categories?: HeatmapCategory[];
 }

@@ -13,6 +13,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection.js';
 import { ApiError, errorDocument, JSONAPI_MEDIA_TYPE, NotFoundError } from '../jsonapi/errors.js';
 import { memoryCollection, memoryCsv, memoryMeta } from '../jsonapi/memory.js';
+import { parseQuery } from '../jsonapi/query.js';
+import { singleDocument } from '../jsonapi/document.js';
 import { rawQueryOf, serialiseQuery } from '../jsonapi/querystring.js';
 import { toPlotly } from '../plot/to-plotly.js';
 import { plotToCsv } from '../plot/csv.js';
@@ -195,6 +197,23 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
         return jsonApi(reply, await points(req, 'collection'));
       });
       app.get<{ Params: { id: string; key?: string } }>(`${base}/points/meta`, metaRoute);
+      // the `links.self` of every point
+      app.get<{ Params: { id: string; key?: string; point: string } }>(`${base}/points/:point`, async (req, reply) => {
+        const probe = probeOf(req.params.id);
+        const raw = rawQueryOf(req.raw.url ?? '');
+        const { given, plainNames } = splitQuery(probe, raw);
+        const params = await service.resolveParams(probe, given);
+        const plot = await service.plot(probe, params, ctxOf());
+        const series = req.params.key !== undefined ? plot.series.find((s) => s.key === req.params.key) : undefined;
+        const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
+        const point = all.find((r) => r.id === req.params.point);
+        if (!point) throw new NotFoundError(`probe ${probe.id} has no point '${req.params.point}' for these parameters`);
+        const resource = pointsResource(probe, plot, series);
+        const q = parseQuery(raw, resource, { ...limits, extraParams: plainNames, allowRelationships: false });
+        const doc = singleDocument(resource, pointRowsFor([point], params, probe)[0], q, `${rootUrl(req)}${prefix}/probes/${probe.id}${series ? `/series/${series.key}` : ''}`);
+        patchRowUnits({ data: [doc.data] }, [point]);
+        return jsonApi(reply, doc);
+      });
       app.get<{ Params: { id: string; key?: string } }>(`${base}/points/csv`, async (req, reply) =>
         reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${req.params.id}-points.csv"`).send(await points(req, 'csv')));
     }

@@ -55,7 +55,7 @@ export default defineProbe<P>({
     }
     return {
       title: `Pixel FED channel status — run ${p.run_number}`,
-      subtitle: CATEGORIES.map((c) => `${counts[c.label] ?? 0} ${c.label}`).join(' · ') + ` · ${rows.length} channels in ${feds.length} FEDs`,
+      subtitle: CATEGORIES.map((c) => `${counts[c.label] ?? 0} ${c.label}`).join(' · ') + ` · ${rows.length} channels in ${feds.length} FEDs · blank = no module connected`,
       axes: { x: { label: 'FED channel', unit: null, scale: 'linear' }, y: { label: 'FED id', unit: null, scale: 'linear' } },
       series: [{ key: 'status', name: 'Channel status', kind: 'heatmap', x: channels, y: feds, z, z_label: 'Status', z_unit: null, categories: CATEGORIES, hover }],
       annotations: [], spans: [], live: run.end_time === null,

@@ -54,7 +54,7 @@ export default defineProbe<P>({
       title: `Pixel FED errors — run ${p.run_number}`,
       subtitle: `${what} · ${total} errors in ${new Set(rows.map((r) => r.fed_id)).size} of ${feds.length} FEDs · blank = no errors`,
       axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'FED id', unit: null, scale: 'linear' } },
-      series: [{ key: 'errors', name: `FED errors (${what})`, kind: 'heatmap', x: xs, y: feds, z, z_label: 'Errors', z_unit: 'counts' }],
+      series: [{ key: 'errors', name: `FED errors (${what})`, kind: 'heatmap', x: xs, y: feds, z, z_label: 'Errors', z_unit: 'counts', z_scale: 'log' }],
       annotations: [], spans: [], live: run.end_time === null,
       sources: [{ resource: 'federrors', url: apiUrl(ctx.apiPrefix, 'federrors', filters, { fields: 'fed_id,channel,lumisection_number,error_code,error_name,error_count', 'page[limit]': '100000' }) }],
     };

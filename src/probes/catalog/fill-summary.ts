@@ -22,6 +22,7 @@ export default defineProbe<P>({
   async defaults(db, given) {
     return { fill_number: given.fill_number ?? (await latestFillIn(db, 'v_lumisections')) };
   },
+  // the views carry luminosity in 10^30 cm^-2 s^-1 (OMS); plotted in 10^34 for readable ticks
   async run(db, p, ctx) {
     const fill = await db.knex('v_fills').select('fill_number', 'peak_lumi', 'peak_pileup', 'delivered_lumi', 'recorded_lumi', 'bunches_colliding', 'end_time').where('fill_number', p.fill_number).first();
     const rows = await db.knex('v_lumisections').select('run_number', 'lumisection_number', 'start_time', 'init_lumi', 'pileup')
@@ -47,11 +48,11 @@ export default defineProbe<P>({
       subtitle: parts.join(' · '),
       axes: {
         x: { label: 'Time', unit: null, scale: 'time' },
-        y: { label: 'Inst. luminosity', unit: '10^{30}cm^{-2}s^{-1}', scale: 'linear' },
+        y: { label: 'Inst. luminosity', unit: '10^{34}cm^{-2}s^{-1}', scale: 'linear' },
         y2: { label: 'Pileup', unit: null, scale: 'linear' },
       },
       series: [
-        { key: 'luminosity', name: 'Inst. luminosity', kind: 'line', x, y: rows.map((r) => num(r.init_lumi)), hover },
+        { key: 'luminosity', name: 'Inst. luminosity', kind: 'line', x, y: rows.map((r) => (num(r.init_lumi) === null ? null : Number(r.init_lumi) / 1e4)), hover },
         { key: 'pileup', name: 'Pileup', kind: 'line', axis: 'y2', x, y: rows.map((r) => num(r.pileup)), hover, dash: 'dot' },
       ],
       annotations, spans: [], live: fill ? fill.end_time === null : false,

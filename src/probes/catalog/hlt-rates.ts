@@ -37,7 +37,7 @@ export default defineProbe<P>({
       .where('run_number', p.run_number).whereIn('path_name', p.paths).orderBy(['path_name', 'lumisection_number']);
     const series: Series[] = p.paths.map((name, i) => {
       const mine = rows.filter((r) => r.path_name === name);
-      return { key: `path_${i}`, name, kind: 'line', step: true, color: paletteColor(i), x: mine.map((r) => Number(r.lumisection_number)), y: mine.map((r) => num(r.rate)) };
+      return { key: name, name, kind: 'line', step: true, color: paletteColor(i), x: mine.map((r) => Number(r.lumisection_number)), y: mine.map((r) => num(r.rate)) };
     });
     // prescale-column changes: a known cause of rate steps, not an anomaly
     const annotations: Annotation[] = [];

@@ -13,6 +13,8 @@ interface P extends Record<string, unknown> {
 }
 
 const MAX_BINS = 600;
+/** more empty bins than this in a row = no data (e.g. between fills) */
+const GAP_BINS = 3;
 
 function partGroup(part: string): string {
   const m = /^BPix_L(\d)$/.exec(part);
@@ -84,8 +86,19 @@ export default defineProbe<P>({
         const cur = bins.get(b);
         if (!cur || v > cur.v) bins.set(b, { t: cur?.t ?? t, v });
       }
-      const pts = [...bins.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
-      return { key: g.toLowerCase().replace(/ /g, '_'), name: g, kind: 'line', step: true, x: pts.map((v) => v.t), y: pts.map((v) => Number(v.v.toPrecision(6))) };
+      const sorted = [...bins.entries()].sort((a, b) => a[0] - b[0]);
+      // break the line where there is no data (between fills) instead of drawing a flat step across
+      const x: string[] = [];
+      const y: (number | null)[] = [];
+      sorted.forEach(([b, v], i) => {
+        if (i > 0 && b - sorted[i - 1][0] > GAP_BINS) {
+          x.push(isoTime(new Date(Date.parse(sorted[i - 1][1].t) + width)));
+          y.push(null);
+        }
+        x.push(v.t);
+        y.push(Number(v.v.toPrecision(6)));
+      });
+      return { key: g.toLowerCase().replace(/ /g, '_'), name: g, kind: 'line', step: true, x, y };
     });
     return {
       title: `Masked ROCs — ${windowText}`,

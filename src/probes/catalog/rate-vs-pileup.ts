@@ -57,14 +57,14 @@ export default defineProbe<P>({
       const ys = mine.map((r) => Number(r.rate) * (p.unprescale && num(r.prescale) ? Number(r.prescale) : 1));
       maxMu = Math.max(maxMu, ...xs);
       const color = paletteColor(i);
-      series.push({ key: `path_${i}`, name, kind: 'scatter', color, x: xs, y: ys, hover: mine.map((r) => `run ${r.run_number} LS ${r.lumisection_number}`) });
+      series.push({ key: name, name, kind: 'scatter', color, x: xs, y: ys, hover: mine.map((r) => `run ${r.run_number} LS ${r.lumisection_number}`) });
       const coef = polyfit(xs, ys, degree);
       if (coef) {
         const lo = Math.min(...xs);
         const hi = Math.max(...xs);
         const fx = Array.from({ length: 41 }, (_, k) => lo + ((hi - lo) * k) / 40);
         series.push({
-          key: `fit_${i}`, name: `fit: ${formatPoly(coef)} Hz (R²=${rSquared(xs, ys, coef).toFixed(3)})`, kind: 'line', color, dash: 'dash',
+          key: `fit_${name}`, name: `fit: ${formatPoly(coef)} Hz (R²=${rSquared(xs, ys, coef).toFixed(3)})`, kind: 'line', color, dash: 'dash',
           x: fx.map((v) => Number(v.toFixed(3))), y: fx.map((v) => Number(polyval(coef, v).toPrecision(6))),
         });
       }

@@ -48,7 +48,7 @@ export default defineProbe<P>({
     if (p.secondary === 'deadtime') {
       for (const r of await db.knex('v_deadtimes').select('run_number', 'lumisection_number', 'overall_total_deadtime').where(col, val)) secondary.set(key(r), num(r.overall_total_deadtime));
     } else {
-      for (const r of await db.knex('v_lumisections').select('run_number', 'lumisection_number', 'init_lumi').where(col, val)) secondary.set(key(r), num(r.init_lumi));
+      for (const r of await db.knex('v_lumisections').select('run_number', 'lumisection_number', 'init_lumi').where(col, val)) secondary.set(key(r), num(r.init_lumi) === null ? null : Number(r.init_lumi) / 1e4); // 10^30 → 10^34 cm^-2 s^-1
     }
     const x = l1.map((r) => isoTime(r.start_time));
     const hover = l1.map((r) => `run ${r.run_number} LS ${r.lumisection_number}`);
@@ -78,7 +78,7 @@ export default defineProbe<P>({
         y: { label: 'Rate', unit: 'Hz', scale: 'log' },
         y2: p.secondary === 'deadtime'
           ? { label: 'Dead time', unit: '%', scale: 'linear' }
-          : { label: 'Inst. luminosity', unit: '10^{30}cm^{-2}s^{-1}', scale: 'linear' },
+          : { label: 'Inst. luminosity', unit: '10^{34}cm^{-2}s^{-1}', scale: 'linear' },
       },
       series, annotations, spans: [], live,
       sources: [
