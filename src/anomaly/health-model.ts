@@ -2,12 +2,12 @@
 //   - HV leakage current per power group vs its expectation: the current is first brought to the
 //     reference temperature with s(T) ∝ T² exp(−1.21 eV / 2kT), then compared with its level over
 //     the previous lumisections (it grows slowly with integrated luminosity; an HV trip is a collapse);
-//   - temperature per power group vs its level (a cooling excursion heats the sensors, and the
-//     T-corrected current alone would hide it);
+//   - temperature per power group vs its expectation from the reference (set point + a luminosity
+//     term; a cooling excursion heats the sensors, and the T-corrected current alone would hide it);
 //   - FED error counts: a persistent excess over the reference rate (single-event-upset bursts that a
 //     recovery clears are normal; a burst that survives stays in the EWMA);
 //   - masked-ROC jumps: the increment of masked ROCs per part vs the reference increments.
-import { clamp, EmpiricalTail, robustSigma, twoSidedP } from './stats.js';
+import { clamp, EmpiricalTail, median, robustSigma, twoSidedP, weightedLeastSquares } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
 const K_BOLTZMANN_EV = 8.617e-5;
@@ -35,6 +35,8 @@ interface ChannelRef {
 export interface HealthReference {
   current: ChannelRef[];
   temperature: ChannelRef[];
+  /** expected temperature per power group: t0 + slope × luminosity (°C, °C per 1e30 cm^-2 s^-1) */
+  tempModel: { t0: number; slope: number; sigma: number }[];
   /** errors of one FED in one lumisection (counts), pooled over FEDs */
   fedCount: EmpiricalTail;
   /** errors of one FED in each of two consecutive lumisections: the smaller of the two (counts);
@@ -42,8 +44,8 @@ export interface HealthReference {
   fedPersist: EmpiricalTail;
   /** increase of masked ROCs of one part from one lumisection to the next (counts), pooled */
   maskIncrease: EmpiricalTail;
-  /** masked ROCs above the part's floor (the fewest seen in the reference), pooled (counts) */
-  maskExcess: EmpiricalTail;
+  /** masked ROCs above the part's floor (the fewest seen in the reference), per part (counts) */
+  maskExcess: EmpiricalTail[];
   maskFloor: number[];
 }
 
@@ -59,10 +61,18 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
   };
   const current = layout.powerGroups.map((_, g) => diffs((x) => correctedLogCurrent(x.leakage[g], x.temperature[g]), 0.003));
   const temperature = layout.powerGroups.map((_, g) => diffs((x) => x.temperature[g], 0.05));
+  // the sensors warm a little with luminosity (occupancy); otherwise the cooling holds them steady
+  const tempModel = layout.powerGroups.map((_, g) => {
+    const pts = ref.flat().filter((x) => Number.isFinite(x.temperature[g]) && Number.isFinite(x.lumi));
+    if (pts.length < 5) return { t0: NaN, slope: 0, sigma: 0.05 };
+    const coef = weightedLeastSquares(pts.map((x) => [1, x.lumi]), pts.map((x) => x.temperature[g])) ?? [median(pts.map((x) => x.temperature[g])), 0];
+    const res = pts.map((x) => x.temperature[g] - coef[0] - coef[1] * x.lumi);
+    return { t0: coef[0], slope: coef[1], sigma: Math.max(0.05, robustSigma(res)) };
+  });
   const fedCount: number[] = [];
   const fedPersist: number[] = [];
   const maskIncrease: number[] = [];
-  const maskExcess: number[] = [];
+  const maskExcess: number[][] = layout.parts.map(() => []);
   const maskFloor = layout.parts.map((_, k) => {
     let m = Infinity;
     for (const run of ref) for (const x of run) if (Number.isFinite(x.maskedRocs[k])) m = Math.min(m, x.maskedRocs[k]);
@@ -78,7 +88,7 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
       });
       layout.parts.forEach((_, k) => {
         if (!Number.isFinite(x.maskedRocs[k])) return;
-        maskExcess.push(x.maskedRocs[k] - maskFloor[k]);
+        maskExcess[k].push(x.maskedRocs[k] - maskFloor[k]);
         if (prev && Number.isFinite(prev.maskedRocs[k])) maskIncrease.push(x.maskedRocs[k] - prev.maskedRocs[k]);
       });
     }
@@ -86,10 +96,12 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
   return {
     current,
     temperature,
+    tempModel,
     fedCount: new EmpiricalTail(fedCount, 5),
     fedPersist: new EmpiricalTail(fedPersist, 5),
     maskIncrease: new EmpiricalTail(maskIncrease, 8),
-    maskExcess: new EmpiricalTail(maskExcess, 8),
+    // SEU masks accumulate module by module (16 ROCs) until a recovery: two modules is the tail scale
+    maskExcess: maskExcess.map((v) => new EmpiricalTail(v, 32)),
     maskFloor,
   };
 }
@@ -119,7 +131,6 @@ export class HealthModel {
     // after a gap in lumisections the levels are stale: start again from this one
     if (x.ls !== this.lastLs + 1) {
       this.curLevel.fill(NaN);
-      this.tLevel.fill(NaN);
       this.lastMask.fill(NaN);
       this.lastFed.fill(NaN);
     }
@@ -134,17 +145,20 @@ export class HealthModel {
           const z = (lc - this.curLevel[g]) / (this.ref.current[g].sigma * 1.2);
           nTests++;
           cand.push({ p: twoSidedP(z), c: { name, score: r2(Math.abs(z)), detail: `leakage current ${pct(Math.exp(lc - this.curLevel[g]) - 1)} vs expected at this temperature` } });
-          nextCur[g] = this.curLevel[g] + LEVEL_RATE * clamp(lc - this.curLevel[g], -3 * this.ref.current[g].sigma, 3 * this.ref.current[g].sigma);
+          // a collapse (HV trip) must not drag the level down with it, or the recovery would alarm
+          if (Math.abs(z) < 6) nextCur[g] = this.curLevel[g] + LEVEL_RATE * clamp(lc - this.curLevel[g], -3 * this.ref.current[g].sigma, 3 * this.ref.current[g].sigma);
         } else nextCur[g] = lc;
       }
       const t = x.temperature[g];
-      if (Number.isFinite(t)) {
-        if (Number.isFinite(this.tLevel[g])) {
-          const z = (t - this.tLevel[g]) / (this.ref.temperature[g].sigma * 1.2);
-          nTests++;
-          cand.push({ p: twoSidedP(z), c: { name, score: r2(Math.abs(z)), detail: `temperature ${(t - this.tLevel[g]).toFixed(1)} °C vs its level` } });
-          nextT[g] = this.tLevel[g] + LEVEL_RATE * clamp(t - this.tLevel[g], -3 * this.ref.temperature[g].sigma, 3 * this.ref.temperature[g].sigma);
-        } else nextT[g] = t;
+      const tm = this.ref.tempModel[g];
+      if (Number.isFinite(t) && Number.isFinite(tm.t0)) {
+        // expected from the reference, plus an offset that follows slowly while nothing is wrong
+        const offset = Number.isFinite(this.tLevel[g]) ? this.tLevel[g] : 0;
+        const dev = t - (tm.t0 + tm.slope * x.lumi + offset);
+        const z = dev / (tm.sigma * 1.2);
+        nTests++;
+        cand.push({ p: twoSidedP(z), c: { name, score: r2(Math.abs(z)), detail: `temperature ${dev >= 0 ? '+' : ''}${dev.toFixed(1)} °C vs expected` } });
+        nextT[g] = offset + (Math.abs(z) < 3 ? 0.01 * dev : 0);
       }
     });
     const nextFed = Float64Array.from(x.fedErrors);
@@ -161,7 +175,7 @@ export class HealthModel {
     this.layout.parts.forEach((name, k) => {
       const m = x.maskedRocs[k];
       if (!Number.isFinite(m)) return;
-      const pExcess = this.ref.maskExcess.survival(m - this.ref.maskFloor[k]);
+      const pExcess = this.ref.maskExcess[k].survival(m - this.ref.maskFloor[k]);
       const inc = Number.isFinite(this.lastMask[k]) ? m - this.lastMask[k] : 0;
       const pInc = inc > 0 ? this.ref.maskIncrease.survival(inc) : 1;
       nTests++;

@@ -12,6 +12,8 @@ import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
 
 /** a lumisection teaches the rate model only when nothing in it is even mildly surprising */
 const LEARN_P = 0.01;
+/** lumisections at the start of each run that only teach the path models (LS) */
+export const WARMUP_LS = 5;
 
 export interface Reference {
   responses: (Response | null)[];
@@ -44,11 +46,20 @@ export interface LumiScore {
 /** Learns the reference from lumisections of earlier runs (grouped by run, in time order). */
 export function buildReference(layout: RunLayout, runs: LumiInput[][]): Reference {
   const all = runs.flat();
-  const responses = layout.paths.map((_, p) =>
-    fitResponse(all.map((x) => ({ mu: x.pileup, counts: x.counts[p], prescale: x.prescales[p], live: x.live, bunches: x.bunches }))),
-  );
+  const fit = (xs: LumiInput[]) =>
+    layout.paths.map((_, p) => fitResponse(xs.map((x) => ({ mu: x.pileup, counts: x.counts[p], prescale: x.prescales[p], live: x.live, bunches: x.bunches }))));
+  const responses = fit(all);
+  // cross-fitting: residuals of each half come from responses fitted on the other half, so the
+  // correlation reference and the calibration see out-of-sample errors, as the online scoring will
+  const halves: [LumiInput[], LumiInput[]] = [[], []];
+  all.forEach((x, i) => halves[Math.floor(i / 2) % 2].push(x));
+  const evals = halves.flatMap((half, h) => {
+    const other = fit(halves[1 - h]);
+    const merged = responses.map((r, p) => (r && other[p] ? { ...other[p]!, meanCounts: r.meanCounts } : null));
+    const model = new RateModel(layout, merged);
+    return half.map((x) => model.evaluate(x));
+  });
   const rm = new RateModel(layout, responses);
-  const evals = all.map((x) => rm.evaluate(x));
   const correlation = new CorrelationModel(rm.scoredNames, evals.map((e) => e.z));
   const health = fitHealthReference(layout, runs);
   const healthP: number[] = [];
@@ -95,9 +106,17 @@ export class RunScorer {
     return this.trackers.combined.alerts;
   }
 
+  private seen = 0;
+
   score(x: LumiInput): LumiScore {
     const rate = this.rate.evaluate(x);
     const corr = this.ref.correlation.evaluate(rate.z);
+    // the first lumisections of a run set the per-run gains: the path models do not judge them
+    if (this.seen++ < WARMUP_LS) {
+      rate.result = { p: 1, contributors: [] };
+      corr.p = 1;
+      corr.contributors = [];
+    }
     const health = this.health.evaluate(x);
     const cal = this.ref.calibration;
     const p = { rate: cal.rate.apply(rate.result.p), correlation: cal.correlation.apply(corr.p), health: cal.health.apply(health.p) };
@@ -119,7 +138,7 @@ export class RunScorer {
     };
     const raised = this.trackers.combined.alerts.at(-1)?.raisedLs === x.ls && models.combined.flag ? this.trackers.combined.alerts.at(-1)! : null;
     // learn only from lumisections that look normal, so an anomaly is not absorbed into the prediction
-    if (pComb >= LEARN_P && !models.combined.flag) this.rate.update(rate);
+    if (p.rate >= LEARN_P && !models.rate.flag) this.rate.update(rate);
     health.apply();
     return { run: x.run, ls: x.ls, models, raised, common: rate.common };
   }

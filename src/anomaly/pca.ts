@@ -71,7 +71,7 @@ export function fitSubspace(rows: Float64Array[], maxComponents?: number): Subsp
   const sorted = [...values].sort((x, y) => x - y);
   const noise = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const edge = noise * (1 + Math.sqrt(dim / Math.max(n, 1))) ** 2;
-  const kMax = Math.min(maxComponents ?? Math.floor(dim / 3), Math.floor(dim / 3));
+  const kMax = Math.min(maxComponents ?? Math.floor(dim / 3), Math.floor(dim / 3), Math.floor(n / 10));
   const basis: Float64Array[] = [];
   const eigenvalues: number[] = [];
   for (let k = 0; k < kMax; k++) {

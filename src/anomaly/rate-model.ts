@@ -35,6 +35,7 @@ export class RateModel {
   private readonly groupNames: string[];
   private readonly groupVar: Float64Array;
   private readonly gainRate: number;
+  private learned = 0;
 
   constructor(
     private readonly layout: RunLayout,
@@ -112,10 +113,14 @@ export class RateModel {
 
   /** Learns from a lumisection judged normal: per-path gains and the group noise scale. */
   update(ev: RateEvaluation): void {
+    // the first lumisections of a run set the gains quickly (a running mean), then they only follow
+    const rate = Math.max(this.gainRate, 1 / (this.learned + 2));
+    this.learned++;
     for (let k = 0; k < this.scored.length; k++) {
       if (!Number.isFinite(ev.d[k])) continue;
       const s = ev.sigma[k];
-      this.logGain[k] += this.gainRate * clamp(ev.d[k] - ev.common, -2 * s, 2 * s);
+      const lim = this.learned <= 10 ? 6 * s : 2 * s;
+      this.logGain[k] += rate * clamp(ev.d[k] - ev.common, -lim, lim);
     }
     this.groupIndex.forEach((idx, g) => {
       let s = 0;

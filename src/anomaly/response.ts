@@ -1,27 +1,36 @@
 // Per-path rate response to pileup, as the trigger group's RateMon fits it: the pre-prescale rate
 // per colliding bunch, live-time corrected, as a polynomial (linear or quadratic) in pileup.
 import { LS_SECONDS } from './units.js';
-import { median, weightedLeastSquares } from './stats.js';
+import { robustSigma, weightedLeastSquares } from './stats.js';
 
 export interface Response {
-  /** coefficients of y(μ) = c0 + c1·μ + c2·μ², y in Hz per colliding bunch */
-  coef: number[];
+  /** log y(μ) = a + β·(ln μ − ln μ0) + γ·(ln μ − ln μ0)², y in Hz per colliding bunch */
+  a: number;
+  beta: number;
+  gamma: number;
   /** relative systematic error beyond Poisson (dimensionless, e.g. 0.02 = 2 %) */
   sigmaSys: number;
   /** mean accepted counts per lumisection in the reference (counts) */
   meanCounts: number;
 }
 
+/** pileup the power law is centred on (dimensionless) */
+const MU0 = 40;
+
 /** Normalised rate y = counts × prescale / (23.31 s × live × bunches), Hz per bunch. */
 export function normalisedRate(counts: number, prescale: number, live: number, bunches: number): number {
   return (counts * prescale) / (LS_SECONDS * live * bunches);
 }
 
+export function responseAt(r: Response, mu: number): number {
+  const l = Math.log(Math.max(mu, 0.1) / MU0);
+  return Math.exp(r.a + r.beta * l + r.gamma * l * l);
+}
+
 /** Expected accepted counts in one lumisection for a response. */
 export function expectedCounts(r: Response, mu: number, prescale: number, live: number, bunches: number): number {
   if (!(prescale > 0)) return 0;
-  const y = r.coef[0] + (r.coef[1] ?? 0) * mu + (r.coef[2] ?? 0) * mu * mu;
-  return Math.max(0, (y * LS_SECONDS * live * bunches) / prescale);
+  return (responseAt(r, mu) * LS_SECONDS * live * bunches) / prescale;
 }
 
 export interface ResponseSample {
@@ -32,47 +41,44 @@ export interface ResponseSample {
   bunches: number;
 }
 
+// Priors of the fit, in units of the statistical weight (1/variance of log y):
+// a reference with a narrow pileup span cannot tell a linear from a quadratic path, so the exponent
+// is pulled towards 1 (rate ∝ luminosity) and the curvature towards 0 unless the data insist.
+const PRIOR_BETA = 1;
+const PRIOR_BETA_WEIGHT = 50;
+const PRIOR_GAMMA_WEIGHT = 200;
+/** systematic floor in the weights, so that very high-rate paths do not claim impossible precision */
+const WEIGHT_SYS = 0.02;
+
 /**
- * Fits the response on reference samples, weighted by the Poisson variance, twice: the second pass
- * ignores samples beyond 4 sigma (anomalies inside the reference must not bend the fit). The degree
- * follows the pileup span of the reference: a quadratic needs a wide span to be trusted.
+ * Fits the RateMon-like response as a power law with curvature in pileup, on log rates
+ * weighted by their Poisson + systematic variance, twice: the second pass ignores samples beyond
+ * 4 sigma (anomalies inside the reference must not bend the fit). Linear (β≈1), quadratic (β→2),
+ * sinh-like (β>2 with curvature) and flat (zero-bias, β≈0) paths are all this shape.
  */
 export function fitResponse(samples: ResponseSample[]): Response | null {
-  const ok = samples.filter((s) => s.prescale > 0 && s.live > 0 && s.bunches > 0 && Number.isFinite(s.counts) && Number.isFinite(s.mu));
+  const ok = samples.filter((s) => s.prescale > 0 && s.live > 0 && s.bunches > 0 && s.mu >= 1 && Number.isFinite(s.counts) && s.counts >= 0);
   if (ok.length < 5) return null;
-  const mus = ok.map((s) => s.mu);
-  const span = Math.max(...mus) - Math.min(...mus);
-  const degree = span >= 15 ? 2 : span >= 4 ? 1 : 0;
-  const y = ok.map((s) => normalisedRate(s.counts, s.prescale, s.live, s.bunches));
-  // var(y) = E[counts] (prescale/(T live nb))²; E[counts] taken from the median so zeros keep a weight
-  const medCounts = Math.max(1, median(ok.map((s) => s.counts)));
-  const scale = ok.map((s) => s.prescale / (LS_SECONDS * s.live * s.bunches));
-  const basis = (mu: number) => [1, mu, mu * mu].slice(0, degree + 1);
-  // pileup-proportional fallback: rates scale with luminosity to first order
-  const X = ok.map((s) => (degree === 0 ? [s.mu] : basis(s.mu)));
-  let w = scale.map((k) => 1 / (medCounts * k * k));
+  const l = ok.map((s) => Math.log(s.mu / MU0));
+  const y = ok.map((s) => Math.log(normalisedRate(s.counts + 0.5, s.prescale, s.live, s.bunches)));
+  let w = ok.map((s) => 1 / (1 / (s.counts + 1) + WEIGHT_SYS * WEIGHT_SYS));
+  const X = l.map((v) => [1, v, v * v]);
+  // prior pseudo-observations
+  X.push([0, 1, 0], [0, 0, 1]);
+  y.push(PRIOR_BETA, 0);
   let coef: number[] | null = null;
   let rel: number[] = [];
   for (let pass = 0; pass < 2; pass++) {
-    coef = weightedLeastSquares(X, y, w);
+    coef = weightedLeastSquares(X, y, [...w, PRIOR_BETA_WEIGHT, PRIOR_GAMMA_WEIGHT]);
     if (!coef) return null;
-    const pred = X.map((x) => x.reduce((acc, v, i) => acc + v * coef![i], 0));
-    rel = y.map((v, i) => (pred[i] > 0 ? v / pred[i] - 1 : NaN));
-    const sd = robustRelSigma(rel);
-    w = w.map((wi, i) => (Math.abs(rel[i]) <= 4 * Math.max(sd, 1e-3) + 4 / Math.sqrt(medCounts) ? wi : 0));
+    rel = ok.map((_, i) => y[i] - (coef![0] + coef![1] * l[i] + coef![2] * l[i] * l[i]));
+    const sd = robustSigma(rel);
+    w = w.map((wi, i) => (Math.abs(rel[i]) <= 4 * Math.max(sd, 1e-3) + 4 / Math.sqrt(ok[i].counts + 1) ? wi : 0));
   }
-  const full = degree === 0 ? [0, coef![0], 0] : [...coef!, 0, 0].slice(0, 3);
-  // relative spread beyond the Poisson part
-  const sdTotal = robustRelSigma(rel);
-  const meanCounts = ok.reduce((a, s) => a + s.counts, 0) / ok.length;
+  const meanCounts = ok.reduce((acc, s) => acc + s.counts, 0) / ok.length;
+  // log-residual spread beyond the Poisson part
+  const sdTotal = robustSigma(rel);
   const poissonRel2 = 1 / Math.max(meanCounts, 1);
   const sigmaSys = Math.sqrt(Math.max(0, sdTotal * sdTotal - poissonRel2));
-  return { coef: full, sigmaSys, meanCounts };
-}
-
-function robustRelSigma(rel: number[]): number {
-  const f = rel.filter(Number.isFinite);
-  if (f.length === 0) return 0;
-  const m = median(f);
-  return 1.4826 * median(f.map((v) => Math.abs(v - m)));
+  return { a: coef![0], beta: coef![1], gamma: coef![2], sigmaSys, meanCounts };
 }

@@ -13,7 +13,7 @@ export interface RunInfo {
 export const MIN_PATH_COUNTS = 20;
 /** lumisections sampled from earlier runs to learn a run's reference */
 export const REFERENCE_LS = 400;
-export const REFERENCE_RUNS = 3;
+export const REFERENCE_RUNS = 5;
 
 export async function listRuns(db: Db, range?: [number, number]): Promise<RunInfo[]> {
   let q = db.knex('runs').select('run_number', 'fill_number', 'hlt_key', 'last_lumisection_number').orderBy('run_number');
