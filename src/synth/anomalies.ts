@@ -62,6 +62,8 @@ export interface PlacementInput {
   ratePer1000: number;
   hlt: HltPath[];
   geometry: PixelGeometry;
+  /** modules masked all year: a masked_roc_jump picks others */
+  deadModules: Set<number>;
 }
 
 export function placeAnomalies(inp: PlacementInput): Anomaly[] {
@@ -88,7 +90,7 @@ export function placeAnomalies(inp: PlacementInput): Anomaly[] {
         id: fill.fillNumber * 100 + out.length + 1, kind, label: ANOMALY_LABELS[kind], runNumber: where.run.runNumber,
         firstLs: where.first, lastLs: where.first + span - 1, channels: [], magnitude: 0, description: '',
       };
-      describe(a, rng, bigGroups, groups, jetMet, inp.geometry);
+      describe(a, rng, bigGroups, groups, jetMet, inp.geometry, inp.deadModules);
       out.push(a);
     }
   });
@@ -123,7 +125,7 @@ function findSlot(
 }
 
 function describe(
-  a: Anomaly, rng: Rng, bigGroups: string[], groups: Map<string, HltPath[]>, jetMet: HltPath[], geo: PixelGeometry,
+  a: Anomaly, rng: Rng, bigGroups: string[], groups: Map<string, HltPath[]>, jetMet: HltPath[], geo: PixelGeometry, dead: Set<number>,
 ): void {
   const pathSubset = (paths: HltPath[], min: number, max: number) =>
     rng.shuffle(paths).slice(0, Math.min(paths.length, rng.int(min, max))).sort((x, y) => x.pathId - y.pathId);
@@ -202,7 +204,7 @@ function describe(
     }
     case 'masked_roc_jump': {
       const part = rng.pick(PARTS);
-      const mods = geo.modules.filter((m) => m.part === part.part);
+      const mods = geo.modules.filter((m) => m.part === part.part && !dead.has(m.moduleId));
       const chosen = rng.shuffle(mods).slice(0, rng.int(2, 5)).map((m) => m.moduleId).sort((x, y) => x - y);
       a.part = part.part;
       a.modules = chosen;

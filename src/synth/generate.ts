@@ -12,7 +12,7 @@ import { PARTS, ROCS_PER_MODULE, buildGeometry, type PixelGeometry, type Module 
 import { LS_SECONDS, decayIntegralPb, layerDamageFactor, lumiToPb, moduleLeakageUA, pileup } from './physics.js';
 import { placeAnomalies, recoveryPoints, type Anomaly } from './anomalies.js';
 
-export const GENERATOR_VERSION = '1';
+export const GENERATOR_VERSION = '3';
 
 export const MENU_SIZES: Record<Scale, { hltPaths: number; l1Bits: number }> = {
   demo: { hltPaths: 180, l1Bits: 120 },
@@ -122,7 +122,10 @@ interface RunTotals {
 
 /** All rows of one fill. Returns the number of lumisections written. */
 export async function generateFill(ctx: GenContext, fill: PlannedFill, lsBefore: number, sink: Sink): Promise<number> {
-  const anomalies = placeAnomalies({ seed: ctx.seed, fill, lsBefore, ratePer1000: ctx.anomalyRate, hlt: ctx.hlt, geometry: ctx.geometry });
+  const anomalies = placeAnomalies({
+    seed: ctx.seed, fill, lsBefore, ratePer1000: ctx.anomalyRate, hlt: ctx.hlt, geometry: ctx.geometry,
+    deadModules: new Set([...ctx.deadModules.values()].flat()),
+  });
   let recordedFill = 0;
   let nls = 0;
   for (const run of fill.runs) {
@@ -185,7 +188,11 @@ async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, 
 
     let column = columnForLumi(nominal0);
     const ps = active(anoms, 'prescale_change', ls);
-    if (ps) column = Math.min(PHYSICS_COLUMNS - 1, Math.max(0, column + (ps.columnShift ?? 0)));
+    if (ps) {
+      // a shift past the first/last physics column goes the other way, so the change is always real
+      const shifted = column + (ps.columnShift ?? 0);
+      column = shifted < 0 ? column + 1 : shifted >= PHYSICS_COLUMNS ? column - 1 : shifted;
+    }
     if (ls === 1) firstColumn = column;
 
     // L1 bits: raw counts, prescaled, then dead time
