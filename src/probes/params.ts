@@ -30,7 +30,7 @@ export interface SplitQuery {
   given: Record<string, string | string[]>;
   /** the raw parameter names that were consumed as probe parameters in plain form (extraParams for the JSON:API stage) */
   plainNames: string[];
-  /** everything else (JSON:API parameters for the points form) */
+  /** everything not consumed as a probe parameter (JSON:API parameters on the points form; errors elsewhere) */
   rest: RawParam[];
 }
 
@@ -66,8 +66,9 @@ export function splitQuery(probe: Probe, raw: string): SplitQuery {
       const path = p.path.length === 3 || (p.path.length === 2 && !/^[a-z]{2,4}$/i.test(p.path[1])) ? p.path.slice(1) : p.path;
       const [attr, op] = path;
       if (names.includes(attr) && isEqOp(op) && path.length <= 2) {
+        // consumed as a parameter; the points form still applies it as a row filter on the echoed
+        // parameter (always true) because it passes the whole raw query to the JSON:API stage
         put(attr, p.value, p.key);
-        rest.push(p); // also a row filter on the echoed parameter (always true), kept for the JSON:API stage
         continue;
       }
     }
@@ -97,6 +98,9 @@ export function rejectUnknown(probe: Probe, rest: RawParam[], allowed: string[] 
   for (const p of rest) {
     if (allowed.includes(p.name)) continue;
     const known = Object.keys(probe.params.properties);
+    if (p.name === 'filter') {
+      throw new QueryValidationError('unsupported_filter', `${p.key}: this form takes probe parameters only, as name=value or filter[name][EQ]=value (parameters: ${known.join(', ') || 'none'}); other filters apply on …/points`, p.key);
+    }
     throw new QueryParseError('unknown_parameter', `probe ${probe.id} has no parameter '${p.key}' (parameters: ${known.join(', ') || 'none'})`, p.key);
   }
 }

@@ -54,7 +54,9 @@ function probeSummary(p: Probe, prefix: string, root: string, defaults?: Params)
       parameters: p.params,
       defaults: { ...statics, ...(defaults ?? {}) },
     },
-    links: { self: `${root}${prefix}/probes/${p.id}`, plot: `${root}${prefix}/probes/${p.id}/plot`, points: `${root}${prefix}/probes/${p.id}/points`, page: `${root}/probes/${p.id}` },
+    links: { self: `${root}${prefix}/probes/${p.id}` },
+    // JSON:API allows only its own link names; the other forms are listed here
+    meta: { plot: `${root}${prefix}/probes/${p.id}/plot`, plotly: `${root}${prefix}/probes/${p.id}/plotly`, csv: `${root}${prefix}/probes/${p.id}/csv`, points: `${root}${prefix}/probes/${p.id}/points`, page: `${root}/probes/${p.id}` },
   };
 }
 
@@ -85,9 +87,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
   /** parameters for the plot/plotly/csv forms: nothing but probe parameters is accepted */
   const strictParams = async (probe: Probe, req: FastifyRequest) => {
     const { given, rest } = splitQuery(probe, rawQueryOf(req.raw.url ?? ''));
-    rejectUnknown(probe, rest.filter((p) => !(p.name === 'filter')), []);
-    // filters on probe parameters were consumed; any other filter is not meaningful here
-    rejectUnknown(probe, rest.filter((p) => p.name === 'filter' && !Object.keys(probe.params.properties).some((n) => p.path.includes(n))));
+    rejectUnknown(probe, rest);
     return service.resolveParams(probe, given);
   };
 
@@ -132,8 +132,8 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       const self = `${root}${prefix}/probes/${probe.id}/plot?${query}`;
       return jsonApi(reply, {
         data: { id: `${probe.id}?${Object.entries(params).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`).join('&')}`, type: 'plots', attributes: plot, links: { self } },
-        links: { self, plotly: self.replace('/plot?', '/plotly?'), csv: self.replace('/plot?', '/csv?'), points: self.replace('/plot?', '/points?') },
-        meta: { probe: probe.id, live: plot.live ?? false },
+        links: { self },
+        meta: { probe: probe.id, live: plot.live ?? false, plotly: self.replace('/plot?', '/plotly?'), csv: self.replace('/plot?', '/csv?'), points: self.replace('/plot?', '/points?') },
       });
     });
 
