@@ -28,6 +28,8 @@ export interface AppDeps {
   plugins?: AppPlugin[];
   /** Fastify logger option (default: pino at config.logLevel) */
   logger?: FastifyServerOptions['logger'];
+  /** rows per keyset batch when streaming CSV (default 5000) */
+  csvBatchRows?: number;
 }
 
 export const API_VERSION = '0.1.0';
@@ -107,6 +109,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     defaultPageLimit: config.defaultPageLimit,
     maxPageLimit: config.maxPageLimit,
     statementTimeoutMs: config.statementTimeoutMs,
+    csvBatchRows: deps.csvBatchRows,
   });
 
   const pluginOptions: AppPluginOptions = { config, db: deps.db, resources, prefixes };

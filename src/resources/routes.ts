@@ -28,9 +28,9 @@ export interface ResourceRoutesOptions {
   defaultPageLimit: number;
   maxPageLimit: number;
   statementTimeoutMs?: number;
+  /** rows fetched per keyset batch when streaming CSV (default 5000) */
+  csvBatchRows?: number;
 }
-
-const CSV_BATCH = 5000;
 
 /** Any failure of the database becomes a clean 503 (no SQL text); ApiErrors pass through. */
 export async function withDb<T>(req: FastifyRequest, fn: () => Promise<T>, timeoutMs?: number): Promise<T> {
@@ -174,7 +174,7 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
     let skip = q.page.offset;
     let cursor = q.page.cursor ?? '';
     while (remaining > 0) {
-      const limit = Math.min(CSV_BATCH, remaining + skip);
+      const limit = Math.min(opts.csvBatchRows ?? 5000, remaining + skip);
       const page = await withDb(req, () => runPage(db, resource, { ...q, page: { offset: 0, limit, cursor } }, { extraFilters: filters }), opts.statementTimeoutMs);
       for (const r of page.rows) {
         if (skip > 0) {

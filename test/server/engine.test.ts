@@ -32,7 +32,7 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     fx = await make();
     db = await openDb(fx.url, { readonly: true, statementTimeoutMs: 5000 });
     const config = loadConfig({ LOG_LEVEL: 'silent', OMSAGG_PREFIXES: '/pixel-agg/api/v1', OMSAGG_MAX_PAGE_LIMIT: '1000' });
-    app = await buildApp(config, { db, resources: fixtureResources(), logger: false });
+    app = await buildApp(config, { db, resources: fixtureResources(), logger: false, csvBatchRows: 7 });
     await app.ready();
   });
   afterAll(async () => {
@@ -190,7 +190,7 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(p.data[0].links.self).toBe('http://localhost:80/pixel-agg/api/v1/runs/315000');
   });
 
-  it('CSV by path and by Accept, streamed in batches', async () => {
+  it('CSV by path and by Accept, streamed in keyset batches of 7 rows', async () => {
     const r = await get('/api/v1/lumisections/csv?fields=run_number,lumisection_number,beams_stable,start_time&filter[run_number]=315100');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toContain('text/csv');
@@ -200,8 +200,12 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(lines[1]).toBe('315100,1,false,2018-05-02T00:00:00Z');
     const a = await get('/api/v1/runs?fields=run_number,components', { accept: 'text/csv' });
     expect(a.body).toBe('run_number,components\n315000,"DAQ,PIXEL,TRG"\n315001,"DAQ,TRG"\n315100,"DAQ,PIXEL"\n');
-    const all = await get('/api/v1/lumisections/csv?fields=lumisection_number');
-    expect((all.body as string).trim().split('\n')).toHaveLength(TOTAL_LS + 1);
+    const all = await get('/api/v1/lumisections/csv?fields=run_number,lumisection_number');
+    const lines2 = (all.body as string).trim().split('\n');
+    expect(lines2).toHaveLength(TOTAL_LS + 1);
+    expect(new Set(lines2).size).toBe(TOTAL_LS + 1);
+    const window = await get('/api/v1/lumisections/csv?fields=run_number,lumisection_number&page[offset]=10&page[limit]=9&sort=-run_number');
+    expect((window.body as string).trim().split('\n').slice(1)).toEqual(Array.from({ length: 9 }, (_, i) => `315100,${11 + i}`));
   });
 
   it('negotiates media types per JSON:API', async () => {
@@ -266,6 +270,20 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(e.status).toBe(String(status));
     expect(e.detail).not.toMatch(/select |from "|v_runs|sqlite|syntax/i);
     if (parameter) expect(e.source.parameter).toBe(parameter);
+  });
+
+  it('a failing database gives 503 JSON:API errors without SQL, and /health 503', async () => {
+    const broken = await openDb(fx.url, { readonly: true });
+    const app2 = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { db: broken, resources: fixtureResources(), logger: false });
+    await broken.knex.destroy();
+    const r = await app2.inject('/api/v1/runs?filter[run_number]=315000');
+    expect(r.statusCode).toBe(503);
+    const body = r.json();
+    expectValidJsonApi(body);
+    expect(body.errors[0]).toMatchObject({ status: '503', code: 'database_unavailable' });
+    expect(JSON.stringify(body)).not.toMatch(/select|v_runs|run_number/i);
+    expect((await app2.inject('/health')).statusCode).toBe(503);
+    await app2.close();
   });
 
   it('health reports the database', async () => {
