@@ -89,7 +89,8 @@ export function parseQuery(search: string | RawParam[], resource: ResourceDef, o
           if (!a) throw new QueryValidationError('unknown_attribute', `${p.key}: '${n}' is not an attribute of ${resource.type}`, p.key);
           if (!a.projectable) throw new QueryValidationError('not_projectable', `${p.key}: '${n}' cannot be selected`, p.key);
         }
-        q.fields = [...new Set(names)];
+        // `fields=` with nothing selected means no projection (python clients send it empty)
+        if (names.length) q.fields = [...new Set(names)];
         break;
       }
       case 'sort':
@@ -137,6 +138,9 @@ export function parseQuery(search: string | RawParam[], resource: ResourceDef, o
   }
   if (q.page.cursor !== undefined && seen.has('page.offset') && q.page.offset !== 0) {
     throw new QueryValidationError('cursor_and_offset', 'page[cursor] and page[offset] cannot be combined', 'page[cursor]');
+  }
+  if (q.granularity && q.include.relationships.length) {
+    throw new QueryValidationError('include_with_group', `include=${q.include.relationships.join(',')} cannot be combined with group[granularity] (grouped rows have no relationships)`, 'include');
   }
   q.sort = parseSort(sort, resource, q.granularity);
   return q;

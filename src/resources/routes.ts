@@ -133,8 +133,12 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
       rows.forEach((r, i) => {
         const matches = byKey.get(JSON.stringify(localCols.map((c) => normKey(r[c.column])))) ?? [];
         const ids = matches.map((m) => ({ type: target.type, id: idOf(target, m) }));
-        const relObj = data[i].relationships?.[name];
-        if (relObj) relObj.data = rel.cardinality === 'one' ? ids[0] ?? null : ids;
+        // full linkage: every included resource is referenced from the primary data, also under `fields`
+        const o = data[i];
+        if (!o.links) return;
+        o.relationships ??= {};
+        o.relationships[name] ??= { links: { self: `${o.links.self}/relationships/${name}`, related: `${o.links.self}/${name}` } };
+        o.relationships[name].data = rel.cardinality === 'one' ? ids[0] ?? null : ids;
       });
     }
     return [...included.values()];

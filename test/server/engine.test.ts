@@ -159,6 +159,9 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(inc.included).toHaveLength(1);
     expect(inc.included[0]).toMatchObject({ type: 'runs', id: '315100' });
     expect(inc.data[0].relationships.run.data).toEqual({ type: 'runs', id: '315100' });
+    const projected = await ok('/api/v1/lumisections?filter[run_number]=315100&page[limit]=2&include=run&fields=init_lumi');
+    expect(projected.data[0].relationships.run.data).toEqual({ type: 'runs', id: '315100' });
+    expect(projected.data[0].meta).toBeUndefined();
     const many = await ok('/api/v1/runs?filter[run_number]=315001&include=lumisections');
     expect(many.included).toHaveLength(25);
     expect(many.data[0].relationships.lumisections.data).toHaveLength(25);
@@ -249,6 +252,7 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     ['/api/v1/runs?include=nope', 400, 'include'],
     ['/api/v1/runs?group[granularity]=run', 400],
     ['/api/v1/lumisections?group[granularity]=year', 400],
+    ['/api/v1/lumisections?group[granularity]=run&include=run', 400, 'include'],
     ['/api/v1/runs?bogus=1', 400, 'bogus'],
     ['/api/v1/runs?limit=10', 400],
     ['/api/v1/runs?filter[run_number]=%ZZ', 400],
