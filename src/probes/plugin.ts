@@ -60,6 +60,12 @@ function probeSummary(p: Probe, prefix: string, root: string, defaults?: Params)
   };
 }
 
+/** `/series/{key}/points` of a probe whose series are chosen by a parameter: choose that one. */
+function seriesDefault(probe: Probe, given: Record<string, string | string[]>, key: string | undefined): void {
+  if (key === undefined || !probe.seriesParam || given[probe.seriesParam] !== undefined) return;
+  given[probe.seriesParam] = [probe.seriesValue ? probe.seriesValue(key) : key];
+}
+
 export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptions): Promise<void> {
   const registry = opts.registry ?? (await loadProbes());
   const service = new ProbeService(opts.db);
@@ -154,6 +160,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       const probe = probeOf(req.params.id);
       const raw = rawQueryOf(req.raw.url ?? '');
       const { given, plainNames } = splitQuery(probe, raw);
+      seriesDefault(probe, given, req.params.key);
       const params = await service.resolveParams(probe, given);
       const plot = await service.plot(probe, params, ctxOf());
       let series: Series | undefined;
@@ -176,6 +183,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
     const metaRoute = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, reply: FastifyReply) => {
       const probe = probeOf(req.params.id);
       const { given } = splitQuery(probe, rawQueryOf(req.raw.url ?? ''));
+      seriesDefault(probe, given, req.params.key);
       let params: Params;
       try {
         params = await service.resolveParams(probe, given);
@@ -202,6 +210,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
         const probe = probeOf(req.params.id);
         const raw = rawQueryOf(req.raw.url ?? '');
         const { given, plainNames } = splitQuery(probe, raw);
+        seriesDefault(probe, given, req.params.key);
         const params = await service.resolveParams(probe, given);
         const plot = await service.plot(probe, params, ctxOf());
         const series = req.params.key !== undefined ? plot.series.find((s) => s.key === req.params.key) : undefined;

@@ -33,6 +33,7 @@ function check(p: unknown, file: string): Probe {
     if (!prop.title || !prop.description) fail(`parameter ${name} needs a title and a description`);
     if ((prop.type === 'number' || prop.type === 'integer') && prop.unit === undefined) fail(`numeric parameter ${name} needs a unit (null for identifiers)`);
   }
+  if (probe.seriesParam !== undefined && probe.params.properties[probe.seriesParam]?.type !== 'array') fail(`seriesParam '${probe.seriesParam}' must name an array parameter`);
   try {
     paramValidator(probe);
   } catch (err) {

@@ -43,6 +43,13 @@ export interface Probe<P extends Params = Params> {
   title: string;
   description: string;
   params: ParamSchema;
+  /**
+   * An array parameter whose values name series (e.g. `paths`): `…/series/{key}/points` without it
+   * selects just that series, so an OMS chart portlet can point at any path. `seriesValue` maps a
+   * series key to the parameter value (default: the key itself).
+   */
+  seriesParam?: string;
+  seriesValue?(key: string): string;
   /** fills parameters whose default depends on the data (e.g. the latest run); static defaults live in the schema */
   defaults?(db: Db, given: Partial<P>): Promise<Partial<P>>;
   run(db: Db, params: P, ctx: ProbeContext): Promise<PlotObject>;

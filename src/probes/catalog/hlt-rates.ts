@@ -26,6 +26,7 @@ export default defineProbe<P>({
       scale: { type: 'string', title: 'Rate axis', description: 'Linear or logarithmic rate axis', enum: ['linear', 'log'], default: 'linear', 'x-picker': 'enum' },
     },
   },
+  seriesParam: 'paths',
   async defaults(db, given) {
     const run = given.run_number ?? (await latestRunIn(db, 'v_hltpathrates'));
     return { run_number: run, paths: given.paths ?? (await busiestPaths(db, run, 4)) };

@@ -31,6 +31,8 @@ export default defineProbe<P>({
       unprescale: { type: 'boolean', title: 'Undo HLT prescale', description: 'Multiply the rate by the HLT prescale so prescale-column changes do not break the curve', default: true, 'x-picker': 'boolean' },
     },
   },
+  seriesParam: 'paths',
+  seriesValue: (key) => key.replace(/^fit_/, ''),
   async defaults(db, given) {
     let fill = given.fill_number;
     if (fill === undefined && given.run_number !== undefined) fill = (await runInfo(db, given.run_number)).fill_number ?? undefined;
