@@ -25,12 +25,12 @@ export async function ensureDemoDatabase(file: string, log: (line: string) => vo
       await ro.close();
     }
     if (meta.seed_state === 'finished') return { seeded: false, scale: (meta.scale as Scale) ?? 'demo', seconds: 0 };
-    if (meta.seed !== undefined && SCALES.includes(meta.scale as Scale) && meta.fills_limit === 'all') {
+    if (meta.seed !== undefined && SCALES.includes(meta.scale as Scale) && meta.fills_limit === 'all' && (meta.ls_limit ?? 'all') === 'all') {
       // finish the interrupted seed with its own parameters
       resume = { scale: meta.scale as Scale, seed: Number(meta.seed), anomalyRate: Number(meta.anomaly_rate) };
       log(`${file}: resuming the interrupted ${resume.scale} seed`);
     } else if (meta.seed !== undefined) {
-      throw new Error(`${file} holds an unfinished test seed (fills_limit ${meta.fills_limit}); remove it or run omsagg seed --fresh`);
+      throw new Error(`${file} holds an unfinished test seed (fills_limit ${meta.fills_limit}, ls_limit ${meta.ls_limit}); remove it or run omsagg seed --fresh`);
     }
   } else {
     log(`${file} does not exist: creating the demo data set (a few fills of 2018, ~15 s)`);

@@ -6,7 +6,8 @@ import { createSchema, dropBulkIndexes, ensureIndexes, getMeta, setMeta } from '
 import { TABLES } from '../db/tables.js';
 import { DEFAULT_ANOMALY_RATE } from './anomalies.js';
 import { GENERATOR_VERSION, buildContext, generateFill, generateStatic } from './generate.js';
-import { buildPlan, selectFills, summarize, type Scale } from './plan.js';
+import { buildPlan, selectFills, summarize, type Plan, type PlannedFill, type Scale } from './plan.js';
+import { LS_SECONDS } from './physics.js';
 import { openWriter } from './sink.js';
 import { makeProgress, type Progress } from './progress.js';
 
@@ -21,6 +22,8 @@ export interface SeedOptions {
   fresh?: boolean;
   /** testing: only the first N fills of the scale (recorded in omsagg_meta as fills_limit) */
   maxFills?: number;
+  /** testing: cap every run at this many lumisections (recorded in omsagg_meta as ls_limit) */
+  maxLsPerRun?: number;
   /** testing: stop (as if killed) after this many units have been committed in this call */
   stopAfterUnits?: number;
   progress?: Progress;
@@ -40,11 +43,23 @@ export class SeedConflictError extends Error {}
 /** Tables `seed` fills (everything but omsagg_anomaly_scores). */
 export const SEEDED_TABLES = TABLES.filter((t) => t.name !== 'omsagg_anomaly_scores' && t.name !== 'omsagg_meta').map((t) => t.name);
 
-export function seedMeta(scale: Scale, seed: number, anomalyRate: number, maxFills?: number): Record<string, string> {
+export function seedMeta(scale: Scale, seed: number, anomalyRate: number, maxFills?: number, maxLsPerRun?: number): Record<string, string> {
   return {
     generator_version: GENERATOR_VERSION, seed: String(seed), scale, anomaly_rate: String(anomalyRate),
     fills_limit: maxFills === undefined ? 'all' : String(maxFills),
+    ls_limit: maxLsPerRun === undefined ? 'all' : String(maxLsPerRun),
   };
+}
+
+/** The fills a seed generates (scale, then the test limits). */
+export function seedFills(plan: Plan, opts: Pick<SeedOptions, 'scale' | 'maxFills' | 'maxLsPerRun'>): PlannedFill[] {
+  const fills = selectFills(plan, opts.scale).slice(0, opts.maxFills ?? Infinity);
+  const cap = opts.maxLsPerRun;
+  if (cap === undefined) return fills;
+  return fills.map((f) => ({
+    ...f,
+    runs: f.runs.map((r) => (r.nls <= cap ? r : { ...r, nls: cap, end: r.start + Math.round(cap * LS_SECONDS * 1000) })),
+  }));
 }
 
 /** True when the database holds a finished seed of exactly these parameters. */
@@ -59,7 +74,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
   const seed = opts.seed ?? DEFAULT_SEED;
   const anomalyRate = opts.anomalyRate ?? DEFAULT_ANOMALY_RATE;
   const log = opts.log ?? (() => {});
-  const want = seedMeta(opts.scale, seed, anomalyRate, opts.maxFills);
+  const want = seedMeta(opts.scale, seed, anomalyRate, opts.maxFills, opts.maxLsPerRun);
 
   await createSchema(db);
   const meta = await getMeta(db);
@@ -82,7 +97,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
   );
 
   const plan = buildPlan(seed);
-  const fills = selectFills(plan, opts.scale).slice(0, opts.maxFills ?? Infinity);
+  const fills = seedFills(plan, opts);
   const ctx = buildContext(seed, opts.scale, anomalyRate);
   const summary = summarize(fills);
   log(`seed ${seed}, scale ${opts.scale}: ${summary.fills} fills, ${summary.runs} runs, ${summary.lumisections} lumisections, ${ctx.hlt.length} HLT paths, ${ctx.l1.length} L1 bits`);
