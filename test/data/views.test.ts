@@ -296,3 +296,32 @@ async function expectVisible(db: Db, a: Anomaly): Promise<void> {
       throw new Error(`no visibility check for anomaly kind ${a.kind}`);
   }
 }
+
+describe('docs/views.md', () => {
+  it('lists exactly the columns of every view, with a type and (for numbers) a unit (regenerate: npx tsx scripts/views-doc.ts)', async () => {
+    const fs = await import('node:fs');
+    const doc = fs.readFileSync(new URL('../../docs/views.md', import.meta.url), 'utf8');
+    const sections = new Map<string, { column: string; type: string; unit: string }[]>();
+    let current: { column: string; type: string; unit: string }[] | undefined;
+    for (const line of doc.split('\n')) {
+      const h = /^## (v_\w+)/.exec(line);
+      if (h) sections.set(h[1], (current = []));
+      const row = /^\| (\w+) \| (\w+) \| ([^|]*) \|/.exec(line);
+      if (row && current && row[1] !== 'column') current.push({ column: row[1], type: row[2], unit: row[3].trim() });
+    }
+    const db = await openDb(dbs.find((d) => d.name === 'sqlite')!.url, { readonly: true });
+    try {
+      for (const v of VIEWS) {
+        const cols = ((await db.knex.raw(`PRAGMA table_info(v_${v})`)) as { name: string }[]).map((c) => c.name);
+        const documented = sections.get(`v_${v}`);
+        expect(documented?.map((d) => d.column), `v_${v}`).toEqual(cols);
+        for (const d of documented!) {
+          expect(['integer', 'number', 'string', 'boolean', 'datetime', 'array']).toContain(d.type);
+          if (d.type === 'integer' || d.type === 'number') expect(d.unit, `v_${v}.${d.column}`).not.toBe('');
+        }
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
