@@ -2,9 +2,10 @@
 import { clamp } from './stats.js';
 
 /**
- * Rescales the log tail of a model's p-values so that, on reference lumisections, p < 0.1 happens
- * 10 % of the time: p_cal = p^s with s = ln 10 / q90(−ln p). Using the 90 % quantile (not the far
- * tail) keeps the fit robust when up to ~10 % of the reference is itself anomalous.
+ * Rescales the log tail of a model's p-values so that, on reference lumisections, p < 0.25 happens
+ * 25 % of the time: p_cal = p^s with s = ln 4 / q75(−ln p). Using the 75 % quantile (not the far
+ * tail) keeps the fit robust when up to ~25 % of the reference is itself anomalous (the demo data
+ * set injects anomalies into about a third of its lumisections).
  */
 export class TailCalibrator {
   constructor(readonly exponent = 1) {}
@@ -12,9 +13,9 @@ export class TailCalibrator {
   static fit(referenceP: number[], bounds: [number, number] = [0.25, 1.5]): TailCalibrator {
     const l = referenceP.filter((p) => p > 0 && p <= 1).map((p) => -Math.log(p)).sort((a, b) => a - b);
     if (l.length < 20) return new TailCalibrator(1);
-    const q90 = l[Math.floor(0.9 * (l.length - 1))];
-    if (!(q90 > 0)) return new TailCalibrator(1);
-    return new TailCalibrator(clamp(Math.LN10 / q90, bounds[0], bounds[1]));
+    const q75 = l[Math.floor(0.75 * (l.length - 1))];
+    if (!(q75 > 0)) return new TailCalibrator(1);
+    return new TailCalibrator(clamp(Math.log(4) / q75, bounds[0], bounds[1]));
   }
 
   apply(p: number): number {

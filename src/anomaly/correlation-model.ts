@@ -1,7 +1,8 @@
 // Loss of correlation between paths: the standardised, common-mode-free path residuals of the rate
 // model are projected on the principal subspace learned from reference lumisections; what the
 // subspace does not explain (squared prediction error, SPE) is scored against the reference SPE
-// distribution, approximated as g·χ²_h with the reference mean and variance (Satterthwaite).
+// distribution: χ² over the free dimensions, widened by g when the reference SPE is over-dispersed
+// (Satterthwaite: g = var/(2·mean) on the reference).
 import { fitSubspace, projectionResidual, type Subspace } from './pca.js';
 import { chiSquareUpperTail } from './stats.js';
 import type { Contributor, ModelResult } from './types.js';
@@ -33,7 +34,13 @@ export class CorrelationModel {
     const clipped = Float64Array.from(z as ArrayLike<number>, (v) => (Number.isFinite(v) ? Math.max(-50, Math.min(50, v)) : NaN));
     const r = projectionResidual(this.subspace, clipped);
     const spe = sumSquares(r);
-    const p = chiSquareUpperTail(spe / this.g, this.h);
+    // null: χ² with one degree per scored path, less the subspace and the common mode. The reference
+    // SPE itself is in-sample for the subspace (too small by about the fitted dimensions), so it only
+    // widens the null when the reference is noisier than that (g > 1), never narrows it.
+    let nValid = 0;
+    for (let i = 0; i < clipped.length; i++) if (Number.isFinite(clipped[i])) nValid++;
+    const dof = Math.max(1, nValid - this.subspace.basis.length - 1);
+    const p = chiSquareUpperTail(spe / Math.max(1, this.g), dof);
     const order = Array.from(r.keys()).sort((a, b) => Math.abs(r[b]) - Math.abs(r[a]));
     const contributors: Contributor[] = order
       .slice(0, 5)

@@ -8,6 +8,7 @@ import { fitHealthReference, HealthModel, type HealthReference } from './health-
 import { RateModel } from './rate-model.js';
 import { fitResponse, expectedCounts, type Response } from './response.js';
 import { LS_SECONDS } from './units.js';
+import { clamp, robustSigma } from './stats.js';
 import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
 
 /** a lumisection teaches the rate model only when nothing in it is even mildly surprising */
@@ -17,6 +18,8 @@ export const WARMUP_LS = 5;
 
 export interface Reference {
   responses: (Response | null)[];
+  /** per scored path: reference spread of its standardised residual (dimensionless, ≥ 1) */
+  zScale: Float64Array;
   correlation: CorrelationModel;
   health: HealthReference;
   calibration: Record<'rate' | 'correlation' | 'health', TailCalibrator>;
@@ -49,17 +52,32 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
   const fit = (xs: LumiInput[]) =>
     layout.paths.map((_, p) => fitResponse(xs.map((x) => ({ mu: x.pileup, counts: x.counts[p], prescale: x.prescales[p], live: x.live, bunches: x.bunches }))));
   const responses = fit(all);
-  // cross-fitting: residuals of each half come from responses fitted on the other half, so the
-  // correlation reference and the calibration see out-of-sample errors, as the online scoring will
-  const halves: [LumiInput[], LumiInput[]] = [[], []];
-  all.forEach((x, i) => halves[Math.floor(i / 2) % 2].push(x));
-  const evals = halves.flatMap((half, h) => {
-    const other = fit(halves[1 - h]);
-    const merged = responses.map((r, p) => (r && other[p] ? { ...other[p]!, meanCounts: r.meanCounts } : null));
-    const model = new RateModel(layout, merged);
-    return half.map((x) => model.evaluate(x));
+  // cross-fitting: each reference run is scored online (per-run gains, as in real scoring) with
+  // responses fitted on the other runs (or, with one run, on the other half of its lumisections),
+  // so the correlation reference and the calibration see the errors the online scoring will make
+  const folds: LumiInput[][] =
+    runs.length >= 2 ? runs : [0, 1].map((h) => runs[0].filter((_, i) => Math.floor(i / 2) % 2 === h));
+  const foldResponses = folds.map((_, f) => {
+    const other = fit(folds.filter((_, g) => g !== f).flat());
+    return responses.map((r, p) => (r && other[p] ? { ...other[p]!, meanCounts: r.meanCounts } : null));
   });
+  const scoreFolds = (zScale?: Float64Array) =>
+    folds.flatMap((fold, f) => {
+      const model = new RateModel(layout, foldResponses[f], { zScale });
+      return fold.map((x, i) => {
+        const e = model.evaluate(x);
+        if (i < WARMUP_LS) e.result.p = 1;
+        if (e.result.p >= LEARN_P || i < WARMUP_LS) model.update(e);
+        return e;
+      });
+    });
   const rm = new RateModel(layout, responses);
+  const first = scoreFolds();
+  const zScale = Float64Array.from(rm.scored, (_, k) => {
+    const v = first.map((e) => e.z[k]).filter(Number.isFinite);
+    return v.length >= 20 ? clamp(robustSigma(v), 1, 5) : 1;
+  });
+  const evals = scoreFolds(zScale);
   const correlation = new CorrelationModel(rm.scoredNames, evals.map((e) => e.z));
   const health = fitHealthReference(layout, runs);
   const healthP: number[] = [];
@@ -73,6 +91,7 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
   }
   return {
     responses,
+    zScale,
     correlation,
     health,
     calibration: {
@@ -95,7 +114,7 @@ export class RunScorer {
     private readonly ref: Reference,
     private readonly alerts: AlertOptions = DEFAULT_ALERTS,
   ) {
-    this.rate = new RateModel(layout, ref.responses);
+    this.rate = new RateModel(layout, ref.responses, { zScale: ref.zScale });
     this.health = new HealthModel(layout, ref.health);
     this.trackers = { rate: new AlertTracker(alerts), correlation: new AlertTracker(alerts), health: new AlertTracker(alerts), combined: new AlertTracker(alerts) };
     this.threshold = scoreFromP(alerts.pStrong);

@@ -14,6 +14,9 @@ export interface RateModelOptions {
   minCounts?: number;
   /** gain tracking rate per lumisection (dimensionless) */
   gainRate?: number;
+  /** per scored path: spread of its standardised residual seen on the reference (≥ 1, dimensionless);
+   *  paths that do not follow pileup well (calibration streams, noisy jets) are judged by their own noise */
+  zScale?: Float64Array;
 }
 
 export interface RateEvaluation {
@@ -36,6 +39,7 @@ export class RateModel {
   private readonly groupVar: Float64Array;
   private readonly gainRate: number;
   private learned = 0;
+  readonly zScale: Float64Array;
 
   constructor(
     private readonly layout: RunLayout,
@@ -46,6 +50,7 @@ export class RateModel {
     this.gainRate = opts.gainRate ?? 0.02;
     this.scored = responses.map((r, i) => (r && r.meanCounts >= minCounts ? i : -1)).filter((i) => i >= 0);
     this.logGain = new Float64Array(this.scored.length);
+    this.zScale = opts.zScale && opts.zScale.length === this.scored.length ? opts.zScale : new Float64Array(this.scored.length).fill(1);
     const groups = new Map<string, number[]>();
     this.scored.forEach((p, k) => {
       const g = layout.groups[p] ?? 'other';
@@ -80,7 +85,7 @@ export class RateModel {
     let nValid = 0;
     for (let k = 0; k < n; k++) {
       if (!Number.isFinite(d[k])) continue;
-      z[k] = (d[k] - common) / sigma[k];
+      z[k] = poissonSysResidual(input.counts[this.scored[k]], expected[k] * Math.exp(common), this.responses[this.scored[k]]!.sigmaSys) / this.zScale[k];
       nValid++;
       if (Math.abs(z[k]) > Math.abs(zMax)) zMax = z[k];
     }
@@ -136,6 +141,18 @@ export class RateModel {
   get scoredNames(): string[] {
     return this.scored.map((p) => this.layout.paths[p]);
   }
+}
+
+/**
+ * Standardised residual of a count against its expectation with Poisson and relative systematic
+ * error: the Poisson deviance residual (close to normal even for a few tens of counts, where the
+ * log ratio or the Pearson residual are skewed), shrunk by the systematic part.
+ */
+export function poissonSysResidual(obs: number, expected: number, sigmaSys: number): number {
+  const e = Math.max(expected, 1e-9);
+  const dev = obs > 0 ? 2 * (obs * Math.log(obs / e) - (obs - e)) : 2 * e;
+  const r = Math.sign(obs - e) * Math.sqrt(Math.max(dev, 0));
+  return r / Math.sqrt(1 + sigmaSys * sigmaSys * e);
 }
 
 /** Weighted median of finite values with weights 1/sigma². */
