@@ -2,7 +2,7 @@
 // source of the plot object is carried into the figure (data into traces, units into axis titles,
 // hover templates and trace.meta, spans into layout.shapes, sources and parameters into layout.meta).
 import type { Axis, PlotObject, Series } from './types.js';
-import { axisTitle, plainUnit, toPlotlyX } from './axis.js';
+import { axisTitle, numericX, plainUnit, toPlotlyX } from './axis.js';
 import { paletteColor, SPAN_FILL, withAlpha } from './palette.js';
 
 export interface PlotlyFigure {
@@ -148,6 +148,40 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
   }
 }
 
+/**
+ * Span labels: the short label on the plot (greedy, skipping one that would overlap the previous),
+ * the full label as the annotation's hover text.
+ */
+function spanLabels(p: PlotObject): Record<string, unknown>[] {
+  const xs: number[] = [];
+  for (const s of p.series) for (const v of s.x) {
+    const n = numericX(v, p.axes.x.scale);
+    if (n !== null) xs.push(n);
+  }
+  for (const sp of p.spans) for (const v of [sp.from, sp.to]) {
+    const n = numericX(v, p.axes.x.scale);
+    if (n !== null) xs.push(n);
+  }
+  if (!xs.length) return [];
+  const lo = xs.reduce((a, b) => Math.min(a, b));
+  const hi = xs.reduce((a, b) => Math.max(a, b));
+  const perPx = (hi - lo || 1) / 900; // data units per pixel in a plot at least ~900 px wide
+  let freeFrom = -Infinity;
+  const out: Record<string, unknown>[] = [];
+  for (const sp of [...p.spans].sort((a, b) => (numericX(a.from, p.axes.x.scale) ?? 0) - (numericX(b.from, p.axes.x.scale) ?? 0))) {
+    const x0 = numericX(sp.from, p.axes.x.scale) ?? lo;
+    const text = sp.short_label ?? sp.label;
+    const width = (text.length * 7 + 12) * perPx;
+    const show = x0 >= freeFrom;
+    if (show) freeFrom = x0 + width;
+    out.push({
+      text: show ? text : ' ', hovertext: sp.label, xref: 'x', x: toPlotlyX(sp.from, p.axes.x.scale), xanchor: 'left', yref: 'paper', y: 1, yanchor: 'top',
+      showarrow: false, font: { size: 12, color: '#7a3500' }, captureevents: true,
+    });
+  }
+  return out;
+}
+
 /** Rows a horizontal legend needs at font 12 in a plot assumed ~900 px wide (a safe lower bound on the page). */
 function estimateRows(names: string[], width = 900): number {
   if (!names.length) return 0;
@@ -182,11 +216,10 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
       type: 'rect', xref: 'x', yref: 'paper', x0: toPlotlyX(sp.from, xScale), x1: toPlotlyX(sp.to, xScale), y0: 0, y1: 1,
       fillcolor: SPAN_FILL[sp.kind], line: { width: 0 }, layer: 'below',
       name: first ? SPAN_LEGEND[sp.kind] : sp.label,
-      label: i < 6 ? { text: sp.label, textposition: 'top left', font: { size: 12, color: '#7a3500' } } : { text: '' },
       showlegend: first, legendgroup: `spans-${sp.kind}`,
     };
   });
-  const annotations: Record<string, unknown>[] = [];
+  const annotations: Record<string, unknown>[] = spanLabels(p);
   for (const a of p.annotations) {
     const yref = a.axis === 'y2' ? 'y2' : 'y';
     // Plotly places annotations on a log axis in log10 units (shapes take data values)
@@ -197,7 +230,8 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
       annotations.push({ text: a.text, xref: 'paper', x: 0.005, xanchor: 'left', yref, y: annY(a.y), yanchor: 'bottom', showarrow: false, font: { size: 12, color: '#D55E00' }, bgcolor: 'rgba(255,255,255,0.7)' });
     } else if (a.x !== undefined && a.y === undefined) {
       shapes.push({ type: 'line', xref: 'x', x0: toPlotlyX(a.x, xScale), x1: toPlotlyX(a.x, xScale), yref: 'paper', y0: 0, y1: 1, line: { color: '#555', width: 1, dash: 'dot' }, name: a.text });
-      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), xanchor: 'left', yref: 'paper', y: 0.995, yanchor: 'top', showarrow: false, font: { size: 12, color: '#444' }, bgcolor: 'rgba(255,255,255,0.75)' });
+      // written along the line so neighbouring markers and span labels do not collide
+      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), xanchor: 'right', yref: 'paper', y: 0.9, yanchor: 'top', textangle: -90, showarrow: false, font: { size: 12, color: '#444' }, bgcolor: 'rgba(255,255,255,0.8)' });
     } else if (a.x !== undefined && a.y !== undefined) {
       annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), yref, y: annY(a.y), showarrow: true, arrowhead: 2, font: { size: 12 } });
     } else {
@@ -233,7 +267,8 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
     showlegend: showLegend,
     hovermode: 'closest',
     hoverlabel: { font: { size: 12 } },
-    margin: { l: 70, r: p.axes.y2 || hasHeatmap ? 80 : 30, t: titleHeight + legendRows * 21 + 12, b: 60, pad: 2 },
+    // measured in Chromium: a legend row takes ~26 px, plus the legend's padding and its 2 % offset
+    margin: { l: 70, r: p.axes.y2 || hasHeatmap ? 80 : 30, t: titleHeight + legendRows * 26 + 26, b: 60, pad: 2 },
     shapes,
     annotations,
     meta: {

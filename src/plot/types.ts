@@ -78,6 +78,8 @@ export interface Span {
   from: XValue;
   to: XValue;
   label: string;
+  /** a few characters drawn on the plot (e.g. "LS 209–223"); the full label shows on hover */
+  short_label?: string;
   kind: 'anomaly' | 'info' | 'warning';
 }
 

@@ -10,15 +10,22 @@ export interface ScoreRow {
   score: number | null;
   threshold: number | null;
   flag: boolean;
-  contributors: { name: string; score: number }[];
+  contributors: Contributor[];
 }
 
-export function parseContributors(v: unknown): { name: string; score: number }[] {
+/** A path or channel that drove the score: its own score (model-specific scale) and what changed. */
+export interface Contributor {
+  name: string;
+  score: number;
+  detail?: string;
+}
+
+export function parseContributors(v: unknown): Contributor[] {
   if (v === null || v === undefined || v === '') return [];
   try {
     const parsed = typeof v === 'string' ? JSON.parse(v) : v;
     return Array.isArray(parsed)
-      ? parsed.filter((c) => c && typeof c === 'object').map((c) => ({ name: String(c.name), score: Number(c.score) }))
+      ? parsed.filter((c) => c && typeof c === 'object').map((c) => ({ name: String(c.name), score: Number(c.score), ...(c.detail ? { detail: String(c.detail) } : {}) }))
       : [];
   } catch {
     return [];
@@ -56,7 +63,7 @@ export function flaggedEpisodes(rows: ScoreRow[], model: string): Span[] {
     if (!start || !prev) return;
     const names = [...top.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([n]) => n);
     const ls = start.lumisection_number === prev.lumisection_number ? `LS ${start.lumisection_number}` : `LS ${start.lumisection_number}–${prev.lumisection_number}`;
-    spans.push({ from: start.lumisection_number - 0.5, to: prev.lumisection_number + 0.5, kind: 'anomaly', label: `${ls} flagged (${model})${names.length ? ': ' + names.join(', ') : ''}` });
+    spans.push({ from: start.lumisection_number - 0.5, to: prev.lumisection_number + 0.5, kind: 'anomaly', short_label: ls, label: `${ls} flagged (${model})${names.length ? ': ' + names.join(', ') : ''}` });
     start = undefined;
     top = new Map();
   };

@@ -203,8 +203,8 @@ describe('anomaly overlays on a scored copy of the demo', () => {
   it('hlt-rates shades the flagged episodes with their top contributors', async () => {
     const plot = (await get(app, `/api/v1/probes/hlt-rates/plot?run_number=${run}`)).json().data.attributes;
     expect(plot.spans).toEqual([
-      { from: 9.5, to: 14.5, kind: 'anomaly', label: 'LS 10–14 flagged (combined): HLT_PFJet500_v15, HLT_PFHT1050_v14' },
-      { from: 39.5, to: 40.5, kind: 'anomaly', label: 'LS 40 flagged (combined): HLT_PFJet500_v15, HLT_PFHT1050_v14' },
+      { from: 9.5, to: 14.5, kind: 'anomaly', short_label: 'LS 10–14', label: 'LS 10–14 flagged (combined): HLT_PFJet500_v15, HLT_PFHT1050_v14' },
+      { from: 39.5, to: 40.5, kind: 'anomaly', short_label: 'LS 40', label: 'LS 40 flagged (combined): HLT_PFJet500_v15, HLT_PFHT1050_v14' },
     ]);
     const fig = (await get(app, `/api/v1/probes/hlt-rates/plotly?run_number=${run}`)).json();
     expect(fig.layout.shapes.filter((s: { type: string }) => s.type === 'rect')).toHaveLength(2);
@@ -220,7 +220,7 @@ describe('anomaly overlays on a scored copy of the demo', () => {
     expect(plot.annotations).toContainEqual({ y: 0.9, text: 'threshold 0.900' });
     const score = plot.series.find((s: { key: string }) => s.key === 'score');
     expect(score.y).toHaveLength(60);
-    expect(score.hover[11]).toBe('top: HLT_PFJet500_v15 (0.95), HLT_PFHT1050_v14 (0.80)');
+    expect(score.hover[11]).toBe('top: HLT_PFJet500_v15 (0.95)<br>     HLT_PFHT1050_v14 (0.80)');
     expect(plot.spans).toHaveLength(2);
     const bad = await get(app, `/api/v1/probes/anomaly-scores/plot?model=nonexistent`);
     expect(bad.statusCode).toBe(400);

@@ -103,7 +103,8 @@ describe('toPlotly', () => {
     expect([rect.x0, rect.x1]).toEqual([2, 3]);
     expect(layout.meta.sources).toEqual(p.sources);
     expect(layout.meta.spans[0].label).toBe('flagged LS 2–3');
-    expect(layout.annotations.map((a: any) => a.text)).toEqual(['threshold', 'prescale change', 'peak']);
+    expect(layout.annotations.map((a: any) => a.text)).toEqual(['flagged LS 2–3', 'threshold', 'prescale change', 'peak']);
+    expect(layout.annotations[0].hovertext).toBe('flagged LS 2–3');
     expect(layout.font.size).toBeGreaterThanOrEqual(12);
     expect(layout.xaxis.automargin).toBe(true);
     const t = toPlotly(timePlot()) as any;

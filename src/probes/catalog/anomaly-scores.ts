@@ -38,7 +38,10 @@ export default defineProbe<P>({
     if (!model) throw new QueryValidationError('unknown_model', `run ${p.run_number} has no scores of model '${p.model}' (models: ${models.join(', ')})`, 'model');
     const rows = await scoreRows(db, p.run_number, model);
     const x = rows.map((r) => r.lumisection_number);
-    const hover = rows.map((r) => (r.contributors.length ? 'top: ' + r.contributors.slice(0, 3).map((c) => `${c.name} (${c.score.toFixed(2)})`).join(', ') : 'no contributors'));
+    const hover = rows.map((r) =>
+      r.contributors.length
+        ? 'top: ' + r.contributors.slice(0, 3).map((c) => `${c.name} (${c.score.toFixed(2)}${c.detail ? `: ${c.detail}` : ''})`).join('<br>     ')
+        : 'no contributors');
     const series: Series[] = [{ key: 'score', name: `Score (${model})`, kind: 'line', step: true, x, y: rows.map((r) => r.score), hover }];
     const thresholds = [...new Set(rows.map((r) => r.threshold).filter((t): t is number => t !== null))];
     const annotations: Annotation[] = [];
