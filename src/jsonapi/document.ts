@@ -81,7 +81,17 @@ export function resourceObject(resource: ResourceDef, row: Row, q: ResourceQuery
   const id = idOf(resource, row, q);
   const o: ResourceObject = { id, type: resource.type, attributes };
   if (q.include.dataOnly) return o;
-  const self = resourceUrl(baseUrl, resource.type, id);
+  // a folded row is not addressable by id: its self link is the query that yields exactly it
+  const self = q.granularity
+    ? `${baseUrl}/${resource.type}?${serialiseQuery([
+        ...identityOf(resource, q).map((n) => {
+          const a = resource.byName.get(n) as ColumnAttribute;
+          const v = toWire(a.type, row[a.column]);
+          return { key: `filter[${n}][EQ]`, value: v === null ? 'null' : Array.isArray(v) ? v.join(',') : String(v) };
+        }),
+        { key: 'group[granularity]', value: q.granularity },
+      ])}`
+    : resourceUrl(baseUrl, resource.type, id);
   o.links = { self };
   if (!q.fields) {
     if (resource.relationships.length && !q.granularity) {

@@ -11,10 +11,9 @@ import { defaultPlugins } from './plugins.js';
 const USAGE = `usage: omsagg serve [options]\noptions (flags override the environment):\n${CONFIG_HELP}`;
 
 async function ensureDemo(file: string): Promise<void> {
-  // owned by the data concern; imported lazily so `serve` with OMSAGG_DB set never needs it
-  const spec = '../db/ensure-demo.js';
-  const mod = (await import(spec)) as { ensureDemoDatabase(file: string): Promise<unknown> };
-  await mod.ensureDemoDatabase(file);
+  // imported lazily: `serve` with OMSAGG_DB set never loads the generator
+  const { ensureDemoDatabase } = await import('../db/ensure-demo.js');
+  await ensureDemoDatabase(file, (line) => console.error(`omsagg serve: ${line}`));
 }
 
 export async function run(args: string[]): Promise<number> {

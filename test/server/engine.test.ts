@@ -141,6 +141,9 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(a.l1a_total.counter).toBe(rows.reduce((s, r) => s + (r.l1a_total_counter as number), 0));
     expect(a.l1a_total.rate).toBeCloseTo(rows.reduce((s, r) => s + (r.l1a_total_rate as number), 0) / rows.length, 3);
     expect(a.lumisection_number).toBe(1);
+    const self = b.data[0].links.self.replace('http://localhost:80', '');
+    expect(self).toBe('/api/v1/lumisections?filter%5Brun_number%5D%5BEQ%5D=315000&group%5Bgranularity%5D=run');
+    expect((await ok(self)).data.map((d: any) => d.id)).toEqual(['315000']);
     expect(a.start_time).toBe('2018-05-01T00:00:00Z');
     expect(a.beams_stable).toBe(false);
     const f = await ok('/api/v1/lumisections?group[granularity]=fill&sort=-fill_number');
