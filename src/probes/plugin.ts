@@ -61,9 +61,22 @@ function probeSummary(p: Probe, prefix: string, root: string, defaults?: Params)
 }
 
 /** `/series/{key}/points` of a probe whose series are chosen by a parameter: choose that one. */
-function seriesDefault(probe: Probe, given: Record<string, string | string[]>, key: string | undefined): void {
-  if (key === undefined || !probe.seriesParam || given[probe.seriesParam] !== undefined) return;
+function seriesDefault(probe: Probe, given: Record<string, string | string[]>, key: string | undefined): boolean {
+  if (key === undefined || !probe.seriesParam || given[probe.seriesParam] !== undefined) return false;
   given[probe.seriesParam] = [probe.seriesValue ? probe.seriesValue(key) : key];
+  return true;
+}
+
+/** A series key that the probe rejects as a parameter value is an unknown series (404), not a bad parameter. */
+async function asSeries<T>(probe: Probe, key: string | undefined, chosen: boolean, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (chosen && err instanceof ApiError && err.status === 400 && err.parameter === probe.seriesParam) {
+      throw new NotFoundError(`probe ${probe.id} has no series '${key}' (${err.message})`, 'unknown_series');
+    }
+    throw err;
+  }
 }
 
 export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptions): Promise<void> {
@@ -160,9 +173,11 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       const probe = probeOf(req.params.id);
       const raw = rawQueryOf(req.raw.url ?? '');
       const { given, plainNames } = splitQuery(probe, raw);
-      seriesDefault(probe, given, req.params.key);
-      const params = await service.resolveParams(probe, given);
-      const plot = await service.plot(probe, params, ctxOf());
+      const chosen = seriesDefault(probe, given, req.params.key);
+      const { params, plot } = await asSeries(probe, req.params.key, chosen, async () => {
+        const params = await service.resolveParams(probe, given);
+        return { params, plot: await service.plot(probe, params, ctxOf()) };
+      });
       let series: Series | undefined;
       if (req.params.key !== undefined) {
         series = plot.series.find((s) => s.key === req.params.key);
@@ -183,16 +198,16 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
     const metaRoute = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, reply: FastifyReply) => {
       const probe = probeOf(req.params.id);
       const { given } = splitQuery(probe, rawQueryOf(req.raw.url ?? ''));
-      seriesDefault(probe, given, req.params.key);
+      const chosen = seriesDefault(probe, given, req.params.key);
       let params: Params;
       try {
-        params = await service.resolveParams(probe, given);
+        params = await asSeries(probe, req.params.key, chosen, () => service.resolveParams(probe, given));
       } catch (err) {
-        if (err instanceof ApiError && err.status === 400) throw err;
-        // no data: meta still lists every field (units from the schema's neutral form)
+        if (!(err instanceof ApiError) || err.status !== 404 || err.code === 'unknown_series') throw err;
+        // no data yet: meta still lists every field (neutral titles, no units)
         return jsonApi(reply, memoryMeta(pointsResource(probe, undefined, undefined)));
       }
-      const plot = await service.plot(probe, params, ctxOf());
+      const plot = await asSeries(probe, req.params.key, chosen, () => service.plot(probe, params, ctxOf()));
       const series = req.params.key !== undefined ? plot.series.find((s) => s.key === req.params.key) : undefined;
       if (req.params.key !== undefined && !series) throw new NotFoundError(`probe ${probe.id} has no series '${req.params.key}'`, 'unknown_series');
       return jsonApi(reply, memoryMeta(pointsResource(probe, plot, series)));
@@ -210,9 +225,11 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
         const probe = probeOf(req.params.id);
         const raw = rawQueryOf(req.raw.url ?? '');
         const { given, plainNames } = splitQuery(probe, raw);
-        seriesDefault(probe, given, req.params.key);
-        const params = await service.resolveParams(probe, given);
-        const plot = await service.plot(probe, params, ctxOf());
+        const chosen = seriesDefault(probe, given, req.params.key);
+        const { params, plot } = await asSeries(probe, req.params.key, chosen, async () => {
+          const params = await service.resolveParams(probe, given);
+          return { params, plot: await service.plot(probe, params, ctxOf()) };
+        });
         const series = req.params.key !== undefined ? plot.series.find((s) => s.key === req.params.key) : undefined;
         const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
         const point = all.find((r) => r.id === req.params.point);
