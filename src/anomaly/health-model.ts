@@ -47,6 +47,8 @@ export interface HealthReference {
   /** masked ROCs above the part's floor (the fewest seen in the reference), per part (counts) */
   maskExcess: EmpiricalTail[];
   maskFloor: number[];
+  /** per part: lumisections with a single-module (≤ 16 ROC) increase, per lumisection (1/LS) */
+  seuRate: number[];
 }
 
 export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): HealthReference {
@@ -103,10 +105,41 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
     // SEU masks accumulate module by module (16 ROCs) until a recovery: two modules is the tail scale
     maskExcess: maskExcess.map((v) => new EmpiricalTail(v, 32)),
     maskFloor,
+    seuRate: layout.parts.map((_, k) => {
+      let n = 0;
+      let m = 0;
+      for (const run of ref) for (let i = 1; i < run.length; i++) {
+        if (run[i].ls !== run[i - 1].ls + 1) continue;
+        const inc = run[i].maskedRocs[k] - run[i - 1].maskedRocs[k];
+        if (!Number.isFinite(inc)) continue;
+        m++;
+        if (inc > 0) n++;
+      }
+      return Math.max(2e-3, m ? n / m : 2e-3);
+    }),
   };
 }
 
 const LEVEL_RATE = 0.3;
+const ROCS_PER_MODULE = 16;
+
+/** P(X ≥ k) for X ~ Poisson(λ), by the leading terms (λ ≪ 1 here) */
+function poissonUpperTail(k: number, lambda: number): number {
+  let term = Math.exp(-lambda);
+  let cdf = 0;
+  for (let i = 0; i < k; i++) {
+    cdf += term;
+    term *= lambda / (i + 1);
+  }
+  // 1 − cdf loses precision for small λ: sum the upper terms instead
+  let tail = 0;
+  for (let i = k; i < k + 30; i++) {
+    tail += term;
+    term *= lambda / (i + 1);
+  }
+  void cdf;
+  return Math.min(1, Math.max(tail, 1e-300));
+}
 
 /** Online per-run state of the health checks. */
 export class HealthModel {
@@ -114,6 +147,7 @@ export class HealthModel {
   private tLevel: Float64Array;
   private lastFed: Float64Array;
   private lastMask: Float64Array;
+  private explained: Float64Array;
 
   constructor(
     private readonly layout: RunLayout,
@@ -123,6 +157,7 @@ export class HealthModel {
     this.tLevel = new Float64Array(layout.powerGroups.length).fill(NaN);
     this.lastFed = new Float64Array(layout.feds.length).fill(NaN);
     this.lastMask = new Float64Array(layout.parts.length).fill(NaN);
+    this.explained = new Float64Array(layout.parts.length).fill(NaN);
   }
 
   private lastLs = NaN;
@@ -172,16 +207,31 @@ export class HealthModel {
       cand.push({ p: Math.min(1, 2 * Math.min(pOne, pTwo)), c: { name: `FED ${name}`, score: r2(-Math.log10(Math.max(Math.min(pOne, pTwo), 1e-300))), detail: `${c} errors in this lumisection${Number.isFinite(prev) ? `, ${prev} in the previous one` : ''}` } });
     });
     const nextMask = Float64Array.from(this.lastMask);
+    const nextExpl = Float64Array.from(this.explained);
     this.layout.parts.forEach((name, k) => {
       const m = x.maskedRocs[k];
       if (!Number.isFinite(m)) return;
-      const pExcess = this.ref.maskExcess[k].survival(m - this.ref.maskFloor[k]);
-      const inc = Number.isFinite(this.lastMask[k]) ? m - this.lastMask[k] : 0;
-      const pInc = inc > 0 ? this.ref.maskIncrease.survival(inc) : 1;
-      nTests++;
-      const pm = Math.min(1, 2 * Math.min(pExcess, pInc));
-      if (pm < 1) cand.push({ p: pm, c: { name, score: r2(-Math.log10(Math.max(pm, 1e-300))), detail: `${m} masked ROCs (${inc >= 0 ? '+' : ''}${inc} in one lumisection, ${m - this.ref.maskFloor[k]} above the usual floor)` } });
       nextMask[k] = m;
+      if (!Number.isFinite(this.lastMask[k])) {
+        nextExpl[k] = m;
+        return;
+      }
+      // Single-event upsets mask one module (16 ROCs) at a time and a recovery clears them: that is
+      // the explained part. Several modules at once, or masks that survive a recovery, are not.
+      const inc = m - this.lastMask[k];
+      let expl = this.explained[k];
+      if (inc > 0 && inc <= ROCS_PER_MODULE) expl += inc;
+      else if (inc < 0) expl = Math.max(Math.min(this.ref.maskFloor[k], m), expl + inc);
+      const unexplained = Math.max(0, m - expl);
+      if (unexplained === 0) expl = m;
+      nextExpl[k] = expl;
+      if (unexplained > 0) {
+        const modules = Math.ceil(unexplained / ROCS_PER_MODULE);
+        // as likely as that many upsets in one part within one lumisection
+        const pm = poissonUpperTail(modules, this.ref.seuRate[k]);
+        nTests++;
+        cand.push({ p: pm, c: { name, score: r2(-Math.log10(Math.max(pm, 1e-300))), detail: `${unexplained} masked ROCs not explained by single-event upsets (${m} masked)` } });
+      } else nTests++;
     });
     let pMin = 1;
     for (const c of cand) pMin = Math.min(pMin, c.p);
@@ -200,6 +250,7 @@ export class HealthModel {
         this.tLevel = nextT;
         this.lastFed = nextFed;
         this.lastMask = nextMask;
+        this.explained = nextExpl;
       },
     };
   }

@@ -5,7 +5,7 @@
 // lumisections. The log ratio observed/expected is scored with Poisson + systematic error, after
 // removing the common mode (weighted median over paths): a drop of every path together (less
 // luminosity, more dead time) is explained and never scored; one path or one group moving is.
-import { expectedCounts, type Response } from './response.js';
+import { expectedCounts, extrapolationError, type Response } from './response.js';
 import { clamp, twoSidedP } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
@@ -30,6 +30,9 @@ export interface RateEvaluation {
   sigma: Float64Array;
 }
 
+/** EWMA weight of the group persistence statistic (dimensionless) */
+const GROUP_EWMA = 0.3;
+
 export class RateModel {
   /** indices (into the layout's paths) of the paths this model scores */
   readonly scored: number[];
@@ -39,6 +42,7 @@ export class RateModel {
   private readonly groupVar: Float64Array;
   private readonly gainRate: number;
   private learned = 0;
+  private groupEwma: Float64Array;
   readonly zScale: Float64Array;
 
   constructor(
@@ -60,6 +64,7 @@ export class RateModel {
     this.groupNames = [...groups.keys()].filter((g) => groups.get(g)!.length >= 2);
     this.groupIndex = this.groupNames.map((g) => groups.get(g)!);
     this.groupVar = new Float64Array(this.groupNames.length).fill(1);
+    this.groupEwma = new Float64Array(this.groupNames.length);
   }
 
   evaluate(input: LumiInput): RateEvaluation {
@@ -67,6 +72,7 @@ export class RateModel {
     const d = new Float64Array(n).fill(NaN);
     const sigma = new Float64Array(n).fill(NaN);
     const expected = new Float64Array(n);
+    const sys = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const p = this.scored[k];
       const r = this.responses[p]!;
@@ -77,7 +83,9 @@ export class RateModel {
       const e = expectedCounts(r, input.pileup, ps, input.live, input.bunches) * Math.exp(this.logGain[k]);
       expected[k] = e;
       d[k] = Math.log((obs + 0.5) / (e + 0.5));
-      sigma[k] = Math.sqrt(1 / (e + 1) + r.sigmaSys * r.sigmaSys + 1e-4);
+      const ex = extrapolationError(r, input.pileup);
+      sys[k] = Math.sqrt(r.sigmaSys * r.sigmaSys + ex * ex);
+      sigma[k] = Math.sqrt(1 / (e + 1) + sys[k] * sys[k] + 1e-4);
     }
     const common = weightedMedian(d, sigma);
     const z = new Float64Array(n).fill(NaN);
@@ -85,22 +93,30 @@ export class RateModel {
     let nValid = 0;
     for (let k = 0; k < n; k++) {
       if (!Number.isFinite(d[k])) continue;
-      z[k] = poissonSysResidual(input.counts[this.scored[k]], expected[k] * Math.exp(common), this.responses[this.scored[k]]!.sigmaSys) / this.zScale[k];
+      z[k] = poissonSysResidual(input.counts[this.scored[k]], expected[k] * Math.exp(common), sys[k]) / this.zScale[k];
       nValid++;
       if (Math.abs(z[k]) > Math.abs(zMax)) zMax = z[k];
     }
     let gMax = 0;
+    let wMax = 0;
+    const nextEwma = new Float64Array(this.groupNames.length);
     const gz = this.groupIndex.map((idx, g) => {
       let s = 0;
       let m = 0;
       for (const k of idx) if (Number.isFinite(z[k])) [s, m] = [s + z[k], m + 1];
       const v = m ? s / Math.sqrt(m * this.groupVar[g]) : 0;
       if (Math.abs(v) > Math.abs(gMax)) gMax = v;
+      // persistence: a small shift of a group adds up over lumisections
+      nextEwma[g] = (1 - GROUP_EWMA) * this.groupEwma[g] + GROUP_EWMA * clamp(v, -10, 10);
+      const w = nextEwma[g] / Math.sqrt(GROUP_EWMA / (2 - GROUP_EWMA));
+      if (Math.abs(w) > Math.abs(wMax)) wMax = w;
       return v;
     });
+    this.groupEwma = nextEwma;
     const pPath = Math.min(1, Math.max(nValid, 1) * twoSidedP(zMax));
     const pGroup = Math.min(1, Math.max(this.groupNames.length, 1) * twoSidedP(gMax));
-    const p = nValid === 0 ? 1 : Math.min(1, 2 * Math.min(pPath, pGroup));
+    const pPersist = Math.min(1, Math.max(this.groupNames.length, 1) * twoSidedP(wMax));
+    const p = nValid === 0 ? 1 : Math.min(1, 3 * Math.min(pPath, pGroup, pPersist));
 
     const contributors: Contributor[] = [];
     for (let k = 0; k < n; k++) {
@@ -121,6 +137,8 @@ export class RateModel {
     // the first lumisections of a run set the gains quickly (a running mean), then they only follow
     const rate = Math.max(this.gainRate, 1 / (this.learned + 2));
     this.learned++;
+    // while the gains settle, group deviations are the model's own, not the data's
+    if (this.learned <= 5) this.groupEwma.fill(0);
     for (let k = 0; k < this.scored.length; k++) {
       if (!Number.isFinite(ev.d[k])) continue;
       const s = ev.sigma[k];

@@ -12,6 +12,19 @@ export interface Response {
   sigmaSys: number;
   /** mean accepted counts per lumisection in the reference (counts) */
   meanCounts: number;
+  /** ln(μ/μ0) range of the reference: predictions outside it are extrapolations */
+  lMin: number;
+  lMax: number;
+}
+
+/** relative prediction error per unit of ln μ outside the reference range (dimensionless) */
+const EXTRAPOLATION_ERROR = 0.3;
+
+/** Relative error of the prediction from extrapolating beyond the reference pileup range. */
+export function extrapolationError(r: Response, mu: number): number {
+  const l = Math.log(Math.max(mu, 0.1) / MU0);
+  const d = Math.max(0, r.lMin - l, l - r.lMax);
+  return EXTRAPOLATION_ERROR * d;
 }
 
 /** pileup the power law is centred on (dimensionless) */
@@ -80,5 +93,5 @@ export function fitResponse(samples: ResponseSample[]): Response | null {
   const sdTotal = robustSigma(rel);
   const poissonRel2 = 1 / Math.max(meanCounts, 1);
   const sigmaSys = Math.sqrt(Math.max(0, sdTotal * sdTotal - poissonRel2));
-  return { a: coef![0], beta: coef![1], gamma: coef![2], sigmaSys, meanCounts };
+  return { a: coef![0], beta: coef![1], gamma: coef![2], sigmaSys, meanCounts, lMin: Math.min(...l), lMax: Math.max(...l) };
 }
