@@ -108,7 +108,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
   const marker = (unit: string, detail: string) => [SEED_JOB, unit, 'done', detail, new Date().toISOString().slice(0, 19) + 'Z'];
   const stopNow = () => opts.stopAfterUnits !== undefined && committed >= opts.stopAfterUnits;
 
-  const bulk = db.dialect === 'postgres' && fills.some((f) => !done.has(`fill:${f.fillNumber}`));
+  const bulk = db.dialect !== 'oracle' && fills.some((f) => !done.has(`fill:${f.fillNumber}`));
   if (bulk) await dropBulkIndexes(db);
   // the writer holds the (single SQLite) connection: no knex queries until it is closed
   const writer = await openWriter(db);
@@ -151,6 +151,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
       await db.knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
       await db.knex.raw('PRAGMA journal_mode = DELETE');
     }
+    if (db.dialect === 'sqlite') await db.knex.raw('PRAGMA analysis_limit = 1000'); // sampled statistics: fast on GB files
     await db.knex.raw('ANALYZE');
   }
   return { finished, unitsDone: committed, unitsSkipped: skipped, lumisections: summary.lumisections, seconds: (Date.now() - t0) / 1000 };
