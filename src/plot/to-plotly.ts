@@ -28,7 +28,7 @@ function plotlyAxis(axis: Axis, extra: Record<string, unknown> = {}): Record<str
     gridcolor: '#e6e6e6',
     zeroline: false,
     ...(axis.scale === 'linear' ? { exponentformat: 'power', separatethousands: false } : {}),
-    ...(axis.scale === 'log' ? { exponentformat: 'power', dtick: 'D2' } : {}),
+    ...(axis.scale === 'log' ? { exponentformat: 'power' } : {}),
     ...(axis.scale === 'time' ? { hoverformat: '%Y-%m-%d %H:%M:%S' } : {}),
     ...(axis.range ? { range: axis.range.map((v) => toPlotlyX(v, axis.scale)), autorange: false } : {}),
     ...extra,
@@ -282,5 +282,15 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
       notes: p.notes ?? [],
     },
   };
+  for (const [name, key] of [['y', 'yaxis'], ['y2', 'yaxis2']] as const) {
+    const axis = p.axes[name];
+    if (axis?.scale !== 'log') continue;
+    const ys = p.series
+      .filter((s) => (s.axis ?? 'y') === name && s.kind !== 'heatmap')
+      .flatMap((s) => (s.kind === 'band' ? [...s.lower, ...s.upper] : s.kind === 'heatmap' ? [] : s.y))
+      .filter((v): v is number => v !== null && v > 0);
+    // over several decades label only 1, 2 and 5 of each; over less, Plotly's own ticks read better
+    if (ys.length && ys.reduce((a, b) => Math.max(a, b)) / ys.reduce((a, b) => Math.min(a, b)) > 100) (layout[key] as Record<string, unknown>).dtick = 'D2';
+  }
   return { data, layout };
 }

@@ -19,7 +19,7 @@ const CATEGORIES: HeatmapCategory[] = [
 export default defineProbe<P>({
   id: 'fed-channels',
   title: 'Pixel FED channel status',
-  description: 'The status of every pixel FED channel in a run on one page: FED against channel, coloured ok / errors / masked / disabled; hover shows the module and the last error.',
+  description: 'The status of every pixel FED channel in a run on one page: channel against FED, coloured ok / errors / masked / disabled; hover shows the module and the last error.',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -35,29 +35,29 @@ export default defineProbe<P>({
     const rows = await db.knex('v_fedchannels').select('fed_id', 'channel', 'status', 'error_count', 'last_error_name', 'module_name', 'part')
       .where('run_number', p.run_number).orderBy(['fed_id', 'channel']);
     if (!rows.length) throw new NotFoundError(`no FED channel status for run ${p.run_number}`, 'no_data');
+    // FEDs across (134 columns fit a page width), the channels in use down: readable cells
     const feds = [...new Set(rows.map((r) => Number(r.fed_id)))].sort((a, b) => a - b);
-    const maxCh = Math.max(...rows.map((r) => Number(r.channel)));
-    const minCh = Math.min(...rows.map((r) => Number(r.channel)));
-    const channels = Array.from({ length: maxCh - minCh + 1 }, (_, i) => minCh + i);
+    const channels = [...new Set(rows.map((r) => Number(r.channel)))].sort((a, b) => a - b);
     const value = Object.fromEntries(CATEGORIES.map((c) => [c.label, c.value]));
-    const z: (number | null)[][] = feds.map(() => channels.map(() => null));
+    const z: (number | null)[][] = channels.map(() => feds.map(() => null));
     const hover: string[] = new Array(feds.length * channels.length).fill('');
     const counts: Record<string, number> = {};
     const fi = new Map(feds.map((f, i) => [f, i]));
+    const ci = new Map(channels.map((c, i) => [c, i]));
     for (const r of rows) {
-      const i = fi.get(Number(r.fed_id))!;
-      const j = Number(r.channel) - minCh;
+      const j = fi.get(Number(r.fed_id))!;
+      const i = ci.get(Number(r.channel))!;
       const status = String(r.status);
       z[i][j] = value[status] ?? null;
       counts[status] = (counts[status] ?? 0) + 1;
       const err = Number(r.error_count ?? 0);
-      hover[i * channels.length + j] = `${r.module_name ?? 'no module'}${r.part ? ` (${r.part})` : ''}${err ? `<br>${err} errors, last: ${r.last_error_name ?? '?'}` : ''}`;
+      hover[i * feds.length + j] = `${r.module_name ?? 'no module'}${r.part ? ` (${r.part})` : ''}${err ? `<br>${err} errors, last: ${r.last_error_name ?? '?'}` : ''}`;
     }
     return {
       title: `Pixel FED channel status — run ${p.run_number}`,
-      subtitle: CATEGORIES.map((c) => `${counts[c.label] ?? 0} ${c.label}`).join(' · ') + ` · ${rows.length} channels in ${feds.length} FEDs · blank = no module connected`,
-      axes: { x: { label: 'FED channel', unit: null, scale: 'linear' }, y: { label: 'FED id', unit: null, scale: 'linear' } },
-      series: [{ key: 'status', name: 'Channel status', kind: 'heatmap', x: channels, y: feds, z, z_label: 'Status', z_unit: null, categories: CATEGORIES, hover }],
+      subtitle: CATEGORIES.map((c) => `${counts[c.label] ?? 0} ${c.label}`).join(' · ') + ` · ${rows.length} channels in ${feds.length} FEDs · channels without a module are not shown`,
+      axes: { x: { label: 'FED id', unit: null, scale: 'linear' }, y: { label: 'FED channel', unit: null, scale: 'category' } },
+      series: [{ key: 'status', name: 'Channel status', kind: 'heatmap', x: feds, y: channels.map(String), z, z_label: 'Status', z_unit: null, categories: CATEGORIES, hover }],
       annotations: [], spans: [], live: run.end_time === null,
       sources: [{ resource: 'fedchannels', url: apiUrl(ctx.apiPrefix, 'fedchannels', [['run_number', 'EQ', p.run_number]], { 'page[limit]': '100000' }) }],
     };
