@@ -30,6 +30,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** rows per keyset batch when streaming CSV (default 5000) */
   csvBatchRows?: number;
+  /** most related resources included per relationship per request (default 1000) */
+  includeLimit?: number;
 }
 
 export const API_VERSION = '0.1.0';
@@ -110,6 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     maxPageLimit: config.maxPageLimit,
     statementTimeoutMs: config.statementTimeoutMs,
     csvBatchRows: deps.csvBatchRows,
+    includeLimit: deps.includeLimit,
   });
 
   const pluginOptions: AppPluginOptions = { config, db: deps.db, resources, prefixes };

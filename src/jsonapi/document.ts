@@ -14,7 +14,7 @@ export interface ResourceObject {
   type: string;
   attributes: Record<string, unknown>;
   links?: { self: string };
-  relationships?: Record<string, { links: { self: string; related: string }; data?: unknown }>;
+  relationships?: Record<string, { links: { self: string; related: string }; data?: unknown; meta?: Record<string, unknown> }>;
   meta?: { row: Record<string, { units: string }> };
 }
 

@@ -30,6 +30,8 @@ export interface ResourceRoutesOptions {
   statementTimeoutMs?: number;
   /** rows fetched per keyset batch when streaming CSV (default 5000) */
   csvBatchRows?: number;
+  /** most related resources included per relationship per request (default 1000) */
+  includeLimit?: number;
 }
 
 /** Any failure of the database becomes a clean 503 (no SQL text); ApiErrors pass through. */
@@ -102,12 +104,13 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
       const tuples = new Map<string, Row>();
       for (const r of rows) tuples.set(JSON.stringify(localCols.map((c) => r[c.column])), r);
       const related: Row[] = [];
-      // one query per distinct key tuple group: OR-ed equality groups, in chunks
+      const cap = opts.includeLimit ?? 1000;
+      // OR-ed equality groups of the distinct key tuples, in chunks, up to the cap (+1 to detect truncation)
       const all = [...tuples.values()];
-      for (let i = 0; i < all.length && related.length < opts.maxPageLimit; i += 200) {
+      for (let i = 0; i < all.length && related.length <= cap; i += 200) {
         const chunk = all.slice(i, i + 200);
         const page = await withDb(req, async () => {
-          const pq = pageQueries(db, target, tq);
+          const pq = pageQueries(db, target, { ...tq, page: { offset: 0, limit: cap + 1 - related.length } });
           pq.rows.where((w) => {
             for (const r of chunk) {
               w.orWhere((b) => {
@@ -123,6 +126,8 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
         }, opts.statementTimeoutMs);
         related.push(...page);
       }
+      const truncated = related.length > cap;
+      if (truncated) related.length = cap;
       const byKey = new Map<string, Row[]>();
       for (const r of related) {
         const k = JSON.stringify(remoteCols.map((c) => normKey(r[c.column])));
@@ -139,6 +144,8 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
         o.relationships ??= {};
         o.relationships[name] ??= { links: { self: `${o.links.self}/relationships/${name}`, related: `${o.links.self}/${name}` } };
         o.relationships[name].data = rel.cardinality === 'one' ? ids[0] ?? null : ids;
+        // the related link pages through all of them
+        if (truncated && rel.cardinality === 'many') o.relationships[name].meta = { truncated: true, includeLimit: cap };
       });
     }
     return [...included.values()];

@@ -32,7 +32,7 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     fx = await make();
     db = await openDb(fx.url, { readonly: true, statementTimeoutMs: 5000 });
     const config = loadConfig({ LOG_LEVEL: 'silent', OMSAGG_PREFIXES: '/pixel-agg/api/v1', OMSAGG_MAX_PAGE_LIMIT: '1000' });
-    app = await buildApp(config, { db, resources: fixtureResources(), logger: false, csvBatchRows: 7 });
+    app = await buildApp(config, { db, resources: fixtureResources(), logger: false, csvBatchRows: 7, includeLimit: 40 });
     await app.ready();
   });
   afterAll(async () => {
@@ -168,6 +168,12 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     const many = await ok('/api/v1/runs?filter[run_number]=315001&include=lumisections');
     expect(many.included).toHaveLength(25);
     expect(many.data[0].relationships.lumisections.data).toHaveLength(25);
+    expect(many.data[0].relationships.lumisections.meta).toBeUndefined();
+    const capped = await ok('/api/v1/runs?filter[run_number][LE]=315001&include=lumisections');
+    expect(capped.included).toHaveLength(40);
+    expect(capped.data[0].relationships.lumisections.meta).toEqual({ truncated: true, includeLimit: 40 });
+    const linked = capped.data.flatMap((d: any) => d.relationships.lumisections.data.map((x: any) => x.id));
+    expect(new Set(linked)).toEqual(new Set(capped.included.map((x: any) => x.id)));
   });
 
   it('serves /{type}/{id}, /{id}/{relationship}, /relationships/, /meta', async () => {
