@@ -67,8 +67,14 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
   const tempModel = layout.powerGroups.map((_, g) => {
     const pts = ref.flat().filter((x) => Number.isFinite(x.temperature[g]) && Number.isFinite(x.lumi));
     if (pts.length < 5) return { t0: NaN, slope: 0, sigma: 0.05 };
-    const coef = weightedLeastSquares(pts.map((x) => [1, x.lumi]), pts.map((x) => x.temperature[g])) ?? [median(pts.map((x) => x.temperature[g])), 0];
-    const res = pts.map((x) => x.temperature[g] - coef[0] - coef[1] * x.lumi);
+    const X = pts.map((x) => [1, x.lumi]);
+    const y = pts.map((x) => x.temperature[g]);
+    let coef = weightedLeastSquares(X, y) ?? [median(y), 0];
+    // again without the outliers: a cooling excursion inside the reference must not tilt the fit
+    const res0 = y.map((v, i) => v - coef[0] - coef[1] * pts[i].lumi);
+    const cut = 4 * Math.max(0.05, robustSigma(res0));
+    coef = weightedLeastSquares(X, y, res0.map((r) => (Math.abs(r - median(res0)) <= cut ? 1 : 0))) ?? coef;
+    const res = y.map((v, i) => v - coef[0] - coef[1] * pts[i].lumi);
     return { t0: coef[0], slope: coef[1], sigma: Math.max(0.05, robustSigma(res)) };
   });
   const fedCount: number[] = [];

@@ -18,7 +18,7 @@ export interface Response {
 }
 
 /** relative prediction error per unit of ln μ outside the reference range (dimensionless) */
-const EXTRAPOLATION_ERROR = 0.3;
+const EXTRAPOLATION_ERROR = 1.0;
 
 /** Relative error of the prediction from extrapolating beyond the reference pileup range. */
 export function extrapolationError(r: Response, mu: number): number {
