@@ -40,6 +40,29 @@ describe('base tables DDL', () => {
   });
 });
 
+// Oracle's reserved words (V$RESERVED_WORDS, reserved = 'Y'): the views use column names unquoted
+const ORACLE_RESERVED = new Set(`ACCESS ADD ALL ALTER AND ANY AS ASC AUDIT BETWEEN BY CHAR CHECK CLUSTER COLUMN COMMENT COMPRESS
+CONNECT CREATE CURRENT DATE DECIMAL DEFAULT DELETE DESC DISTINCT DROP ELSE EXCLUSIVE EXISTS FILE FLOAT FOR FROM GRANT GROUP
+HAVING IDENTIFIED IMMEDIATE IN INCREMENT INDEX INITIAL INSERT INTEGER INTERSECT INTO IS LEVEL LIKE LOCK LONG MAXEXTENTS MINUS
+MLSLABEL MODE MODIFY NOAUDIT NOCOMPRESS NOT NOWAIT NULL NUMBER OF OFFLINE ON ONLINE OPTION OR ORDER PCTFREE PRIOR PRIVILEGES
+PUBLIC RAW RENAME RESOURCE REVOKE ROW ROWID ROWNUM ROWS SELECT SESSION SET SHARE SIZE SMALLINT START SUCCESSFUL SYNONYM SYSDATE
+TABLE THEN TO TRIGGER UID UNION UNIQUE UPDATE USER VALIDATE VALUES VARCHAR VARCHAR2 VIEW WHENEVER WHERE WITH`.split(/\s+/));
+
+describe('names', () => {
+  it('no table or column name is an Oracle reserved word (views use them unquoted)', () => {
+    for (const t of TABLES) {
+      expect(ORACLE_RESERVED.has(t.name.toUpperCase()), t.name).toBe(false);
+      for (const c of t.columns) expect(ORACLE_RESERVED.has(c.name.toUpperCase()), `${t.name}.${c.name}`).toBe(false);
+    }
+  });
+
+  it('no view column alias is an Oracle reserved word', () => {
+    for (const v of viewSources('oracle')) {
+      for (const m of v.select.matchAll(/\bAS\s+(\w+)/gi)) expect(ORACLE_RESERVED.has(m[1].toUpperCase()), `${v.file}: ${m[1]}`).toBe(false);
+    }
+  });
+});
+
 describe('views', () => {
   it('one view file per resource, each a single SELECT', () => {
     const names = viewSources('sqlite').map((v) => v.resource);
