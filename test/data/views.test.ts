@@ -132,6 +132,29 @@ for (const target of dbs) {
       expect(num(perModule.a)).toBeLessThan(300);
     });
 
+    it('a prescale-column change makes post-prescale rates jump while pre-prescale rates stay smooth', async () => {
+      const ls = (await db.knex('v_lumisections').orderBy(['run_number', 'lumisection_number']).select('run_number', 'lumisection_number', 'prescale_index')) as Row[];
+      const change = ls.find((r, i) => i > 5 && r.run_number === ls[i - 1].run_number && num(r.prescale_index) !== num(ls[i - 1].prescale_index))!;
+      expect(change, 'a column change in the demo').toBeDefined();
+      const at = num(change.lumisection_number);
+      const rows = (await db.knex('v_l1algorithmtriggers').where('run_number', change.run_number).whereIn('lumisection_number', [at - 1, at])
+        .select('bit', 'lumisection_number', 'pre_dt_before_prescale_counter', 'pre_dt_counter', 'initial_prescale')) as Row[];
+      const byBit = new Map<number, Row[]>();
+      for (const r of rows) byBit.set(num(r.bit), [...(byBit.get(num(r.bit)) ?? []), r]);
+      let checked = 0;
+      for (const [bit, [a, b]] of byBit) {
+        const [before, after] = num(a.lumisection_number) < num(b.lumisection_number) ? [a, b] : [b, a];
+        if (num(before.initial_prescale) === num(after.initial_prescale) || num(after.pre_dt_counter) < 2000) continue;
+        const raw = num(after.pre_dt_before_prescale_counter) / num(before.pre_dt_before_prescale_counter);
+        const post = num(after.pre_dt_counter) / num(before.pre_dt_counter);
+        const expected = num(before.initial_prescale) / num(after.initial_prescale);
+        expect(Math.abs(raw - 1), `bit ${bit} pre-prescale`).toBeLessThan(0.05);
+        expect(Math.abs(post / expected - 1), `bit ${bit} post-prescale`).toBeLessThan(0.08);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(3);
+    });
+
     it('masked ROCs follow a saw-tooth (SEUs accumulate, recoveries clear them)', async () => {
       const rows = (await db.knex('v_maskedrocs').where('part', 'BPix_L4').orderBy(['run_number', 'lumisection_number']).select('run_number', 'masked_rocs')) as Row[];
       let rises = 0;
