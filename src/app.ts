@@ -54,6 +54,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     // the resource routes parse the raw query string themselves (src/jsonapi/querystring.ts)
     exposeHeadRoutes: true,
+    // malformed percent-encoding in the path never reaches a route
+    frameworkErrors: (error, _req, reply) => {
+      const e = new ApiError(400, 'bad_url', 'Bad request', error.code === 'FST_ERR_BAD_URL' ? 'the URL path has a malformed percent-encoding' : error.message);
+      const r = reply as unknown as { status(n: number): { type(t: string): { send(b: unknown): void } } };
+      r.status(400).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
+    },
   });
   const resources = deps.resources ?? loadResources(config.resourcesDir);
   const prefixes = config.prefixes;
