@@ -61,6 +61,7 @@ async function seedPostgres(schema: string, log: (s: string) => void): Promise<s
   } finally {
     await probe.close();
   }
+  await dropOrphanSchemas(log);
   const t0 = Date.now();
   const db = await openDb(url);
   try {
@@ -71,6 +72,32 @@ async function seedPostgres(schema: string, log: (s: string) => void): Promise<s
   }
   log(`seeded demo into PostgreSQL schema ${schema} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return url;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Scratch schemas of test runs on this machine that were killed before their teardown
+ *  (omsagg_test_<pid>, omsagg_data_seed_<pid>, writable overlays omsagg_w<pid>_<n>). */
+async function dropOrphanSchemas(log: (s: string) => void): Promise<void> {
+  const db = await openDb(PG_BASE_URL);
+  try {
+    const res = (await db.knex.raw(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^omsagg_(test_|data_seed_|w)[0-9]+(_[0-9]+)?$'`)) as { rows: { nspname: string }[] };
+    for (const { nspname } of res.rows) {
+      const pid = Number(/^omsagg_(?:test_|data_seed_|w)(\d+)/.exec(nspname)![1]);
+      if (pid === process.pid || alive(pid)) continue;
+      await db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [nspname]);
+      log(`dropped orphaned schema ${nspname} (process ${pid} is gone)`);
+    }
+  } finally {
+    await db.close();
+  }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
