@@ -80,18 +80,36 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
       }];
     case 'band': {
       // Plotly draws a band as two traces: the lower edge, then the upper edge filled down to it.
+      // `tonexty` would bridge gaps, so each stretch without nulls gets its own pair (one legend entry).
       const group = `band-${s.key}`;
-      return [
-        {
-          type: 'scatter', mode: 'lines', name: `${s.name} (lower)`, x: xs, y: s.lower, yaxis, legendgroup: group, showlegend: false,
-          line: { color: withAlpha(color, 0.5), width: 0.5 }, hovertemplate: hoverTemplate(p, s, 'lower %{y:.4~g}', false), meta: { ...meta, edge: 'lower' },
-        },
-        {
-          type: 'scatter', mode: 'lines', name: s.name, x: xs, y: s.upper, yaxis, legendgroup: group, fill: 'tonexty',
-          fillcolor: withAlpha(color, 0.18), line: { color: withAlpha(color, 0.5), width: 0.5 }, ...text,
-          hovertemplate: hoverTemplate(p, s, 'upper %{y:.4~g}', !!s.hover), meta: { ...meta, edge: 'upper' },
-        },
-      ];
+      const segments: [number, number][] = [];
+      let start = -1;
+      s.x.forEach((_, i) => {
+        const ok = s.lower[i] !== null && s.upper[i] !== null;
+        if (ok && start < 0) start = i;
+        if (!ok && start >= 0) {
+          segments.push([start, i]);
+          start = -1;
+        }
+      });
+      if (start >= 0) segments.push([start, s.x.length]);
+      return segments.flatMap(([a, b], k) => {
+        const hover = s.hover ? { text: s.hover.slice(a, b) } : {};
+        // a lone point gets a visible marker: a zero-width fill would not show
+        const mode = b - a > 1 ? 'lines' : 'lines+markers';
+        const marker = mode === 'lines' ? {} : { marker: { size: 4, color: withAlpha(color, 0.6) } };
+        return [
+          {
+            type: 'scatter', mode, name: `${s.name} (lower)`, x: xs.slice(a, b), y: s.lower.slice(a, b), yaxis, legendgroup: group, showlegend: false,
+            line: { color: withAlpha(color, 0.5), width: 0.5 }, ...marker, hovertemplate: hoverTemplate(p, s, 'lower %{y:.4~g}', false), meta: { ...meta, edge: 'lower', from: a },
+          },
+          {
+            type: 'scatter', mode, name: s.name, x: xs.slice(a, b), y: s.upper.slice(a, b), yaxis, legendgroup: group, showlegend: k === 0, fill: 'tonexty',
+            fillcolor: withAlpha(color, 0.22), line: { color: withAlpha(color, 0.5), width: 0.5 }, ...marker, ...hover,
+            hovertemplate: hoverTemplate(p, s, 'upper %{y:.4~g}', !!s.hover), meta: { ...meta, edge: 'upper', from: a },
+          },
+        ];
+      });
     }
     case 'heatmap': {
       const zTitle = s.z_unit ? `${s.z_label} [${plainUnit(s.z_unit)}]` : s.z_label;

@@ -89,3 +89,21 @@ export function chooseModel(models: string[], wanted?: string): string | undefin
   if (wanted) return models.includes(wanted) ? wanted : undefined;
   return models.find((m) => /combined|overall|total/i.test(m)) ?? models[0];
 }
+
+/**
+ * The rate model's prediction for a path, where the view carries it (v_anomalyscores.predicted_rate is
+ * the prediction for the lumisection's top contributing path only): lumisection → predicted rate in Hz.
+ */
+export async function predictedRates(db: Db, run: number, path: string): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (!(await viewExists(db, 'v_anomalyscores'))) return out;
+  let rows: { lumisection_number: unknown; predicted_rate: unknown }[];
+  try {
+    rows = await db.knex('v_anomalyscores').select('lumisection_number', 'predicted_rate')
+      .where({ run_number: run, top_contributor: path }).whereNotNull('predicted_rate');
+  } catch {
+    return out; // an older view without the prediction columns
+  }
+  for (const r of rows) out.set(Number(r.lumisection_number), Number(r.predicted_rate));
+  return out;
+}

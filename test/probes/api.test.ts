@@ -173,16 +173,18 @@ describe('anomaly overlays on a scored copy of the demo', () => {
   let db: Db;
   let app: FastifyInstance;
   let run: number;
+  let predictedPath: string;
   beforeAll(async () => {
     w = await writableSqliteCopy();
     db = await openDb(w.url);
     run = Number((await db.knex('v_hltpathrates').max({ r: 'run_number' }).first())!.r);
+    predictedPath = String((await db.knex('v_hltpathrates').select('path_name').where('run_number', run).orderBy('path_name').first())!.path_name);
     const rows = Array.from({ length: 60 }, (_, i) => {
       const ls = i + 1;
       const flag = ls >= 10 && ls <= 14 ? 1 : ls === 40 ? 1 : 0;
       return {
         run_number: run, lumisection_number: ls, model: 'combined', score: flag ? 0.97 : 0.05 + (ls % 7) / 100, threshold: 0.9, flag,
-        contributors: JSON.stringify(flag ? [{ name: 'HLT_PFJet500_v15', score: 0.95 }, { name: 'HLT_PFHT1050_v14', score: 0.8 }] : []),
+        contributors: JSON.stringify(flag ? [{ name: 'HLT_PFJet500_v15', score: 0.95 }, { name: 'HLT_PFHT1050_v14', score: 0.8 }] : ls >= 50 ? [{ name: predictedPath, score: 0.1, observed_rate_hz: 20, predicted_rate_hz: 20.5 }] : []),
         scored_at: '2026-01-01T00:00:00Z',
       };
     });
@@ -190,7 +192,9 @@ describe('anomaly overlays on a scored copy of the demo', () => {
     // the anomaly engineer's view may not be in this checkout yet: a minimal stand-in over the same table
     const has = await db.knex.raw("select name from sqlite_master where name = 'v_anomalyscores'");
     if (!(has as unknown[]).length) {
-      await db.knex.raw('create view v_anomalyscores as select run_number, lumisection_number, model, score, threshold, flag, contributors from omsagg_anomaly_scores');
+      await db.knex.raw(`create view v_anomalyscores as select run_number, lumisection_number, model, score, threshold, flag, contributors,
+        json_extract(contributors, '$[0].name') as top_contributor, cast(json_extract(contributors, '$[0].predicted_rate_hz') as real) as predicted_rate
+        from omsagg_anomaly_scores`);
     }
     app = await appFor(db);
   });
@@ -209,6 +213,20 @@ describe('anomaly overlays on a scored copy of the demo', () => {
     const fig = (await get(app, `/api/v1/probes/hlt-rates/plotly?run_number=${run}`)).json();
     expect(fig.layout.shapes.filter((s: { type: string }) => s.type === 'rect')).toHaveLength(2);
     expect(loadPlotly().validate(fig.data, fig.layout)).toBeUndefined();
+  });
+
+  it('hlt-rates draws the rate model prediction ±2σ as a band where the scorer recorded it', async () => {
+    const plot = (await get(app, `/api/v1/probes/hlt-rates/plot?run_number=${run}&paths=${predictedPath}`)).json().data.attributes;
+    const band = plot.series.find((s: { key: string }) => s.key === `predicted_${predictedPath}`);
+    expect(band.kind).toBe('band');
+    const line = plot.series.find((s: { key: string }) => s.key === predictedPath);
+    expect(band.x).toEqual(line.x);
+    const at = band.x.indexOf(55);
+    const sigma = Math.sqrt(20.5 * 23.31) / 23.31;
+    expect(band.lower[at]).toBeCloseTo(20.5 - 2 * sigma, 6);
+    expect(band.upper[at]).toBeCloseTo(20.5 + 2 * sigma, 6);
+    expect(band.lower[band.x.indexOf(20)]).toBeNull();
+    expect(plot.series.indexOf(band)).toBeLessThan(plot.series.indexOf(line)); // drawn under the data
   });
 
   it('anomaly-scores draws the score, the threshold and the contributors in the hover', async () => {

@@ -117,6 +117,26 @@ describe('toPlotly', () => {
   });
 });
 
+describe('bands with gaps', () => {
+  it('draw each stretch without nulls separately, one legend entry, every value kept', () => {
+    const p = sample();
+    p.series[0] = { key: 'band_a', name: 'HLT_A prediction', kind: 'band', x: [1, 2, 3, 4, 5], lower: [9, 9, null, 8, 8], upper: [11, 11, null, 12, 12] };
+    for (const s of p.series.slice(1) as { x: number[]; y: (number | null)[]; hover?: string[] }[]) {
+      s.x = [1, 2, 3, 4, 5];
+      s.y = [1, 2, 3, 4, 5];
+      if (s.hover) s.hover = ['a', 'b', 'c', 'd', 'e'];
+    }
+    expect(plotProblems(p)).toEqual([]);
+    const fig = toPlotly(p);
+    const band = fig.data.filter((t) => (t.meta as { key: string }).key === 'band_a');
+    expect(band).toHaveLength(4);
+    expect(band.map((t) => t.x)).toEqual([[1, 2], [1, 2], [4, 5], [4, 5]]);
+    expect(band.map((t) => t.y)).toEqual([[9, 9], [11, 11], [8, 8], [12, 12]]);
+    expect(band.filter((t) => t.showlegend !== false)).toHaveLength(1);
+    expect(loadPlotly().validate(fig.data, fig.layout)).toBeUndefined();
+  });
+});
+
 describe('points and CSV', () => {
   it('flattens series, omits null y, keeps units per row', () => {
     const rows = plotToPoints(sample());

@@ -3,7 +3,10 @@
 import { defineProbe } from '../types.js';
 import { apiUrl, latestRunIn, num, runInfo } from '../sql.js';
 import { busiestPaths, checkPaths } from '../paths.js';
-import { anomalyModels, chooseModel, flaggedEpisodes, scoreRows } from '../anomaly.js';
+import { anomalyModels, chooseModel, flaggedEpisodes, predictedRates, scoreRows } from '../anomaly.js';
+
+/** one lumisection: 2^18 orbits / 11245.5 Hz */
+const LS_SECONDS = 23.31;
 import { paletteColor } from '../../plot/palette.js';
 import type { Annotation, Series } from '../../plot/types.js';
 
@@ -36,10 +39,24 @@ export default defineProbe<P>({
     await checkPaths(db, p.paths);
     const rows = await db.knex('v_hltpathrates').select('lumisection_number', 'path_name', 'rate', 'prescale_index')
       .where('run_number', p.run_number).whereIn('path_name', p.paths).orderBy(['path_name', 'lumisection_number']);
-    const series: Series[] = p.paths.map((name, i) => {
+    const lines: Series[] = p.paths.map((name, i) => {
       const mine = rows.filter((r) => r.path_name === name);
       return { key: name, name, kind: 'line', step: true, color: paletteColor(i), x: mine.map((r) => Number(r.lumisection_number)), y: mine.map((r) => num(r.rate)) };
     });
+    // the rate model's prediction ±2σ (Poisson) where the scorer recorded it for a path, drawn under the data
+    const bands: Series[] = [];
+    for (const [i, name] of p.paths.entries()) {
+      const pred = await predictedRates(db, p.run_number, name);
+      if (!pred.size) continue;
+      const xs = (lines[i] as { x: number[] }).x;
+      const sigma = (hz: number) => Math.sqrt(Math.max(hz, 0) * LS_SECONDS) / LS_SECONDS;
+      bands.push({
+        key: `predicted_${name}`, name: `${name}: rate-model prediction ±2σ`, kind: 'band', color: paletteColor(i), x: xs,
+        lower: xs.map((ls) => (pred.has(ls) ? Math.max(0, pred.get(ls)! - 2 * sigma(pred.get(ls)!)) : null)),
+        upper: xs.map((ls) => (pred.has(ls) ? pred.get(ls)! + 2 * sigma(pred.get(ls)!) : null)),
+      });
+    }
+    const series: Series[] = [...bands, ...lines];
     // prescale-column changes: a known cause of rate steps, not an anomaly
     const annotations: Annotation[] = [];
     const byLs = new Map<number, number | null>();
