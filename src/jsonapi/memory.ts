@@ -29,7 +29,7 @@ export function defineResource(file: ResourceFile): ResourceDef {
 }
 
 function col(resource: ResourceDef, name: string): ColumnAttribute {
-  return resource.byName.get(name) as ColumnAttribute;
+  return resource.scalars.get(name)!;
 }
 
 function sortKey(v: unknown, a: ColumnAttribute): number | string | null {

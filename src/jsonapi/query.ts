@@ -162,7 +162,7 @@ function parseFilter(p: RawParam, resource: ResourceDef): Filter {
 
   const attribute = scalarAttribute(resource, attr);
   if (!attribute) {
-    const detail = resource.byName.has(attr) ? `'${attr}' is an object attribute and cannot be filtered` : `'${attr}' is not an attribute of ${resource.type}`;
+    const detail = resource.byName.has(attr) ? `'${attr}' is an object attribute: filter one of its members, e.g. ${attr}.${(resource.byName.get(attr) as { members: { name: string }[] }).members[0].name.split('.').pop()}` : `'${attr}' is not an attribute of ${resource.type}`;
     throw new QueryValidationError('unknown_attribute', `${p.key}: ${detail}`, p.key);
   }
   if (!attribute.searchable) throw new QueryValidationError('not_searchable', `${p.key}: '${attr}' is not searchable`, p.key);

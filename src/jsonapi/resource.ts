@@ -63,6 +63,8 @@ export interface ResourceDef {
   byName: Map<string, Attribute>;
   /** every column attribute, object members included (members named `<object>.<member>`) */
   columns: ColumnAttribute[];
+  /** scalar lookup by name, object members as `<object>.<member>` (filters and sorts use these) */
+  scalars: Map<string, ColumnAttribute>;
 }
 
 /** The plain shape of a resource file (and of a resource built in code). */
@@ -173,10 +175,10 @@ export function normaliseResource(file: ResourceFile, source = `code:${file.type
     source,
     byName,
     columns,
+    scalars: new Map(columns.map((c) => [c.name, c])),
   };
 }
 
 export function scalarAttribute(r: ResourceDef, name: string): ColumnAttribute | undefined {
-  const a = r.byName.get(name);
-  return a && a.kind === 'column' ? a : undefined;
+  return r.scalars.get(name);
 }

@@ -19,7 +19,7 @@ export interface SqlDb {
 const COMPARE_SQL: Record<string, string> = { EQ: '=', NEQ: '<>', LT: '<', GT: '>', LE: '<=', GE: '>=' };
 
 function attr(resource: ResourceDef, name: string): ColumnAttribute {
-  return resource.byName.get(name) as ColumnAttribute;
+  return resource.scalars.get(name)!;
 }
 
 function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, filters: Filter[], alias: string): void {

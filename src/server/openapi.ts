@@ -70,7 +70,7 @@ function querystring(r: ResourceDef, kind: Kind): Record<string, unknown> | unde
   const properties: Record<string, unknown> = {};
   if (kind !== 'single') {
     for (const a of r.columns) {
-      if (!a.searchable || a.name.includes('.')) continue;
+      if (!a.searchable) continue;
       properties[`filter[${a.name}]`] = {
         type: 'string',
         description: `${a.title}${a.unit ? ` [${a.unit}]` : ''} (${a.type}). Equality; any operator as filter[${a.name}][OP]=value${a.latestAlias ? '; -1 = the latest lumisection of the run' : ''}.`,

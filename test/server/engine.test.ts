@@ -121,6 +121,9 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(await count('filter[run_number]=315001&filter[lumisection_number][EQ]=-1')).toBe(1);
     const runs = await ok('/api/v1/runs?filter[components][CT]=PIXEL&sort=-run_number');
     expect(runs.data.map((d: any) => d.id)).toEqual(['315100', '315000']);
+    expect(await count('filter[l1a_total.counter][GE]=2025000')).toBe(6 + 1 + 0);
+    const byMember = await ok('/api/v1/lumisections?sort=-l1a_total.rate&page[limit]=1&fields=l1a_total');
+    expect(byMember.data[0].id).toBe('315000_30');
     const latest = await ok('/api/v1/lumisections?filter[run_number]=315001&filter[lumisection_number]=-1&fields=lumisection_number');
     expect(latest.data[0].attributes.lumisection_number).toBe(25);
   });
