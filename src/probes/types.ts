@@ -42,6 +42,8 @@ export interface Probe<P extends Params = Params> {
   id: string;
   title: string;
   description: string;
+  /** heading the page index lists the probe under (e.g. "Trigger", "Pixel") */
+  group?: string;
   params: ParamSchema;
   /**
    * An array parameter whose values name series (e.g. `paths`): `…/series/{key}/points` without it

@@ -56,14 +56,25 @@ ${body}
 
 let ASSET_VERSION = '0';
 
+const GROUP_ORDER = ['Trigger', 'Luminosity', 'Pixel', 'Anomalies'];
+
 function indexPage(probes: Probe[], apiPrefix: string): string {
-  const items = probes
-    .map((p) => `<li class="card"><a href="/probes/${esc(p.id)}"><h2>${esc(p.title)}</h2></a><p>${esc(p.description)}</p>
-<p class="links"><a href="/probes/${esc(p.id)}">open</a> · <a href="${esc(apiPrefix)}/probes/${esc(p.id)}/plot">plot JSON</a> · <a href="${esc(apiPrefix)}/probes/${esc(p.id)}/points?include=meta">points</a></p></li>`)
+  const groups = [...new Set(probes.map((p) => p.group ?? 'Other'))].sort(
+    (a, b) => (GROUP_ORDER.indexOf(a) + 1 || 99) - (GROUP_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
+  );
+  const sections = groups
+    .map((g) => `<section><h2 class="group">${esc(g)}</h2>\n<ul class="cards">${cards(probes.filter((p) => (p.group ?? 'Other') === g), apiPrefix)}</ul></section>`)
     .join('\n');
   return shell('Probes', `<h1>Probes</h1>
 <p class="lead">Plots built from omsagg's resources. Every plot is also available as a generic plot object (JSON), a Plotly figure, CSV, and as points for the OMS GUI's chart and table portlets. API: <a href="${esc(apiPrefix)}/probes">${esc(apiPrefix)}/probes</a>.</p>
-<ul class="cards">${items}</ul>`);
+${sections}`);
+}
+
+function cards(probes: Probe[], apiPrefix: string): string {
+  return probes
+    .map((p) => `<li class="card"><a href="/probes/${esc(p.id)}"><h2>${esc(p.title)}</h2></a><p>${esc(p.description)}</p>
+<p class="links"><a href="/probes/${esc(p.id)}">open</a> · <a href="${esc(apiPrefix)}/probes/${esc(p.id)}/plot">plot JSON</a> · <a href="${esc(apiPrefix)}/probes/${esc(p.id)}/points?include=meta">points</a></p></li>`)
+    .join('\n');
 }
 
 function probePage(p: Probe, apiPrefix: string): string {

@@ -18,6 +18,7 @@ const CATEGORIES: HeatmapCategory[] = [
 
 export default defineProbe<P>({
   id: 'fed-channels',
+  group: 'Pixel',
   title: 'Pixel FED channel status',
   description: 'The status of every pixel FED channel in a run on one page: channel against FED, coloured ok / errors / masked / disabled; hover shows the module and the last error.',
   params: {

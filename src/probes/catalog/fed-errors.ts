@@ -16,6 +16,7 @@ const CODES: Record<string, string> = {
 
 export default defineProbe<P>({
   id: 'fed-errors',
+  group: 'Pixel',
   title: 'Pixel FED errors per lumisection',
   description: 'Heatmap of pixel FED error counts, FED against lumisection, for one error type or all; blank cells had no errors. Bursts of timeouts (29) and event-number errors (31) that survive a recovery point at a real fault.',
   params: {

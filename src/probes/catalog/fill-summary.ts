@@ -10,6 +10,7 @@ interface P extends Record<string, unknown> {
 
 export default defineProbe<P>({
   id: 'fill-summary',
+  group: 'Luminosity',
   title: 'Fill summary: luminosity and pileup',
   description: 'Instantaneous luminosity and pileup against time over an LHC fill, with the start of each CMS run marked.',
   params: {

@@ -18,6 +18,7 @@ interface P extends Record<string, unknown> {
 
 export default defineProbe<P>({
   id: 'hlt-rates',
+  group: 'Trigger',
   title: 'HLT path rates per lumisection',
   description: 'Accept rate of selected HLT paths in each lumisection of a run. Prescale-column changes are marked; lumisections flagged by the anomaly model are shaded.',
   params: {

@@ -26,6 +26,7 @@ function partGroup(part: string): string {
 
 export default defineProbe<P>({
   id: 'masked-rocs',
+  group: 'Pixel',
   title: 'Masked ROCs over time',
   description: 'Number (or percentage) of masked pixel readout chips per BPix layer and FPix disk (both sides summed) against time, over a fill or a time window. Maximum per time bin, so short masking episodes stay visible.',
   params: {

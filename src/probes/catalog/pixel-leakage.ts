@@ -24,6 +24,7 @@ export function leakageScale(tC: number): number {
 
 export default defineProbe<P>({
   id: 'pixel-leakage',
+  group: 'Pixel',
   title: 'Pixel leakage current versus integrated luminosity',
   description: 'Mean HV leakage current per module for each BPix layer and FPix disk against the integrated luminosity of the year, normalised to a reference temperature (radiation damage / ageing).',
   params: {

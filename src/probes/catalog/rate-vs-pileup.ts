@@ -18,6 +18,7 @@ interface P extends Record<string, unknown> {
 
 export default defineProbe<P>({
   id: 'rate-vs-pileup',
+  group: 'Trigger',
   title: 'HLT rate versus pileup',
   description: 'Rate of selected HLT paths against pileup over a fill (or one run), one point per lumisection, with a per-path linear or quadratic fit (RateMon style); fit parameters in the legend.',
   params: {

@@ -15,6 +15,7 @@ const NON_PHYSICS = ['alca', 'zerobias'];
 
 export default defineProbe<P>({
   id: 'trigger-rates',
+  group: 'Trigger',
   title: 'L1 and HLT physics rates with dead time',
   description: 'Total and physics L1 accept rates and the HLT physics rate per lumisection over a run or a whole fill, with the dead time (or the instantaneous luminosity) on a secondary axis. The 100 kHz L1 limit is marked.',
   params: {
