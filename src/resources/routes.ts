@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection.js';
-import { ApiError, DatabaseError, JSONAPI_MEDIA_TYPE, MethodNotAllowedError, NotFoundError } from '../jsonapi/errors.js';
+import { ApiError, DatabaseError, JSONAPI_MEDIA_TYPE, MethodNotAllowedError, NotFoundError, QueryParseError } from '../jsonapi/errors.js';
 import { collectionDocument, idOf, metaDocument, resourceObject, singleDocument, type ResourceObject, type Row } from '../jsonapi/document.js';
 import { csvStream } from '../jsonapi/csv.js';
 import { checkContentType, negotiate } from '../jsonapi/negotiate.js';
@@ -202,6 +202,25 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
 
   for (const prefix of opts.prefixes) {
     const hide = prefix !== opts.prefixes[0];
+    // discovery: the resources served under this prefix
+    app.get(prefix, documentOnly({ hide, tags: ['index'], summary: 'List of the resources served here' }), async (req, reply) => {
+      checkContentType(req.headers['content-type']);
+      negotiate(req.headers.accept);
+      const params = parseRawQuery(rawQueryOf(req.url));
+      if (params.length) throw new QueryParseError('unknown_parameter', `the resource index takes no parameters (got '${params[0].key}')`, params[0].key);
+      const base = baseUrlOf(req, prefix);
+      return sendJson(reply, {
+        data: resources.all.map((r) => ({
+          type: 'resources',
+          id: r.type,
+          attributes: { title: r.title, description: r.description, id_attributes: r.id, granularities: Object.keys(r.granularity), relationship_names: r.relationships.map((x) => x.name) },
+          links: { self: `${base}/${r.type}` },
+          meta: { meta_url: `${base}/${r.type}/meta`, csv_url: `${base}/${r.type}/csv` },
+        })),
+        links: { self: base },
+        meta: { totalResourceCount: resources.all.length },
+      });
+    });
     for (const resource of resources.all) {
       const base = `${prefix}/${resource.type}`;
       const tags = [resource.type];

@@ -195,6 +195,13 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(meta.meta.fields.init_lumi).toMatchObject({ title: 'Init lumi', api_type: 'Double', units: '10^{30}cm^{-2}s^{-1}' });
   });
 
+  it('lists its resources at the prefix root', async () => {
+    const idx = await ok('/agg/api/v1/');
+    expect(idx.data.map((d: any) => d.id)).toEqual(['lumisections', 'runs']);
+    expect(idx.data[1].links.self).toBe('http://localhost:80/agg/api/v1/runs');
+    expect((await get('/api/v1?x=1')).status).toBe(400);
+  });
+
   it('answers under every prefix, with trailing and doubled slashes, never redirecting', async () => {
     for (const url of ['/agg/api/v1/runs', '/agg/api/v1/runs/', '/agg/api//v1/runs', '/api/v1/runs/?page[limit]=2', '/pixel-agg/api/v1/runs', '/api//v1//runs/315000']) {
       const r = await get(url);
