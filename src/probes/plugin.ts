@@ -35,6 +35,9 @@ export interface ProbesPluginOptions {
 
 export const DEFAULT_PREFIXES = ['/api/v1', '/agg/api/v1'];
 
+/** OpenAPI documentation only (no validation: parameters are parsed from the raw query string). */
+const doc = (summary: string, description: string) => ({ tags: ['probes'], summary, description });
+
 function jsonApi(reply: FastifyReply, body: unknown) {
   return reply.type(JSONAPI_MEDIA_TYPE).send(body);
 }
@@ -113,7 +116,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
   for (const prefix of prefixes) {
     const ctxOf = () => ({ apiPrefix: prefix });
 
-    app.get(`${prefix}/probes`, async (req, reply) => {
+    app.get(`${prefix}/probes`, { schema: doc('List the probes', 'JSON:API collection of type `probes`: id, title, description, the JSON Schema of the parameters, and the defaults resolved on the current data.') }, async (req, reply) => {
       const root = rootUrl(req);
       const data = await Promise.all(
         registry.list().map(async (p) => {
@@ -129,7 +132,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       return jsonApi(reply, { data, links: { self: `${root}${prefix}/probes` }, meta: { totalResourceCount: data.length } });
     });
 
-    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id`, async (req, reply) => {
+    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id`, { schema: doc('One probe', "The probe's title, description, parameter schema and defaults.") }, async (req, reply) => {
       const p = probeOf(req.params.id);
       const root = rootUrl(req);
       let defaults: Params | undefined;
@@ -142,7 +145,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       return jsonApi(reply, { data: obj, links: { self: obj.links.self } });
     });
 
-    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plot`, async (req, reply) => {
+    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plot`, { schema: doc('Run a probe: generic plot object', 'JSON:API resource of type `plots` whose attributes are the plot object (src/plot/plot-object.schema.json). Probe parameters as `name=value` or as OMS filters `filter[name][EQ]=value`.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
       const params = await strictParams(probe, req);
       const plot = await service.plot(probe, params, ctxOf());
@@ -156,13 +159,13 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       });
     });
 
-    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plotly`, async (req, reply) => {
+    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plotly`, { schema: doc('Run a probe: Plotly figure', 'The plot object converted to a Plotly figure {data, layout}; sources, parameters and spans in layout.meta.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
       const plot = await service.plot(probe, await strictParams(probe, req), ctxOf());
       return reply.type('application/json').send(toPlotly(plot));
     });
 
-    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/csv`, async (req, reply) => {
+    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/csv`, { schema: doc('Run a probe: CSV', 'The plotted data as CSV, one line per point, units in the header and in y_unit/z_unit columns.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
       const plot = await service.plot(probe, await strictParams(probe, req), ctxOf());
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${probe.id}.csv"`).send(plotToCsv(plot));
@@ -214,14 +217,14 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
     };
 
     for (const base of [`${prefix}/probes/:id`, `${prefix}/probes/:id/series/:key`]) {
-      app.get<{ Params: { id: string; key?: string } }>(`${base}/points`, async (req, reply) => {
+      app.get<{ Params: { id: string; key?: string } }>(`${base}/points`, { schema: doc('Probe points (OMS generic portlets)', 'One row per plotted point: series, numeric x (times in epoch ms), y, y_low/y_high for bands, z for heatmap cells, and the probe parameters echoed. The full JSON:API query grammar applies (filter, fields, sort, page, include=meta); probe parameters also as filter[name][EQ].') }, async (req, reply) => {
         const accept = req.headers.accept ?? '';
         if (/text\/csv/.test(accept) && !/json/.test(accept)) return reply.type('text/csv; charset=utf-8').send(await points(req, 'csv'));
         return jsonApi(reply, await points(req, 'collection'));
       });
-      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/meta`, metaRoute);
+      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/meta`, { schema: doc('Probe points: field metadata', 'meta.fields (title, api_type, units, description) and fields_order, as OMS /{resource}/meta.') }, metaRoute);
       // the `links.self` of every point
-      app.get<{ Params: { id: string; key?: string; point: string } }>(`${base}/points/:point`, async (req, reply) => {
+      app.get<{ Params: { id: string; key?: string; point: string } }>(`${base}/points/:point`, { schema: doc('One probe point', 'The point a links.self of the points collection names.') }, async (req, reply) => {
         const probe = probeOf(req.params.id);
         const raw = rawQueryOf(req.raw.url ?? '');
         const { given, plainNames } = splitQuery(probe, raw);
@@ -240,7 +243,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
         patchRowUnits({ data: [doc.data] }, [point]);
         return jsonApi(reply, doc);
       });
-      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/csv`, async (req, reply) =>
+      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/csv`, { schema: doc('Probe points as CSV', 'The points collection as CSV, same query grammar.') }, async (req, reply) =>
         reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${req.params.id}-points.csv"`).send(await points(req, 'csv')));
     }
   }

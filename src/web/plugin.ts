@@ -107,20 +107,21 @@ export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): P
 
   const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body);
 
-  app.get('/probes', async (_req, reply) => html(reply, indexPage(registry.list(), apiPrefix)));
-  app.get<{ Params: { id: string } }>('/probes/:id', async (req, reply) => {
+  const hide = { schema: { hide: true } as Record<string, unknown> }; // pages, not API: kept out of the OpenAPI document
+  app.get('/probes', hide, async (_req, reply) => html(reply, indexPage(registry.list(), apiPrefix)));
+  app.get<{ Params: { id: string } }>('/probes/:id', hide, async (req, reply) => {
     const p = registry.get(req.params.id);
     if (!p) {
       return reply.status(404).type('text/html; charset=utf-8').send(shell('Unknown probe', `<h1>No probe “${esc(req.params.id)}”</h1><p>See the <a href="/probes">list of probes</a>.</p>`));
     }
     return html(reply, probePage(p, apiPrefix));
   });
-  app.get<{ Params: { file: string } }>('/probes/static/:file', async (req, reply) => {
+  app.get<{ Params: { file: string } }>('/probes/static/:file', hide, async (req, reply) => {
     const a = assets[req.params.file];
     if (!a) return reply.status(404).type('text/plain').send('not found');
     return reply.type(a.type).header('cache-control', 'public, max-age=300').send(a.body);
   });
-  app.get(PLOTLY_URL, async (_req, reply) =>
+  app.get(PLOTLY_URL, hide, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(plotly));
 }
 
