@@ -76,7 +76,7 @@ export default defineProbe<P>({
       }
       const sorted = [...bins.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
       return {
-        key: name.toLowerCase().replace(/ /g, '_'), name, kind: 'line',
+        key: name.toLowerCase().replace(/ /g, '_'), name, kind: 'line', ...(name.startsWith('FPix') ? { dash: 'dash' as const } : {}),
         x: sorted.map((v) => Number((v.l / v.n).toPrecision(6))), y: sorted.map((v) => Number((v.c / v.n).toPrecision(5))),
       };
     });
