@@ -73,7 +73,8 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
     // again without the outliers: a cooling excursion inside the reference must not tilt the fit
     const res0 = y.map((v, i) => v - coef[0] - coef[1] * pts[i].lumi);
     const cut = 4 * Math.max(0.05, robustSigma(res0));
-    coef = weightedLeastSquares(X, y, res0.map((r) => (Math.abs(r - median(res0)) <= cut ? 1 : 0))) ?? coef;
+    const mid = median(res0);
+    coef = weightedLeastSquares(X, y, res0.map((r) => (Math.abs(r - mid) <= cut ? 1 : 0))) ?? coef;
     const res = y.map((v, i) => v - coef[0] - coef[1] * pts[i].lumi);
     return { t0: coef[0], slope: coef[1], sigma: Math.max(0.05, robustSigma(res)) };
   });

@@ -38,16 +38,34 @@ export async function prepareRun(db: Db, s: StaticLayout, allRuns: RunInfo[], in
   let ref: LumiInput[][];
   let note: string;
   if (before.length) {
-    const totalLs = before.reduce((a, r) => a + r.lastLs, 0);
-    const every = Math.max(2, Math.floor((2 * totalLs) / REFERENCE_LS));
-    ref = await Promise.all(before.map((r) => readRun(db, s, pathIds, r, { every })));
-    note = `reference: runs ${before.map((r) => r.run).join(',')} (2 of every ${every} LS)`;
+    ref = [];
+    for (const r of before) ref.push(await readReferenceRun(db, s, r, pathIds));
+    note = `reference: runs ${before.map((r) => r.run).join(',')} (${ref.reduce((a, x) => a + x.length, 0)} LS sampled in pairs)`;
   } else {
     const own = await readRun(db, s, pathIds, info);
     ref = [own.slice(0, SELF_REFERENCE_LS)];
     note = `reference: first ${SELF_REFERENCE_LS} LS of this run (no earlier run; in-sample)`;
   }
   return { info, layout, pathIds, reference: buildReference(layout, ref), referenceNote: note };
+}
+
+// Consecutive runs share most of their reference runs: keep the last few reads (all paths of the
+// static layout, so a different significant set is a projection, not a new read).
+const refCache = new Map<string, LumiInput[]>();
+const REF_CACHE_SIZE = 2 * REFERENCE_RUNS;
+
+async function readReferenceRun(db: Db, s: StaticLayout, info: RunInfo, pathIds: number[]): Promise<LumiInput[]> {
+  const every = Math.max(2, Math.floor((2 * info.lastLs * REFERENCE_RUNS) / REFERENCE_LS));
+  const key = `${db.spec.dialect}:${db.spec.target}:${db.schema ?? ''}:${info.run}:${every}`;
+  let rows = refCache.get(key);
+  if (!rows) {
+    rows = await readRun(db, s, s.pathIds, info, { every });
+    refCache.set(key, rows);
+    while (refCache.size > REF_CACHE_SIZE) refCache.delete(refCache.keys().next().value!);
+  }
+  const idx = new Map(s.pathIds.map((id, i) => [id, i]));
+  const pick = pathIds.map((id) => idx.get(id)!);
+  return rows.map((x) => ({ ...x, counts: Float64Array.from(pick, (i) => x.counts[i]), prescales: Float64Array.from(pick, (i) => x.prescales[i]) }));
 }
 
 export interface RunScoring {
