@@ -1,11 +1,11 @@
 // Enforces the plot-object schema (ajv) plus what JSON Schema cannot say: equal array lengths,
 // unique series keys, heatmap dimensions, and that a time axis only holds ISO datetimes.
-import { createRequire } from 'node:module';
 import AjvModule from 'ajv';
+import schema from './plot-object.schema.json' with { type: 'json' };
 import type { PlotObject, Series } from './types.js';
 
-const require = createRequire(import.meta.url);
-export const plotObjectSchema = require('./plot-object.schema.json') as Record<string, unknown>;
+// imported (not read from disk) so the TypeScript build copies the schema next to the compiled code
+export const plotObjectSchema = schema as Record<string, unknown>;
 
 const Ajv = AjvModule.default ?? AjvModule;
 const ajv = new Ajv({ allErrors: true, strict: false });

@@ -20,8 +20,8 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function staticDir(): string {
-  // src/web/static under tsx; the compiled dist/src/web has no copy, so fall back to the source tree
-  const candidates = [path.join(here, 'static'), path.resolve(here, '../../../src/web/static')];
+  // src/web/static under tsx; the compiled dist/web has no copy, so fall back to the source tree
+  const candidates = [path.join(here, 'static'), path.resolve(here, '../../src/web/static'), path.resolve(here, '../../../src/web/static')];
   const dir = candidates.find((d) => fs.existsSync(path.join(d, 'page.js')));
   if (!dir) throw new Error(`web page assets not found (looked in ${candidates.join(', ')})`);
   return dir;
