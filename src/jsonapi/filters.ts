@@ -7,6 +7,7 @@ import type { ScalarType } from './resource.js';
 import { formatDatetime, parseDatetime, type FilterValue } from './values.js';
 
 export type FilterOp = 'EQ' | 'NEQ' | 'LT' | 'GT' | 'LE' | 'GE' | 'LIKE' | 'CT';
+export type ColumnRef = string | Knex.Raw;
 
 export interface SqlContext {
   knex: Knex;
@@ -20,8 +21,8 @@ export interface FilterOperator {
   types: readonly ScalarType[];
   /** whether None/null is a meaningful value (EQ → IS NULL, NEQ → IS NOT NULL) */
   acceptsNull: boolean;
-  /** adds the condition to the builder; `column` is an already-qualified column reference */
-  sql(qb: Knex.QueryBuilder, column: string, value: FilterValue, ctx: SqlContext): void;
+  /** adds the condition to the builder; `column` is an already-qualified column reference (or a cast of it) */
+  sql(qb: Knex.QueryBuilder, column: ColumnRef, value: FilterValue, ctx: SqlContext): void;
   /** the same condition on an in-memory value (as produced by the view, or already wire-formatted) */
   memory(rowValue: unknown, value: FilterValue, type: ScalarType): boolean;
 }
@@ -67,7 +68,7 @@ function key(v: unknown, type: ScalarType): number | string | null {
 function compare(sqlOp: string, test: (a: number | string, b: number | string) => boolean): Pick<FilterOperator, 'sql' | 'memory'> {
   return {
     sql: (qb, column, value, ctx) => {
-      qb.where(column, sqlOp, bindValue(value, ctx.type, ctx.dialect) as Knex.Value);
+      qb.where(column as string, sqlOp, bindValue(value, ctx.type, ctx.dialect) as Knex.Value);
     },
     memory: (rowValue, value, type) => {
       const a = key(rowValue, type);
@@ -93,8 +94,8 @@ export const FILTER_OPERATORS: Record<FilterOp, FilterOperator> = {
     types: ALL,
     acceptsNull: true,
     sql: (qb, column, value, ctx) => {
-      if (value === null) qb.whereNull(column);
-      else qb.where(column, bindValue(value, ctx.type, ctx.dialect) as Knex.Value);
+      if (value === null) qb.whereNull(column as string);
+      else qb.where(column as string, bindValue(value, ctx.type, ctx.dialect) as Knex.Value);
     },
     memory: (rowValue, value, type) => {
       if (value === null) return rowValue === null || rowValue === undefined;
@@ -108,8 +109,8 @@ export const FILTER_OPERATORS: Record<FilterOp, FilterOperator> = {
     types: ALL,
     acceptsNull: true,
     sql: (qb, column, value, ctx) => {
-      if (value === null) qb.whereNotNull(column);
-      else qb.where(column, '<>', bindValue(value, ctx.type, ctx.dialect) as Knex.Value);
+      if (value === null) qb.whereNotNull(column as string);
+      else qb.where(column as string, '<>', bindValue(value, ctx.type, ctx.dialect) as Knex.Value);
     },
     memory: (rowValue, value, type) => {
       if (value === null) return rowValue !== null && rowValue !== undefined;

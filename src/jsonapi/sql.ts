@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../db/connection.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { bindValue, FILTER_OPERATORS } from './filters.js';
+import { bindValue, FILTER_OPERATORS, type ColumnRef } from './filters.js';
 import { identityOf, totalOrder, type Filter, type ResourceQuery } from './query.js';
 import type { ColumnAttribute, ResourceDef } from './resource.js';
 import { parseDatetime } from './values.js';
@@ -17,6 +17,15 @@ export interface SqlDb {
 }
 
 const COMPARE_SQL: Record<string, string> = { EQ: '=', NEQ: '<>', LT: '<', GT: '>', LE: '<=', GE: '>=' };
+
+/**
+ * The column as compared and sorted. PostgreSQL views may yield `numeric` for computed values
+ * (counter / 23.31); the wire carries doubles, so numbers are compared as double precision there,
+ * which makes EQ on a value read from a response and keyset cursors exact.
+ */
+function ref(db: SqlDb, a: ColumnAttribute, column: string): ColumnRef {
+  return db.dialect === 'postgres' && a.type === 'number' ? db.knex.raw('CAST(?? AS double precision)', [column]) : column;
+}
 
 function attr(resource: ResourceDef, name: string): ColumnAttribute {
   return resource.scalars.get(name)!;
@@ -34,7 +43,7 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, f
       qb.where(column, COMPARE_SQL[f.op] ?? '=', sub);
       continue;
     }
-    FILTER_OPERATORS[f.op].sql(qb, column, f.value, { knex: db.knex, dialect: db.dialect, type: a.type });
+    FILTER_OPERATORS[f.op].sql(qb, ref(db, a, column), f.value, { knex: db.knex, dialect: db.dialect, type: a.type });
   }
 }
 
@@ -93,11 +102,12 @@ function keysetCondition(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef
         for (let j = 0; j < i; j++) {
           const a = attr(resource, order[j].attribute);
           const v = bind(a, values[j]);
-          if (v === null) branch.whereNull(`${alias}.${a.column}`);
-          else branch.where(`${alias}.${a.column}`, v as Knex.Value);
+          const col = ref(db, a, `${alias}.${a.column}`) as string;
+          if (v === null) branch.whereNull(col);
+          else branch.where(col, v as Knex.Value);
         }
         const a = attr(resource, order[i].attribute);
-        const col = `${alias}.${a.column}`;
+        const col = ref(db, a, `${alias}.${a.column}`) as string;
         const v = bind(a, values[i]);
         if (!order[i].desc) {
           if (v === null) branch.whereNotNull(col);
@@ -127,9 +137,11 @@ export function pageQueries(db: SqlDb, resource: ResourceDef, q: ResourceQuery, 
   const count = grouped ? db.knex.from(source.clone().as('g')).count({ n: '*' }) : source.clone().count({ n: '*' });
   const order = totalOrder(resource, q);
   for (const s of order) {
-    const col = `${alias}.${attr(resource, s.attribute).column}`;
+    const a = attr(resource, s.attribute);
+    const col = ref(db, a, `${alias}.${a.column}`);
     // NULLs are the smallest value everywhere (SQLite's native order)
-    if (db.dialect === 'sqlite') rows.orderBy(col, s.desc ? 'desc' : 'asc');
+    if (db.dialect === 'sqlite') rows.orderBy(col as string, s.desc ? 'desc' : 'asc');
+    else if (typeof col !== 'string') (rows as Knex.QueryBuilder).orderByRaw(`CAST(?? AS double precision) ${s.desc ? 'desc nulls last' : 'asc nulls first'}`, [`${alias}.${a.column}`]);
     else rows.orderBy(col, s.desc ? 'desc' : 'asc', s.desc ? 'last' : 'first');
   }
   const cursorMode = q.page.cursor !== undefined;

@@ -42,6 +42,10 @@ export async function withDb<T>(req: FastifyRequest, fn: () => Promise<T>, timeo
     if (err instanceof ApiError) throw err;
     req.log.error({ err }, 'database query failed');
     const code = (err as { code?: string }).code;
+    const message = String((err as { message?: string }).message ?? '');
+    if (code === '42P01' || /no such table|ORA-00942/i.test(message)) {
+      throw new DatabaseError('a view this resource reads is missing from the database: the schema is older than the server (re-create the views, e.g. omsagg seed)', 500, 'schema_mismatch');
+    }
     if (code === '57014') throw new DatabaseError(`the query exceeded the statement timeout${timeoutMs ? ` of ${timeoutMs} ms` : ''}; narrow the filters or page with page[cursor]`, 503, 'statement_timeout');
     throw new DatabaseError('the database is unavailable or failed to answer; try again later');
   }

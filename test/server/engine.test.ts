@@ -7,6 +7,8 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { expectValidJsonApi } from '../helpers/jsonapi.js';
+import { defineResource } from '../../src/jsonapi/memory.js';
+import { registryOf } from '../../src/resources/loader.js';
 import { fixtureResources, lumisectionRows, postgresFixture, sqliteFixture, type Fixture } from './fixture.js';
 
 const TOTAL_LS = lumisectionRows().length;
@@ -317,6 +319,16 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(body.errors[0]).toMatchObject({ status: '503', code: 'database_unavailable' });
     expect(JSON.stringify(body)).not.toMatch(/select|v_runs|run_number/i);
     expect((await app2.inject('/health')).statusCode).toBe(503);
+    await app2.close();
+  });
+
+  it('a resource whose view is missing is a 500 schema_mismatch, not a 503', async () => {
+    const ghosts = defineResource({ type: 'ghosts', view: 'v_ghosts', title: 'Ghosts', id: ['n'], attributes: { n: { type: 'integer', unit: null } } });
+    const app2 = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { db, resources: registryOf([...fixtureResources().all, ghosts]), logger: false });
+    const r = await app2.inject('/api/v1/ghosts');
+    expect(r.statusCode).toBe(500);
+    expectValidJsonApi(r.json());
+    expect(r.json().errors[0].code).toBe('schema_mismatch');
     await app2.close();
   });
 

@@ -54,7 +54,8 @@ describe.each(dbs)('resources on $name', (tdb) => {
     const meta = await ok(`/api/v1/${type}/meta`);
     expect(meta.meta.fields_order).toEqual(r.attributes.map((a) => a.name));
     for (const a of r.attributes) expect(meta.meta.fields[a.name].title).toBeTruthy();
-    if (tdb.seeded) expect(first.meta.totalResourceCount, `${type} has rows`).toBeGreaterThan(0);
+    // anomalyscores is filled by `omsagg score`, not by the seed
+    if (tdb.seeded && type !== 'anomalyscores') expect(first.meta.totalResourceCount, `${type} has rows`).toBeGreaterThan(0);
     const row = first.data[0];
     if (row) {
       expect(row.id).toBe(r.id.map((n) => String(row.attributes[n])).join('_'));
@@ -72,11 +73,8 @@ describe.each(dbs)('resources on $name', (tdb) => {
       if (!a.searchable || a.name.includes('.')) continue;
       const v = row ? sampleValue(a, row.attributes[a.name]) : a.type === 'boolean' ? 'true' : a.type === 'datetime' ? '2018-06-01T00:00:00Z' : a.type === 'integer' || a.type === 'number' ? '1' : 'x';
       const raw = row?.attributes[a.name];
-      // floats: a narrow range rather than equality (PostgreSQL numeric → double is not exact)
-      const where =
-        a.type === 'number' && typeof raw === 'number'
-          ? `filter[${a.name}][GE]=${raw - Math.abs(raw) * 1e-9 - 1e-12}&filter[${a.name}][LE]=${raw + Math.abs(raw) * 1e-9 + 1e-12}`
-          : `filter[${a.name}][EQ]=${encodeURIComponent(a.type === 'array' && Array.isArray(raw) ? raw.join(',') : v)}`;
+      // numbers: the exact value from the response must match (PostgreSQL numeric columns included)
+      const where = `filter[${a.name}][EQ]=${encodeURIComponent(a.type === 'array' && Array.isArray(raw) ? raw.join(',') : v)}`;
       const eq = await ok(`/api/v1/${type}?${scope}${where}&page[limit]=1&fields=${r.id[0]}`);
       if (row) expect(eq.meta.totalResourceCount, `${type} ${where}`).toBeGreaterThan(0);
       // the other operators once per attribute type (each request scans the view)
@@ -95,7 +93,7 @@ describe.each(dbs)('resources on $name', (tdb) => {
       if (tdb.seeded) expect(grouped.data.length).toBeGreaterThan(0);
     }
     for (const rel of r.relationships) {
-      const inc = await ok(`/api/v1/${type}?${scope}include=${rel.name}&page[limit]=2`);
+      const inc = await ok(`/api/v1/${type}?${scope}include=${rel.name}&page[limit]=1`);
       if (row && tdb.seeded) {
         await ok(`/api/v1/${type}/${encodeURIComponent(row.id)}/${rel.name}?page[limit]=2`);
         expect(inc.data[0].relationships[rel.name]).toHaveProperty('data');
@@ -105,7 +103,7 @@ describe.each(dbs)('resources on $name', (tdb) => {
     expect(String(csv).split('\n')[0]).toContain(r.id[0]);
     const cursor = await ok(`/api/v1/${type}?${scope}page[limit]=2&page[cursor]=`);
     if (cursor.meta.nextCursor) await ok(`/api/v1/${type}?${scope}page[limit]=2&page[cursor]=${cursor.meta.nextCursor}`);
-  });
+  }, 240_000);
 
   it.runIf(tdb.name === 'postgres')('a query past the statement timeout is a clean 503', async () => {
     const slow = await openDb(tdb.url, { readonly: true, statementTimeoutMs: 5 });
