@@ -64,12 +64,14 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
   const scoreFolds = (zScale?: Float64Array) =>
     folds.flatMap((fold, f) => {
       const model = new RateModel(layout, foldResponses[f], { zScale });
-      return fold.map((x, i) => {
+      const out: ReturnType<RateModel['evaluate']>[] = [];
+      fold.forEach((x, i) => {
         const e = model.evaluate(x);
-        if (i < WARMUP_LS) e.result.p = 1;
-        if (e.result.p >= LEARN_P || i < WARMUP_LS) model.update(e);
-        return e;
+        if (i < WARMUP_LS || e.result.p >= LEARN_P) model.update(e);
+        // warm-up lumisections only teach the gains: they are not part of the reference errors
+        if (i >= WARMUP_LS) out.push(e);
       });
+      return out;
     });
   const rm = new RateModel(layout, responses);
   const first = scoreFolds();
