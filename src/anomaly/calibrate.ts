@@ -2,20 +2,21 @@
 import { clamp } from './stats.js';
 
 /**
- * Rescales the log tail of a model's p-values so that, on reference lumisections, p < 0.25 happens
- * 25 % of the time: p_cal = p^s with s = ln 4 / q75(−ln p). Using the 75 % quantile (not the far
- * tail) keeps the fit robust when up to ~25 % of the reference is itself anomalous (the demo data
- * set injects anomalies into about a third of its lumisections).
+ * Rescales the log tail of a model's p-values so that, on reference lumisections, p < 0.5 happens
+ * half of the time: p_cal = p^s with s = ln 2 / median(−ln p), bounded to [0.5, 1] (calibration only
+ * tempers an over-confident model, it never sharpens one). The median
+ * (not the far tail) keeps the fit robust when a large part of the reference is itself anomalous
+ * (the demo data set injects anomalies into about a third of its lumisections).
  */
 export class TailCalibrator {
   constructor(readonly exponent = 1) {}
 
-  static fit(referenceP: number[], bounds: [number, number] = [0.25, 1.5]): TailCalibrator {
+  static fit(referenceP: number[], bounds: [number, number] = [0.5, 1]): TailCalibrator {
     const l = referenceP.filter((p) => p > 0 && p <= 1).map((p) => -Math.log(p)).sort((a, b) => a - b);
     if (l.length < 20) return new TailCalibrator(1);
-    const q75 = l[Math.floor(0.75 * (l.length - 1))];
-    if (!(q75 > 0)) return new TailCalibrator(1);
-    return new TailCalibrator(clamp(Math.log(4) / q75, bounds[0], bounds[1]));
+    const q50 = l[Math.floor(0.5 * (l.length - 1))];
+    if (!(q50 > 0)) return new TailCalibrator(1);
+    return new TailCalibrator(clamp(Math.LN2 / q50, bounds[0], bounds[1]));
   }
 
   apply(p: number): number {

@@ -1,10 +1,10 @@
 // Loss of correlation between paths: the standardised, common-mode-free path residuals of the rate
 // model are projected on the principal subspace learned from reference lumisections; what the
 // subspace does not explain (squared prediction error, SPE) is scored against the reference SPE
-// distribution: χ² over the free dimensions, widened by g when the reference SPE is over-dispersed
-// (Satterthwaite: g = var/(2·mean) on the reference).
+// distribution: χ² over the free dimensions, widened by g when the reference SPE runs high
+// (g from the reference median, robust to anomalies inside the reference).
 import { fitSubspace, projectionResidual, type Subspace } from './pca.js';
-import { chiSquareUpperTail } from './stats.js';
+import { chiSquareUpperTail, median } from './stats.js';
 import type { Contributor, ModelResult } from './types.js';
 
 export class CorrelationModel {
@@ -19,14 +19,13 @@ export class CorrelationModel {
   ) {
     const clean = reference.map((r) => Float64Array.from(r, (v) => (Number.isFinite(v) ? Math.max(-6, Math.min(6, v)) : 0)));
     this.subspace = fitSubspace(clean);
-    const spe = clean.map((r) => sumSquares(projectionResidual(this.subspace, r))).sort((a, b) => a - b);
-    const kept = spe.slice(0, Math.max(1, Math.floor(spe.length * 0.98)));
-    const m = kept.reduce((a, v) => a + v, 0) / kept.length;
-    const v = kept.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(kept.length - 1, 1);
+    const spe = clean.map((r) => sumSquares(projectionResidual(this.subspace, r)));
     const dof = Math.max(1, names.length - this.subspace.basis.length - 1);
-    // a trimmed reference underestimates the spread; never go below the χ² of the free dimensions
-    this.g = m > 0 && v > 0 ? Math.max(v / (2 * m), m / dof) : 1;
-    this.h = m > 0 ? m / this.g : dof;
+    // scale from the median, which a reference with many anomalies in it does not move much:
+    // the median of χ²_h is ≈ h(1 − 2/(9h))³
+    const med = median(spe);
+    this.g = med > 0 ? med / (dof * (1 - 2 / (9 * dof)) ** 3) : 1;
+    this.h = dof;
   }
 
   evaluate(z: ArrayLike<number>): ModelResult & { spe: number } {
