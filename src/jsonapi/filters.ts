@@ -33,7 +33,8 @@ const ALL: readonly ScalarType[] = ['integer', 'number', 'string', 'boolean', 'd
 /** A filter value in the form the dialect stores (see docs/design.md "Value conventions"). */
 export function bindValue(value: FilterValue, type: ScalarType, dialect: Dialect): unknown {
   if (value === null) return null;
-  if (type === 'boolean') return dialect === 'postgres' ? Boolean(value) : value ? 1 : 0;
+  // stored as 0/1 (SQLite, Oracle); on PostgreSQL sql.ts compares CAST(column AS integer)
+  if (type === 'boolean') return value ? 1 : 0;
   if (type === 'datetime' && value instanceof Date) {
     if (dialect === 'sqlite') return formatDatetime(value); // TEXT, sorts lexically
     if (dialect === 'postgres') return value.toISOString().slice(0, 19).replace('T', ' '); // timestamp (UTC)

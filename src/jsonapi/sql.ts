@@ -23,8 +23,15 @@ const COMPARE_SQL: Record<string, string> = { EQ: '=', NEQ: '<>', LT: '<', GT: '
  * (counter / 23.31); the wire carries doubles, so numbers are compared as double precision there,
  * which makes EQ on a value read from a response and keyset cursors exact.
  */
+function castType(db: SqlDb, a: ColumnAttribute): string | undefined {
+  if (db.dialect !== 'postgres') return undefined;
+  // booleans as 0/1 integers: works whether the view yields boolean or a 0/1 integer column
+  return a.type === 'number' ? 'double precision' : a.type === 'boolean' ? 'integer' : undefined;
+}
+
 function ref(db: SqlDb, a: ColumnAttribute, column: string): ColumnRef {
-  return db.dialect === 'postgres' && a.type === 'number' ? db.knex.raw('CAST(?? AS double precision)', [column]) : column;
+  const cast = castType(db, a);
+  return cast ? db.knex.raw(`CAST(?? AS ${cast})`, [column]) : column;
 }
 
 function attr(resource: ResourceDef, name: string): ColumnAttribute {
@@ -49,10 +56,9 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, f
 
 /** SQL aggregate of one column when folding by granularity. */
 function aggregateExpr(db: SqlDb, a: ColumnAttribute, alias: string): Knex.Raw {
-  const fn =
-    a.type === 'boolean' && db.dialect === 'postgres'
-      ? a.aggregation === 'max' || a.aggregation === 'last' ? 'bool_or' : 'bool_and'
-      : { sum: 'sum', mean: 'avg', min: 'min', max: 'max', first: 'min', last: 'max' }[a.aggregation];
+  const fn = { sum: 'sum', mean: 'avg', min: 'min', max: 'max', first: 'min', last: 'max' }[a.aggregation];
+  // booleans fold as 0/1 (all true = min 1, any true = max 1) on every dialect
+  if (a.type === 'boolean') return db.knex.raw(`${fn}(CAST(?? AS integer)) as ??`, [`${alias}.${a.column}`, a.column]);
   return db.knex.raw(`${fn}(??) as ??`, [`${alias}.${a.column}`, a.column]);
 }
 
@@ -141,7 +147,7 @@ export function pageQueries(db: SqlDb, resource: ResourceDef, q: ResourceQuery, 
     const col = ref(db, a, `${alias}.${a.column}`);
     // NULLs are the smallest value everywhere (SQLite's native order)
     if (db.dialect === 'sqlite') rows.orderBy(col as string, s.desc ? 'desc' : 'asc');
-    else if (typeof col !== 'string') (rows as Knex.QueryBuilder).orderByRaw(`CAST(?? AS double precision) ${s.desc ? 'desc nulls last' : 'asc nulls first'}`, [`${alias}.${a.column}`]);
+    else if (typeof col !== 'string') (rows as Knex.QueryBuilder).orderByRaw(`CAST(?? AS ${castType(db, a)}) ${s.desc ? 'desc nulls last' : 'asc nulls first'}`, [`${alias}.${a.column}`]);
     else rows.orderBy(col, s.desc ? 'desc' : 'asc', s.desc ? 'last' : 'first');
   }
   const cursorMode = q.page.cursor !== undefined;

@@ -121,6 +121,10 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(await count('filter[prescale_name][LIKE]=2p0%25')).toBe(30);
     expect(await count('filter[lumisection_number][EQ]=-1')).toBe(3);
     expect(await count('filter[run_number]=315001&filter[lumisection_number][EQ]=-1')).toBe(1);
+    // a boolean attribute backed by a 0/1 integer column, also on PostgreSQL
+    const okRuns = await ok('/api/v1/runs?filter[physics_ok][EQ]=True&fields=physics_ok');
+    expect(okRuns.data.map((d: any) => [d.id, d.attributes.physics_ok])).toEqual([['315000', true], ['315100', true]]);
+    expect((await ok('/api/v1/runs?sort=physics_ok,run_number&fields=physics_ok')).data[0].id).toBe('315001');
     const runs = await ok('/api/v1/runs?filter[components][CT]=PIXEL&sort=-run_number');
     expect(runs.data.map((d: any) => d.id)).toEqual(['315100', '315000']);
     expect(await count('filter[l1a_total.counter][GE]=2025000')).toBe(6 + 1 + 0);
@@ -223,6 +227,7 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(lines).toHaveLength(21);
     expect(lines[1]).toBe('315100,1,false,2018-05-02T00:00:00Z');
     const a = await get('/api/v1/runs?fields=run_number,components', { accept: 'text/csv' });
+    expect((await get('/api/v1/runs/csv?fields=physics_ok')).body).toBe('physics_ok\ntrue\nfalse\ntrue\n');
     expect(a.body).toBe('run_number,components\n315000,"DAQ,PIXEL,TRG"\n315001,"DAQ,TRG"\n315100,"DAQ,PIXEL"\n');
     const all = await get('/api/v1/lumisections/csv?fields=run_number,lumisection_number');
     const lines2 = (all.body as string).trim().split('\n');

@@ -12,9 +12,9 @@ export const PG_URL = process.env.OMSAGG_TEST_PG ?? 'postgres://postgres@127.0.0
 export const fixtureResources = () => loadResources(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/resources'));
 
 export const RUNS = [
-  { run_number: 315000, fill_number: 6600, start_time: '2018-05-01T00:00:00Z', stable_beam: true, components: 'DAQ,PIXEL,TRG', era: 'Run2018A', l1_rate: 90000.5, delivered_lumi: 10.5 },
-  { run_number: 315001, fill_number: 6600, start_time: '2018-05-01T02:00:00Z', stable_beam: false, components: 'DAQ,TRG', era: 'Run2018A', l1_rate: null, delivered_lumi: 0 },
-  { run_number: 315100, fill_number: 6601, start_time: '2018-05-02T00:00:00Z', stable_beam: true, components: 'DAQ,PIXEL', era: 'Run2018B', l1_rate: 95000, delivered_lumi: 20.25 },
+  { run_number: 315000, fill_number: 6600, start_time: '2018-05-01T00:00:00Z', stable_beam: true, components: 'DAQ,PIXEL,TRG', era: 'Run2018A', l1_rate: 90000.5, delivered_lumi: 10.5, physics_ok: 1 },
+  { run_number: 315001, fill_number: 6600, start_time: '2018-05-01T02:00:00Z', stable_beam: false, components: 'DAQ,TRG', era: 'Run2018A', l1_rate: null, delivered_lumi: 0, physics_ok: 0 },
+  { run_number: 315100, fill_number: 6601, start_time: '2018-05-02T00:00:00Z', stable_beam: true, components: 'DAQ,PIXEL', era: 'Run2018B', l1_rate: 95000, delivered_lumi: 20.25, physics_ok: 1 },
 ];
 export const LS_COUNTS = [30, 25, 20];
 
@@ -41,7 +41,7 @@ export function lumisectionRows() {
 }
 
 const DDL = {
-  runs: 'run_number integer primary key, fill_number integer, start_time %T, stable_beam %B, components text, era text, l1_rate double precision, delivered_lumi double precision',
+  runs: 'run_number integer primary key, fill_number integer, start_time %T, stable_beam %B, components text, era text, l1_rate double precision, delivered_lumi double precision, physics_ok integer',
   ls: 'run_number integer, lumisection_number integer, fill_number integer, start_time %T, beams_stable %B, init_lumi double precision, prescale_name text, l1a_total_counter bigint, l1a_total_rate double precision, primary key (run_number, lumisection_number)',
 };
 
