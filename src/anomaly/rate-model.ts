@@ -109,7 +109,9 @@ export class RateModel {
       // persistence: a small shift of a group adds up over lumisections
       nextEwma[g] = (1 - GROUP_EWMA) * this.groupEwma[g] + GROUP_EWMA * clamp(v, -10, 10);
       const w = nextEwma[g] / Math.sqrt(GROUP_EWMA / (2 - GROUP_EWMA));
-      if (Math.abs(w) > Math.abs(wMax)) wMax = w;
+      // it speaks only while the deviation is still there: after the group is back, the memory
+      // of the past deviation must not keep the alert open
+      if (Math.sign(v) === Math.sign(w) && Math.abs(v) >= 1.5 && Math.abs(w) > Math.abs(wMax)) wMax = w;
       return v;
     });
     this.groupEwma = nextEwma;
@@ -142,6 +144,8 @@ export class RateModel {
     for (let k = 0; k < this.scored.length; k++) {
       if (!Number.isFinite(ev.d[k])) continue;
       const s = ev.sigma[k];
+      // a path that deviates now is not taught, even when the lumisection as a whole looks fine
+      if (this.learned > 10 && Math.abs(ev.z[k]) > 3) continue;
       const lim = this.learned <= 10 ? 6 * s : 2 * s;
       this.logGain[k] += rate * clamp(ev.d[k] - ev.common, -lim, lim);
     }
