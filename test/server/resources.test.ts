@@ -90,7 +90,7 @@ describe.each(dbs)('resources on $name', (tdb) => {
     }
     for (const g of Object.keys(r.granularity)) {
       const grouped = await ok(`/api/v1/${type}?${runScope}group[granularity]=${g}&page[limit]=2`);
-      if (tdb.seeded) expect(grouped.data.length).toBeGreaterThan(0);
+      if (row) expect(grouped.data.length).toBeGreaterThan(0);
     }
     for (const rel of r.relationships) {
       const inc = await ok(`/api/v1/${type}?${scope}include=${rel.name}&page[limit]=1`);
