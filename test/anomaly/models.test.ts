@@ -73,15 +73,18 @@ describe('rate response fit', () => {
 });
 
 describe('calibration, combination, alerts', () => {
-  it('calibrates an over-confident p-value back to uniform-ish', () => {
+  it('calibrates an over-confident p-value back to uniform-ish, and never sharpens a calibrated one', () => {
     const g = gaussian(rng(5));
-    // z with sigma 2 scored as if sigma 1: raw p is far too small
-    const ref = Array.from({ length: 5000 }, () => 2 * normalUpperTail(Math.abs(2 * g())));
+    // z with sigma 1.5 scored as if sigma 1: raw p is too small
+    const ref = Array.from({ length: 5000 }, () => 2 * normalUpperTail(Math.abs(1.5 * g())));
     const c = TailCalibrator.fit(ref);
-    expect(c.exponent).toBeLessThan(0.5);
+    expect(c.exponent).toBeLessThan(0.75);
+    expect(c.exponent).toBeGreaterThan(0.5);
     const frac = ref.filter((p) => c.apply(p) < 0.01).length / ref.length;
     expect(frac).toBeGreaterThan(0.003);
     expect(frac).toBeLessThan(0.03);
+    const honest = Array.from({ length: 5000 }, () => 2 * normalUpperTail(Math.abs(0.7 * g())));
+    expect(TailCalibrator.fit(honest).exponent).toBe(1);
     expect(combineP([0.01, 0.5, 1])).toBeCloseTo(0.03, 10);
     expect(scoreFromP(1e-6)).toBeCloseTo(0.5, 10);
   });
