@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { loadResources, ResourceFileError } from '../../src/resources/loader.js';
 
@@ -14,8 +14,12 @@ const GOOD = {
   attributes: { run_number: { type: 'integer', unit: null }, rate: { type: 'number', unit: 'Hz' }, other_id: { type: 'integer', unit: null } },
 };
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 function loadWith(docs: Record<string, unknown>): () => unknown {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omsagg-loader-'));
+  dirs.push(dir);
   for (const [name, doc] of Object.entries(docs)) fs.writeFileSync(path.join(dir, name), typeof doc === 'string' ? doc : YAML.stringify(doc));
   return () => loadResources(dir);
 }
