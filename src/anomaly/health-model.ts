@@ -6,7 +6,8 @@
 //     term; a cooling excursion heats the sensors, and the T-corrected current alone would hide it);
 //   - FED error counts: a persistent excess over the reference rate (single-event-upset bursts that a
 //     recovery clears are normal; a burst that survives stays in the EWMA);
-//   - masked-ROC jumps: the increment of masked ROCs per part vs the reference increments.
+//   - masked ROCs not explained by single-event upsets (one module at a time, cleared by a recovery):
+//     a jump of several modules, or masks that survive a recovery.
 import { clamp, EmpiricalTail, median, robustSigma, twoSidedP, weightedLeastSquares } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
@@ -42,10 +43,7 @@ export interface HealthReference {
   /** errors of one FED in each of two consecutive lumisections: the smaller of the two (counts);
    *  single-event-upset bursts last one lumisection, a fault persists */
   fedPersist: EmpiricalTail;
-  /** increase of masked ROCs of one part from one lumisection to the next (counts), pooled */
-  maskIncrease: EmpiricalTail;
-  /** masked ROCs above the part's floor (the fewest seen in the reference), per part (counts) */
-  maskExcess: EmpiricalTail[];
+  /** per part: the fewest masked ROCs seen in the reference (permanently dead modules, counts) */
   maskFloor: number[];
   /** per part: lumisections with a single-module (≤ 16 ROC) increase, per lumisection (1/LS) */
   seuRate: number[];
@@ -80,8 +78,6 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
   });
   const fedCount: number[] = [];
   const fedPersist: number[] = [];
-  const maskIncrease: number[] = [];
-  const maskExcess: number[][] = layout.parts.map(() => []);
   const maskFloor = layout.parts.map((_, k) => {
     let m = Infinity;
     for (const run of ref) for (const x of run) if (Number.isFinite(x.maskedRocs[k])) m = Math.min(m, x.maskedRocs[k]);
@@ -95,11 +91,6 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
         fedCount.push(x.fedErrors[f]);
         if (prev) fedPersist.push(Math.min(x.fedErrors[f], prev.fedErrors[f]));
       });
-      layout.parts.forEach((_, k) => {
-        if (!Number.isFinite(x.maskedRocs[k])) return;
-        maskExcess[k].push(x.maskedRocs[k] - maskFloor[k]);
-        if (prev && Number.isFinite(prev.maskedRocs[k])) maskIncrease.push(x.maskedRocs[k] - prev.maskedRocs[k]);
-      });
     }
   }
   return {
@@ -108,9 +99,6 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
     tempModel,
     fedCount: new EmpiricalTail(fedCount, 5),
     fedPersist: new EmpiricalTail(fedPersist, 5),
-    maskIncrease: new EmpiricalTail(maskIncrease, 8),
-    // SEU masks accumulate module by module (16 ROCs) until a recovery: two modules is the tail scale
-    maskExcess: maskExcess.map((v) => new EmpiricalTail(v, 32)),
     maskFloor,
     seuRate: layout.parts.map((_, k) => {
       let n = 0;
