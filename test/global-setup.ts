@@ -2,6 +2,7 @@
 // existing file of the same generator version, seed and scale is reused) and into a fresh PostgreSQL
 // scratch schema omsagg_test_<pid>, dropped at teardown. Tests read the URLs through
 // test/helpers/databases.ts. PostgreSQL is required: an unreachable server fails the run loudly.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -12,6 +13,23 @@ import { seedDatabase, seedIsComplete } from '../src/synth/seed.js';
 export const PG_BASE_URL = process.env.OMSAGG_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const OUT_DIR = path.resolve('test-output');
 const SQLITE_FILE = path.join(OUT_DIR, 'demo.sqlite');
+const SQLITE_KEY_FILE = `${SQLITE_FILE}.key`;
+
+/** The reused demo file is only valid for the DDL and views it was created with. */
+function schemaKey(): string {
+  const hash = crypto.createHash('sha256');
+  const files = [path.resolve('sql/sqlite/tables.sql')];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.sql')) files.push(full);
+    }
+  };
+  walk(path.resolve('views'));
+  for (const f of files) hash.update(f).update(fs.readFileSync(f));
+  return hash.digest('hex');
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,7 +38,9 @@ declare module 'vitest' {
 }
 
 async function ensureSqliteDemo(log: (s: string) => void): Promise<string> {
-  if (fs.existsSync(SQLITE_FILE)) {
+  const key = schemaKey();
+  const keyMatches = fs.existsSync(SQLITE_KEY_FILE) && fs.readFileSync(SQLITE_KEY_FILE, 'utf8') === key;
+  if (keyMatches && fs.existsSync(SQLITE_FILE)) {
     const db = await openDb(`sqlite:${SQLITE_FILE}`, { readonly: true });
     try {
       if (await seedIsComplete(db, 'demo')) {
@@ -44,6 +64,7 @@ async function ensureSqliteDemo(log: (s: string) => void): Promise<string> {
     await db.close();
   }
   fs.renameSync(tmp, SQLITE_FILE);
+  fs.writeFileSync(SQLITE_KEY_FILE, key);
   log(`seeded demo into ${path.relative(process.cwd(), SQLITE_FILE)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return SQLITE_FILE;
 }
