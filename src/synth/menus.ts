@@ -1,11 +1,10 @@
 // Trigger menus: HLT paths (seeded with real 2017 path names), L1 algorithm bits, prescale columns,
 // and the RateMon-style rate model shared by both.
-import { createRequire } from 'node:module';
+import REAL_PATHS_JSON from './data/hlt_paths_2017.json' with { type: 'json' };
 import { Rng } from './prng.js';
 import { FULL_BUNCHES, pileup } from './physics.js';
 
-const require = createRequire(import.meta.url);
-const REAL_PATHS = require('./data/hlt_paths_2017.json') as string[];
+const REAL_PATHS = REAL_PATHS_JSON as string[];
 
 export type Response = 'linear' | 'quadratic' | 'sinh';
 

@@ -2,12 +2,11 @@
 // timestamps, luminosity curves and the cumulative quantities a fill needs from the fills before it
 // (integrated luminosity, pixel damage). Computed for the whole year from the seed alone, so any
 // subset (scale) or resumed unit sees the same values.
-import { createRequire } from 'node:module';
+import RUNS_2018_JSON from './data/runs2018.json' with { type: 'json' };
 import { Rng } from './prng.js';
 import { FULL_BUNCHES, LS_SECONDS, decayIntegralPb, pileup, PRIOR_DAMAGE_FB, SHORT_TERM_FRACTION, SHORT_TERM_TAU_H } from './physics.js';
 
-const require = createRequire(import.meta.url);
-const RUNS_2018 = require('./data/runs2018.json') as Record<string, number>;
+const RUNS_2018 = RUNS_2018_JSON as Record<string, number>;
 
 export type Scale = 'demo' | 'week' | 'month' | 'year';
 export const SCALES: Scale[] = ['demo', 'week', 'month', 'year'];
