@@ -52,27 +52,32 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
   const fit = (xs: LumiInput[]) =>
     layout.paths.map((_, p) => fitResponse(xs.map((x) => ({ mu: x.pileup, counts: x.counts[p], prescale: x.prescales[p], live: x.live, bunches: x.bunches }))));
   const responses = fit(all);
-  // cross-fitting: each reference run is scored online (per-run gains, as in real scoring) with
-  // responses fitted on the other runs (or, with one run, on the other half of its lumisections),
+  // cross-fitting: the reference runs are split in two folds (alternate runs; with one run, alternate
+  // pairs of lumisections); each fold is scored online (per-run gains, as in real scoring) with
+  // responses fitted on the other fold,
   // so the correlation reference and the calibration see the errors the online scoring will make
-  const folds: LumiInput[][] =
-    runs.length >= 2 ? runs : [0, 1].map((h) => runs[0].filter((_, i) => Math.floor(i / 2) % 2 === h));
+  const folds: LumiInput[][][] =
+    runs.length >= 2
+      ? [0, 1].map((h) => runs.filter((_, r) => r % 2 === h))
+      : [0, 1].map((h) => [runs[0].filter((_, i) => Math.floor(i / 2) % 2 === h)]);
   const foldResponses = folds.map((_, f) => {
-    const other = fit(folds.filter((_, g) => g !== f).flat());
+    const other = fit(folds.filter((_, g) => g !== f).flat(2));
     return responses.map((r, p) => (r && other[p] ? { ...other[p]!, meanCounts: r.meanCounts } : null));
   });
   const scoreFolds = (zScale?: Float64Array) =>
-    folds.flatMap((fold, f) => {
-      const model = new RateModel(layout, foldResponses[f], { zScale });
-      const out: ReturnType<RateModel['evaluate']>[] = [];
-      fold.forEach((x, i) => {
-        const e = model.evaluate(x);
-        if (i < WARMUP_LS || e.result.p >= LEARN_P) model.update(e);
-        // warm-up lumisections only teach the gains: they are not part of the reference errors
-        if (i >= WARMUP_LS) out.push(e);
-      });
-      return out;
-    });
+    folds.flatMap((fold, f) =>
+      fold.flatMap((run) => {
+        const model = new RateModel(layout, foldResponses[f], { zScale });
+        const out: ReturnType<RateModel['evaluate']>[] = [];
+        run.forEach((x, i) => {
+          const e = model.evaluate(x);
+          if (i < WARMUP_LS || e.result.p >= LEARN_P) model.update(e);
+          // warm-up lumisections only teach the gains: they are not part of the reference errors
+          if (i >= WARMUP_LS) out.push(e);
+        });
+        return out;
+      }),
+    );
   const rm = new RateModel(layout, responses);
   const first = scoreFolds();
   const zScale = Float64Array.from(rm.scored, (_, k) => {

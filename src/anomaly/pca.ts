@@ -67,11 +67,24 @@ export function fitSubspace(rows: Float64Array[], maxComponents?: number): Subsp
     }
   }
   for (let i = 0; i < dim; i++) for (let j = 0; j < i; j++) C[i][j] = C[j][i];
-  const { values, vectors } = symmetricEigen(C);
-  const sorted = [...values].sort((x, y) => x - y);
-  const noise = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const kMax = Math.min(maxComponents ?? Math.floor(dim / 3), Math.floor(dim / 3), Math.floor(n / 10), MAX_COMPONENTS);
+  let trace = 0;
+  for (let i = 0; i < dim; i++) trace += C[i][i];
+  let values: number[];
+  let vectors: number[][];
+  let noise: number;
+  if (dim <= JACOBI_MAX_DIM) {
+    ({ values, vectors } = symmetricEigen(C));
+    const sorted = [...values].sort((x, y) => x - y);
+    noise = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  } else {
+    // many paths: only the leading components are needed, by block power iteration (O(dim²·k) per
+    // step instead of O(dim³)); the noise level is the mean of the eigenvalues left over
+    ({ values, vectors } = leadingEigen(C, Math.max(kMax, 1)));
+    const top = values.reduce((a, v) => a + v, 0);
+    noise = (trace - top) / Math.max(dim - values.length, 1);
+  }
   const edge = noise * (1 + Math.sqrt(dim / Math.max(n, 1))) ** 2;
-  const kMax = Math.min(maxComponents ?? Math.floor(dim / 3), Math.floor(dim / 3), Math.floor(n / 10));
   const basis: Float64Array[] = [];
   const eigenvalues: number[] = [];
   for (let k = 0; k < kMax; k++) {
@@ -80,6 +93,50 @@ export function fitSubspace(rows: Float64Array[], maxComponents?: number): Subsp
     eigenvalues.push(values[k]);
   }
   return { dim, basis, mean, eigenvalues };
+}
+
+const JACOBI_MAX_DIM = 80;
+const MAX_COMPONENTS = 20;
+
+/** Leading k eigenpairs of a symmetric positive semi-definite matrix (orthogonal iteration). */
+export function leadingEigen(C: number[][], k: number, iterations = 25): { values: number[]; vectors: number[][] } {
+  const n = C.length;
+  let V: Float64Array[] = Array.from({ length: k }, (_, j) => Float64Array.from({ length: n }, (_, i) => Math.sin(1 + i * (j + 1) * 0.7) + (i === j ? 1 : 0)));
+  const mul = (v: Float64Array) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = C[i];
+      let acc = 0;
+      for (let j = 0; j < n; j++) acc += row[j] * v[j];
+      out[i] = acc;
+    }
+    return out;
+  };
+  const orthonormalise = (W: Float64Array[]) => {
+    for (let a = 0; a < W.length; a++) {
+      for (let b = 0; b < a; b++) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d += W[a][i] * W[b][i];
+        for (let i = 0; i < n; i++) W[a][i] -= d * W[b][i];
+      }
+      let norm = 0;
+      for (let i = 0; i < n; i++) norm += W[a][i] * W[a][i];
+      norm = Math.sqrt(norm) || 1;
+      for (let i = 0; i < n; i++) W[a][i] /= norm;
+    }
+    return W;
+  };
+  V = orthonormalise(V);
+  for (let it = 0; it < iterations; it++) V = orthonormalise(V.map(mul));
+  // Rayleigh quotients, then sort
+  const values = V.map((v) => {
+    const cv = mul(v);
+    let d = 0;
+    for (let i = 0; i < n; i++) d += v[i] * cv[i];
+    return d;
+  });
+  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);
+  return { values: order.map((i) => values[i]), vectors: order.map((i) => Array.from(V[i])) };
 }
 
 /** Residual of x (minus the mean) after projection on the subspace; NaN entries count as 0. */

@@ -49,23 +49,21 @@ export async function prepareRun(db: Db, s: StaticLayout, allRuns: RunInfo[], in
   return { info, layout, pathIds, reference: buildReference(layout, ref), referenceNote: note };
 }
 
-// Consecutive runs share most of their reference runs: keep the last few reads (all paths of the
-// static layout, so a different significant set is a projection, not a new read).
+// Consecutive runs share most of their reference runs (and mostly the same significant paths):
+// keep the last few reads.
 const refCache = new Map<string, LumiInput[]>();
 const REF_CACHE_SIZE = 2 * REFERENCE_RUNS;
 
 async function readReferenceRun(db: Db, s: StaticLayout, info: RunInfo, pathIds: number[]): Promise<LumiInput[]> {
   const every = Math.max(2, Math.floor((2 * info.lastLs * REFERENCE_RUNS) / REFERENCE_LS));
-  const key = `${db.spec.dialect}:${db.spec.target}:${db.schema ?? ''}:${info.run}:${every}`;
+  const key = `${db.spec.dialect}:${db.spec.target}:${db.schema ?? ''}:${info.run}:${every}:${pathIds.join(',')}`;
   let rows = refCache.get(key);
   if (!rows) {
-    rows = await readRun(db, s, s.pathIds, info, { every });
+    rows = await readRun(db, s, pathIds, info, { every });
     refCache.set(key, rows);
     while (refCache.size > REF_CACHE_SIZE) refCache.delete(refCache.keys().next().value!);
   }
-  const idx = new Map(s.pathIds.map((id, i) => [id, i]));
-  const pick = pathIds.map((id) => idx.get(id)!);
-  return rows.map((x) => ({ ...x, counts: Float64Array.from(pick, (i) => x.counts[i]), prescales: Float64Array.from(pick, (i) => x.prescales[i]) }));
+  return rows;
 }
 
 export interface RunScoring {

@@ -11,6 +11,9 @@ export interface RunInfo {
 
 /** paths with at least this many accepted counts per lumisection (run mean) are scored */
 export const MIN_PATH_COUNTS = 20;
+/** at most this many paths are scored (the highest-rate ones): beyond that the cost grows faster
+ *  than what another path can add */
+export const MAX_PATHS = 200;
 /** lumisections sampled from earlier runs to learn a run's reference */
 export const REFERENCE_LS = 400;
 export const REFERENCE_RUNS = 5;
@@ -76,7 +79,8 @@ export async function significantPaths(db: Db, runs: RunInfo[]): Promise<Set<num
   let nls = 0;
   for (const r of runs) nls += Math.max(1, r.lastLs);
   for (const r of rows as Record<string, unknown>[]) sum.set(Number(r.path_id), (sum.get(Number(r.path_id)) ?? 0) + Number(r.accepted ?? 0));
-  return new Set([...sum.entries()].filter(([, s]) => s / nls >= MIN_PATH_COUNTS).map(([p]) => p));
+  const ranked = [...sum.entries()].filter(([, s]) => s / nls >= MIN_PATH_COUNTS).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  return new Set(ranked.slice(0, MAX_PATHS).map(([p]) => p));
 }
 
 export function runLayout(s: StaticLayout, pathIds: number[]): RunLayout {
@@ -107,10 +111,13 @@ export async function readRun(db: Db, s: StaticLayout, pathIds: number[], info: 
   const k = db.knex;
   const after = o.afterLs ?? 0;
   const every = Math.max(1, o.every ?? 1);
+  // pairs of consecutive lumisections every `every` (the health reference needs LS-to-LS changes),
+  // listed explicitly so that every table is read through its primary key
+  const sampled: number[] = [];
+  if (every > 1) for (let ls = every; ls <= info.lastLs + 1; ls += every) sampled.push(ls, ls + 1);
   const lsFilter = (q: ReturnType<typeof k>, col = 'lumisection_number') => {
     q.where('run_number', info.run).where(col, '>', after);
-    // pairs of consecutive lumisections every `every`: the health reference needs LS-to-LS changes
-    if (every > 1) q.whereRaw(db.dialect === 'oracle' ? `mod(??, ?) < 2` : `?? % ? < 2`, [col, every]);
+    if (every > 1) q.whereIn(col, sampled.length ? sampled : [-1]);
     return q;
   };
   const lsRows = (await lsFilter(k('lumisections').select('lumisection_number', 'pileup', 'init_lumi', 'end_lumi', 'prescale_index')).orderBy(
