@@ -104,7 +104,7 @@ export async function evaluateDatabase(db: Db, opts: { runs?: [number, number] }
     const t0 = performance.now();
     const prepared = await prepareRun(db, s, allRuns, info);
     const inputs = await readRun(db, s, prepared.pathIds, info);
-    const scorer = new RunScorer(prepared.layout, prepared.reference);
+    const scorer = new RunScorer(prepared.layout, prepared.reference, undefined, prepared.pathModels);
     const scores = inputs.map((x) => scorer.score(x));
     scoreMs += performance.now() - t0;
     // the same rows, plainly read, for the speed ratio

@@ -120,6 +120,9 @@ export class RunScorer {
     private readonly layout: RunLayout,
     private readonly ref: Reference,
     private readonly alerts: AlertOptions = DEFAULT_ALERTS,
+    /** false when the reference is the run's own start: the path models then have no past to
+     *  predict from (their pileup range is a few lumisections wide) and do not judge */
+    private readonly pathModels = true,
   ) {
     this.rate = new RateModel(layout, ref.responses, { zScale: ref.zScale });
     this.health = new HealthModel(layout, ref.health);
@@ -138,7 +141,7 @@ export class RunScorer {
     const rate = this.rate.evaluate(x);
     const corr = this.ref.correlation.evaluate(rate.z);
     // the first lumisections of a run set the per-run gains: the path models do not judge them
-    if (this.seen++ < WARMUP_LS) {
+    if (this.seen++ < WARMUP_LS || !this.pathModels) {
       rate.result = { p: 1, contributors: [] };
       corr.p = 1;
       corr.contributors = [];

@@ -26,6 +26,8 @@ export interface PreparedRun {
   reference: Reference;
   /** where the reference came from, for the job marker */
   referenceNote: string;
+  /** false for a run with no earlier run: only the health model judges it */
+  pathModels: boolean;
 }
 
 /** Learns the reference of `info` from up to REFERENCE_RUNS earlier runs (sampled), or its own start. */
@@ -44,9 +46,9 @@ export async function prepareRun(db: Db, s: StaticLayout, allRuns: RunInfo[], in
   } else {
     const own = await readRun(db, s, pathIds, info);
     ref = [own.slice(0, SELF_REFERENCE_LS)];
-    note = `reference: first ${SELF_REFERENCE_LS} LS of this run (no earlier run; in-sample)`;
+    note = `reference: first ${SELF_REFERENCE_LS} LS of this run (no earlier run: health model only)`;
   }
-  return { info, layout, pathIds, reference: buildReference(layout, ref), referenceNote: note };
+  return { info, layout, pathIds, reference: buildReference(layout, ref), referenceNote: note, pathModels: before.length > 0 };
 }
 
 // Consecutive runs share most of their reference runs (and mostly the same significant paths):
@@ -83,7 +85,7 @@ export async function scoreMore(db: Db, s: StaticLayout, state: RunScoring): Pro
 }
 
 export function newRunScoring(prepared: PreparedRun): RunScoring {
-  return { prepared, scorer: new RunScorer(prepared.layout, prepared.reference), scores: [], lastLs: 0 };
+  return { prepared, scorer: new RunScorer(prepared.layout, prepared.reference, undefined, prepared.pathModels), scores: [], lastLs: 0 };
 }
 
 const CONTRIB_MAX = 4000;
