@@ -98,7 +98,9 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
     temperature,
     tempModel,
     fedCount: new EmpiricalTail(fedCount, 5),
-    fedPersist: new EmpiricalTail(fedPersist, 5),
+    // a persistent burst inside the reference (anomalies are in the reference too) would teach that
+    // persistent bursts are normal: the top 0.2 % of the pooled values are left out
+    fedPersist: new EmpiricalTail(trimTop(fedPersist, 0.002), 5),
     maskFloor,
     seuRate: layout.parts.map((_, k) => {
       let n = 0;
@@ -113,6 +115,11 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
       return Math.max(2e-3, m ? n / m : 2e-3);
     }),
   };
+}
+
+function trimTop(values: number[], fraction: number): number[] {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.slice(0, Math.max(1, Math.ceil(sorted.length * (1 - fraction))));
 }
 
 const LEVEL_RATE = 0.3;
