@@ -1,6 +1,5 @@
 // omsagg eval: scores every run of a seeded database in memory (nothing is written) and compares
 // the combined model and the two baselines against the injected ground truth.
-import fs from 'node:fs';
 import { openDb, redact, type Db } from '../db/connection.js';
 import { rateDropBaseline, zScoreBaseline, RATE_DROP_THRESHOLD, ZSCORE_THRESHOLD } from './baselines.js';
 import { evaluate, type LabelledSpan, type Metrics, type ScoredLs } from './metrics.js';
@@ -173,8 +172,4 @@ export function formatReport(r: EvalResult, where: string): string {
   });
   lines.push(`  every bad kind above both baselines (AUC): ${good(above)}`);
   return lines.join('\n');
-}
-
-export function evalDbExists(): boolean {
-  return fs.existsSync('data/eval.sqlite');
 }
