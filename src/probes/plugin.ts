@@ -172,7 +172,8 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
     });
 
     // ---- points: one generic mechanism (the JSON:API engine over in-memory rows) ----
-    const points = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, form: 'collection' | 'csv') => {
+    /** The probe, its parameters and plot, and the selected series, for a points request. */
+    const pointsPlot = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>) => {
       const probe = probeOf(req.params.id);
       const raw = rawQueryOf(req.raw.url ?? '');
       const { given, plainNames } = splitQuery(probe, raw);
@@ -186,6 +187,11 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
         series = plot.series.find((s) => s.key === req.params.key);
         if (!series) throw new NotFoundError(`probe ${probe.id} has no series '${req.params.key}' for these parameters (series: ${plot.series.map((s) => s.key).join(', ')})`, 'unknown_series');
       }
+      return { probe, raw, plainNames, params, plot, series };
+    };
+
+    const points = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, form: 'collection' | 'csv') => {
+      const { probe, raw, plainNames, params, plot, series } = await pointsPlot(req);
       const resource = pointsResource(probe, plot, series);
       const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
       const rows = pointRowsFor(all, params, probe);
@@ -225,15 +231,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       app.get<{ Params: { id: string; key?: string } }>(`${base}/points/meta`, { schema: doc('Probe points: field metadata', 'meta.fields (title, api_type, units, description) and fields_order, as OMS /{resource}/meta.') }, metaRoute);
       // the `links.self` of every point
       app.get<{ Params: { id: string; key?: string; point: string } }>(`${base}/points/:point`, { schema: doc('One probe point', 'The point a links.self of the points collection names.') }, async (req, reply) => {
-        const probe = probeOf(req.params.id);
-        const raw = rawQueryOf(req.raw.url ?? '');
-        const { given, plainNames } = splitQuery(probe, raw);
-        const chosen = seriesDefault(probe, given, req.params.key);
-        const { params, plot } = await asSeries(probe, req.params.key, chosen, async () => {
-          const params = await service.resolveParams(probe, given);
-          return { params, plot: await service.plot(probe, params, ctxOf()) };
-        });
-        const series = req.params.key !== undefined ? plot.series.find((s) => s.key === req.params.key) : undefined;
+        const { probe, raw, plainNames, params, plot, series } = await pointsPlot(req);
         const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
         const point = all.find((r) => r.id === req.params.point);
         if (!point) throw new NotFoundError(`probe ${probe.id} has no point '${req.params.point}' for these parameters`);
