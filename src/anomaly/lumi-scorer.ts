@@ -6,7 +6,7 @@ import { combineP, scoreFromP, TailCalibrator } from './calibrate.js';
 import { CorrelationModel } from './correlation-model.js';
 import { fitHealthReference, HealthModel, type HealthReference } from './health-model.js';
 import { RateModel } from './rate-model.js';
-import { fitResponse, expectedCounts, type Response } from './response.js';
+import { fitResponse, type Response } from './response.js';
 import { LS_SECONDS } from './units.js';
 import { clamp, robustSigma } from './stats.js';
 import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
@@ -160,7 +160,7 @@ export class RunScorer {
       return { p: pm, score: scoreFromP(pm), threshold: this.threshold, flag: a.flag, contributors };
     };
     const models = {
-      rate: verdict('rate', p.rate, withTopRate(rate.result.contributors, this.layout, this.ref.responses, x)),
+      rate: verdict('rate', p.rate, withTopRate(rate.result.contributors, this.layout, this.rate.scored, rate.expected, x)),
       correlation: verdict('correlation', p.correlation, corr.contributors),
       health: verdict('health', p.health, health.contributors),
       combined: verdict('combined', pComb, combinedContrib),
@@ -173,14 +173,20 @@ export class RunScorer {
   }
 }
 
-/** Adds observed and predicted rate (Hz) of the top path for the probes. */
-function withTopRate(contrib: Contributor[], layout: RunLayout, responses: (Response | null)[], x: LumiInput): Contributor[] {
+/**
+ * Adds observed and predicted rate (Hz) of the top path for the probes. The prediction is the one
+ * the path was scored against: reference response at this pileup, prescale, live time and bunches,
+ * times the per-run gain learned so far and the common mode of this lumisection (without these
+ * factors it is not what the score measures: a path whose run runs 40 % above its reference looked
+ * 40 % off while scoring as normal).
+ */
+function withTopRate(contrib: Contributor[], layout: RunLayout, scored: number[], expected: Float64Array, x: LumiInput): Contributor[] {
   const top = contrib[0];
   if (!top) return contrib;
   const p = layout.paths.indexOf(top.name);
-  const r = p >= 0 ? responses[p] : null;
-  if (!r) return contrib;
-  const predicted = expectedCounts(r, x.pileup, x.prescales[p], x.live, x.bunches) / LS_SECONDS;
+  const k = p >= 0 ? scored.indexOf(p) : -1;
+  if (k < 0 || !Number.isFinite(expected[k])) return contrib;
+  const predicted = expected[k] / LS_SECONDS;
   const observed = x.counts[p] / LS_SECONDS;
   return [{ ...top, observed_rate_hz: round3(observed), predicted_rate_hz: round3(predicted) }, ...contrib.slice(1)];
 }

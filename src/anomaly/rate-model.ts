@@ -5,8 +5,8 @@
 // lumisections. The log ratio observed/expected is scored with Poisson + systematic error, after
 // removing the common mode (weighted median over paths): a drop of every path together (less
 // luminosity, more dead time) is explained and never scored; one path or one group moving is.
-import { expectedCounts, extrapolationError, type Response } from './response.js';
-import { clamp, twoSidedP } from './stats.js';
+import { expectedCounts, extrapolationError, logMu, outsideRange, type Response } from './response.js';
+import { clamp, normalUpperQuantile, twoSidedP } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
 export interface RateModelOptions {
@@ -28,21 +28,143 @@ export interface RateEvaluation {
   /** log ratio per scored path before removing the common mode */
   d: Float64Array;
   sigma: Float64Array;
+  /** per scored path: signed distance in ln μ outside the reference pileup range (response.ts) */
+  outside: Float64Array;
+  /** ln(μ/μ0) of the lumisection */
+  l: number;
+  /** per scored path: the accepted counts the model expects in this lumisection (reference response ×
+   *  prescale⁻¹ × live time × bunches × per-run gain × common mode), what z is scored against */
+  expected: Float64Array;
 }
 
 /** EWMA weight of the group persistence statistic (dimensionless) */
 const GROUP_EWMA = 0.3;
+/** subset sizes the group scan tries: a fault often hits a few paths of a large group */
+const SCAN_K = [2, 3, 4, 6, 8, 12];
+/** null draws per group size for the scan's mean and spread */
+const SCAN_DRAWS = 4000;
+
+interface ScanNull {
+  ks: number[];
+  /** per k: the simulated null values of S_k, ascending */
+  samples: Float64Array[];
+  /** per k: the SCAN_TAIL quantile and the mean excess below it (exponential tail beyond) */
+  sq: number[];
+  theta: number[];
+}
+const scanNulls = new Map<number, ScanNull>();
+/** share of the null draws whose lower tail is extrapolated as an exponential */
+const SCAN_TAIL = 0.01;
+
+/**
+ * Null distribution (independent standard normal residuals) of S_k = (sum of the k lowest of m)/√k,
+ * by simulation with a fixed seed, cached per group size. Far beyond the draws its lower tail is
+ * extrapolated as an exponential from the lowest 1 % (sums of extremes have a lighter, normal-like
+ * tail: the extrapolation is conservative; a normal approximation with the mean and spread is not:
+ * the spread of extremes is small and their tail long in units of it).
+ */
+export function scanNull(m: number): ScanNull {
+  let nul = scanNulls.get(m);
+  if (nul) return nul;
+  const ks = SCAN_K.filter((k) => k < m);
+  const samples = ks.map(() => new Float64Array(SCAN_DRAWS));
+  let seed = 0x9e3779b9 ^ m;
+  const uniform = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const x = new Float64Array(m);
+  for (let d = 0; d < SCAN_DRAWS; d++) {
+    for (let i = 0; i < m; i++) x[i] = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+    x.sort();
+    let acc = 0;
+    let j = 0;
+    for (let i = 0; i < m && j < ks.length; i++) {
+      acc += x[i];
+      if (i + 1 === ks[j]) {
+        samples[j][d] = acc / Math.sqrt(ks[j]);
+        j++;
+      }
+    }
+  }
+  const nTail = Math.max(5, Math.round(SCAN_TAIL * SCAN_DRAWS));
+  const sq: number[] = [];
+  const theta: number[] = [];
+  for (const smp of samples) {
+    smp.sort();
+    const q = smp[nTail];
+    let e = 0;
+    for (let i = 0; i < nTail; i++) e += q - smp[i];
+    sq.push(q);
+    theta.push(Math.max(e / nTail, 1e-3));
+  }
+  nul = { ks, samples, sq, theta };
+  scanNulls.set(m, nul);
+  return nul;
+}
+
+/** P(S_k ≤ s) under the null: the simulated share, or the exponential tail beyond the lowest 1 %. */
+function scanTailP(nul: ScanNull, j: number, s: number): number {
+  if (s < nul.sq[j]) return SCAN_TAIL * Math.exp(-(nul.sq[j] - s) / nul.theta[j]);
+  const smp = nul.samples[j];
+  let lo = 0;
+  let hi = smp.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (smp[mid] <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(lo, 1) / smp.length;
+}
+
+/**
+ * Subset scan of a group: the most significant of the standardised sums of its k lowest (and,
+ * mirrored, k highest) residuals over k in SCAN_K, as a p-value (Bonferroni over k and the two
+ * directions) and the direction (−1: a subset low). Sensitive to a few paths of a large group moving
+ * together, which the group mean dilutes.
+ */
+export function groupScan(values: number[]): { p: number; dir: number } {
+  const m = values.length;
+  if (m < 3) return { p: 1, dir: 0 };
+  const nul = scanNull(m);
+  if (nul.ks.length === 0) return { p: 1, dir: 0 };
+  const asc = [...values].sort((a, b) => a - b);
+  let best = 1;
+  let bestDir = 0;
+  for (const dir of [-1, 1]) {
+    let acc = 0;
+    let j = 0;
+    for (let i = 0; i < m && j < nul.ks.length; i++) {
+      acc += dir < 0 ? asc[i] : -asc[m - 1 - i];
+      if (i + 1 === nul.ks[j]) {
+        const pk = scanTailP(nul, j, acc / Math.sqrt(nul.ks[j]));
+        if (pk < best) [best, bestDir] = [pk, dir];
+        j++;
+      }
+    }
+  }
+  return { p: Math.min(1, 2 * nul.ks.length * best), dir: bestDir };
+}
 
 export class RateModel {
   /** indices (into the layout's paths) of the paths this model scores */
   readonly scored: number[];
   private readonly logGain: Float64Array;
+  /** per scored path: where (outside the reference pileup range, in ln μ) the gain was learned */
+  private readonly gainOutside: Float64Array;
+  /** per scored path: ln(μ/μ0) where the gain was learned (NaN before any) */
+  private readonly gainL: Float64Array;
   private readonly groupIndex: number[][];
   private readonly groupNames: string[];
   private readonly groupVar: Float64Array;
   private readonly gainRate: number;
   private learned = 0;
   private groupEwma: Float64Array;
+  /** per scored path: EWMA of its residual, for the persistent subset scan */
+  private pathEwma: Float64Array;
   readonly zScale: Float64Array;
 
   constructor(
@@ -54,6 +176,8 @@ export class RateModel {
     this.gainRate = opts.gainRate ?? 0.02;
     this.scored = responses.map((r, i) => (r && r.meanCounts >= minCounts ? i : -1)).filter((i) => i >= 0);
     this.logGain = new Float64Array(this.scored.length);
+    this.gainOutside = new Float64Array(this.scored.length);
+    this.gainL = new Float64Array(this.scored.length).fill(NaN);
     this.zScale = opts.zScale && opts.zScale.length === this.scored.length ? opts.zScale : new Float64Array(this.scored.length).fill(1);
     const groups = new Map<string, number[]>();
     this.scored.forEach((p, k) => {
@@ -65,6 +189,7 @@ export class RateModel {
     this.groupIndex = this.groupNames.map((g) => groups.get(g)!);
     this.groupVar = new Float64Array(this.groupNames.length).fill(1);
     this.groupEwma = new Float64Array(this.groupNames.length);
+    this.pathEwma = new Float64Array(this.scored.length);
   }
 
   evaluate(input: LumiInput): RateEvaluation {
@@ -73,6 +198,7 @@ export class RateModel {
     const sigma = new Float64Array(n).fill(NaN);
     const expected = new Float64Array(n);
     const sys = new Float64Array(n);
+    const outside = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const p = this.scored[k];
       const r = this.responses[p]!;
@@ -83,11 +209,15 @@ export class RateModel {
       const e = expectedCounts(r, input.pileup, ps, input.live, input.bunches) * Math.exp(this.logGain[k]);
       expected[k] = e;
       d[k] = Math.log((obs + 0.5) / (e + 0.5));
-      const ex = extrapolationError(r, input.pileup);
+      outside[k] = outsideRange(r, input.pileup);
+      // the per-run gain absorbs the extrapolation where it was learned: only the pileup travelled
+      // since then (outside the reference range) is uncertain
+      const ex = extrapolationError(r, input.pileup, this.gainOutside[k], this.gainL[k]);
       sys[k] = Math.sqrt(r.sigmaSys * r.sigmaSys + ex * ex);
       sigma[k] = Math.sqrt(1 / (e + 1) + sys[k] * sys[k] + 1e-4);
     }
     const common = weightedMedian(d, sigma);
+    const expectedNow = Float64Array.from(expected, (e, k) => (Number.isFinite(d[k]) ? e * Math.exp(common) : NaN));
     const z = new Float64Array(n).fill(NaN);
     let zMax = 0;
     let nValid = 0;
@@ -115,10 +245,34 @@ export class RateModel {
       return v;
     });
     this.groupEwma = nextEwma;
+    // subset scan of each group, on this lumisection's residuals and on their per-path EWMA
+    const nextPathEwma = new Float64Array(n);
+    const wNorm = Math.sqrt(GROUP_EWMA / (2 - GROUP_EWMA));
+    for (let k = 0; k < n; k++) nextPathEwma[k] = Number.isFinite(z[k]) ? (1 - GROUP_EWMA) * this.pathEwma[k] + GROUP_EWMA * clamp(z[k], -10, 10) : this.pathEwma[k];
+    this.pathEwma = nextPathEwma;
+    let pScanMin = 1;
+    let pScanPersistMin = 1;
+    const scanned: { p: number; dir: number }[] = [];
+    this.groupIndex.forEach((idx) => {
+      const zs: number[] = [];
+      const ws: number[] = [];
+      for (const k of idx) if (Number.isFinite(z[k])) [zs.push(z[k]), ws.push(nextPathEwma[k] / wNorm)];
+      const v = groupScan(zs);
+      const w = groupScan(ws);
+      pScanMin = Math.min(pScanMin, v.p);
+      // as for the group persistence: it speaks only while the subset still deviates (this
+      // lumisection's scan in the same direction at least mildly unusual)
+      const persists = w.dir === v.dir && v.p < 0.2;
+      if (persists) pScanPersistMin = Math.min(pScanPersistMin, w.p);
+      scanned.push(persists && w.p < v.p ? w : v);
+    });
+    const nGroups = Math.max(this.groupNames.length, 1);
     const pPath = Math.min(1, Math.max(nValid, 1) * twoSidedP(zMax));
-    const pGroup = Math.min(1, Math.max(this.groupNames.length, 1) * twoSidedP(gMax));
-    const pPersist = Math.min(1, Math.max(this.groupNames.length, 1) * twoSidedP(wMax));
-    const p = nValid === 0 ? 1 : Math.min(1, 3 * Math.min(pPath, pGroup, pPersist));
+    const pGroup = Math.min(1, nGroups * twoSidedP(gMax));
+    const pPersist = Math.min(1, nGroups * twoSidedP(wMax));
+    const pScan = Math.min(1, nGroups * pScanMin);
+    const pScanPersist = Math.min(1, nGroups * pScanPersistMin);
+    const p = nValid === 0 ? 1 : Math.min(1, 5 * Math.min(pPath, pGroup, pPersist, pScan, pScanPersist));
 
     const contributors: Contributor[] = [];
     for (let k = 0; k < n; k++) {
@@ -128,10 +282,14 @@ export class RateModel {
       }
     }
     gz.forEach((v, g) => {
-      if (Math.abs(v) >= 3) contributors.push({ name: `group:${this.groupNames[g]}`, score: round2(Math.abs(v)), detail: `group ${v < 0 ? 'low' : 'high'} vs the other paths` });
+      const sc = scanned[g];
+      const sv = sc.p < 1 ? normalUpperQuantile(sc.p / 2) : 0;
+      if (sv > Math.abs(v) && sv >= 3)
+        contributors.push({ name: `group:${this.groupNames[g]}`, score: round2(sv), detail: `some paths of the group ${sc.dir < 0 ? 'low' : 'high'} together` });
+      else if (Math.abs(v) >= 3) contributors.push({ name: `group:${this.groupNames[g]}`, score: round2(Math.abs(v)), detail: `group ${v < 0 ? 'low' : 'high'} vs the other paths` });
     });
     contributors.sort((a, b) => b.score - a.score);
-    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, d, sigma };
+    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, d, sigma, outside, l: logMu(input.pileup), expected: expectedNow };
   }
 
   /** Learns from a lumisection judged normal: per-path gains and the group noise scale. */
@@ -140,7 +298,10 @@ export class RateModel {
     const rate = Math.max(this.gainRate, 1 / (this.learned + 2));
     this.learned++;
     // while the gains settle, group deviations are the model's own, not the data's
-    if (this.learned <= 5) this.groupEwma.fill(0);
+    if (this.learned <= 5) {
+      this.groupEwma.fill(0);
+      this.pathEwma.fill(0);
+    }
     for (let k = 0; k < this.scored.length; k++) {
       if (!Number.isFinite(ev.d[k])) continue;
       const s = ev.sigma[k];
@@ -148,6 +309,8 @@ export class RateModel {
       if (this.learned > 10 && Math.abs(ev.z[k]) > 3) continue;
       const lim = this.learned <= 10 ? 6 * s : 2 * s;
       this.logGain[k] += rate * clamp(ev.d[k] - ev.common, -lim, lim);
+      this.gainOutside[k] += rate * (ev.outside[k] - this.gainOutside[k]);
+      this.gainL[k] = Number.isFinite(this.gainL[k]) ? this.gainL[k] + rate * (ev.l - this.gainL[k]) : ev.l;
     }
     this.groupIndex.forEach((idx, g) => {
       let s = 0;

@@ -20,11 +20,34 @@ export interface Response {
 /** relative prediction error per unit of ln μ outside the reference range (dimensionless) */
 const EXTRAPOLATION_ERROR = 1.0;
 
-/** Relative error of the prediction from extrapolating beyond the reference pileup range. */
-export function extrapolationError(r: Response, mu: number): number {
+/** relative prediction error per unit of ln μ inside the reference range: the fitted exponent of a
+ *  narrow reference is uncertain (pulled towards 1 by the prior) (dimensionless) */
+const SLOPE_ERROR = 0.25;
+
+/**
+ * Relative error of the prediction from the pileup travelled since the gain was learned: at ln μ
+ * `fromL` (ln(μ/μ0); NaN when no gain was learned: the reference fit itself), at `fromOutside`
+ * outside the reference range. Beyond the reference range the response is an extrapolation.
+ */
+export function extrapolationError(r: Response, mu: number, fromOutside = 0, fromL = NaN): number {
   const l = Math.log(Math.max(mu, 0.1) / MU0);
-  const d = Math.max(0, r.lMin - l, l - r.lMax);
-  return EXTRAPOLATION_ERROR * d;
+  const inside = Number.isFinite(fromL) ? SLOPE_ERROR * Math.abs(l - fromL) : 0;
+  return inside + EXTRAPOLATION_ERROR * Math.abs(outsideRange(r, mu) - fromOutside);
+}
+
+/** ln(μ/μ0), the pileup coordinate of the responses */
+export function logMu(mu: number): number {
+  return Math.log(Math.max(mu, 0.1) / MU0);
+}
+
+/**
+ * Signed distance in ln μ outside the reference pileup range (0 inside, < 0 below, > 0 above).
+ * A prediction corrected by a gain learned at distance `from` is wrong by about the slope error
+ * times the distance travelled since: extrapolationError(r, μ, from).
+ */
+export function outsideRange(r: Response, mu: number): number {
+  const l = Math.log(Math.max(mu, 0.1) / MU0);
+  return l < r.lMin ? l - r.lMin : l > r.lMax ? l - r.lMax : 0;
 }
 
 /** pileup the power law is centred on (dimensionless) */

@@ -13,7 +13,7 @@ export interface RunInfo {
 export const MIN_PATH_COUNTS = 20;
 /** at most this many paths are scored (the highest-rate ones): beyond that the cost grows faster
  *  than what another path can add */
-export const MAX_PATHS = 200;
+export const MAX_PATHS = 500;
 /** lumisections sampled from earlier runs to learn a run's reference */
 export const REFERENCE_LS = 400;
 export const REFERENCE_RUNS = 5;

@@ -4,8 +4,9 @@ import { AlertTracker } from '../../src/anomaly/alerts.js';
 import { combineP, scoreFromP, TailCalibrator } from '../../src/anomaly/calibrate.js';
 import { CorrelationModel } from '../../src/anomaly/correlation-model.js';
 import { buildReference, RunScorer } from '../../src/anomaly/lumi-scorer.js';
+import { groupScan } from '../../src/anomaly/rate-model.js';
 import { fitSubspace, projectionResidual, symmetricEigen } from '../../src/anomaly/pca.js';
-import { fitResponse, responseAt } from '../../src/anomaly/response.js';
+import { extrapolationError, fitResponse, responseAt } from '../../src/anomaly/response.js';
 import { chiSquareUpperTail, normalUpperTail, rocAuc } from '../../src/anomaly/stats.js';
 import { correctedLogCurrent, temperatureFactor } from '../../src/anomaly/health-model.js';
 import { gaussian, rng } from './series-shapes.js';
@@ -72,6 +73,30 @@ describe('rate response fit', () => {
   });
 });
 
+describe('group subset scan and extrapolation error', () => {
+  it('is not over-confident on independent normal residuals, and finds a few paths of a large group low together', () => {
+    const g = gaussian(rng(17));
+    const ps = Array.from({ length: 3000 }, () => groupScan(Array.from({ length: 60 }, () => g())).p);
+    expect(ps.filter((p) => p < 0.01).length).toBeLessThan(0.015 * ps.length);
+    expect(ps.filter((p) => p < 0.001).length).toBeLessThan(0.003 * ps.length);
+    // 4 of 60 paths 4 sigma low: the group mean moves by only 16/√60 ≈ 2 sigma
+    const v = Array.from({ length: 60 }, (_, i) => g() - (i < 4 ? 4 : 0));
+    const r = groupScan(v);
+    expect(r.dir).toBe(-1);
+    expect(r.p).toBeLessThan(1e-4);
+  });
+
+  it('counts the pileup travelled since the gain was learned, not the distance to the reference range', () => {
+    const r = { a: 0, beta: 1, gamma: 0, sigmaSys: 0, meanCounts: 100, lMin: Math.log(30 / 40), lMax: Math.log(50 / 40) };
+    // learned at μ 20 (outside by ln 1.5), now at μ 19.8: a tiny error, not ln 1.5
+    const from = Math.log(20 / 30);
+    expect(extrapolationError(r, 19.8, from, Math.log(20 / 40))).toBeLessThan(0.02);
+    expect(extrapolationError(r, 20)).toBeCloseTo(Math.log(30 / 20), 6);
+    // inside the range a jump of pileup costs a little (an uncertain exponent)
+    expect(extrapolationError(r, 30, 0, Math.log(45 / 40))).toBeGreaterThan(0.05);
+  });
+});
+
 describe('calibration, combination, alerts', () => {
   it('calibrates an over-confident p-value back to uniform-ish, and never sharpens a calibrated one', () => {
     const g = gaussian(rng(5));
@@ -118,6 +143,23 @@ describe('lumisection scorer on simulated runs', () => {
     const first = s.find((x) => x.models.combined.flag)!;
     expect(first.ls).toBeLessThanOrEqual(101);
     expect(JSON.stringify(first.models.combined.contributors)).toContain('jet');
+  });
+
+  it('three paths of a group dropping 20 % are flagged within 2 lumisections', () => {
+    const hit = new Set(['HLT_muon_22_v1', 'HLT_muon_27_v1', 'HLT_muon_32_v1']);
+    const s = scoreRun({ rateFactor: (ls, p) => (ls >= 100 && ls < 120 && hit.has(p.name) ? 0.8 : 1) });
+    expect(flagged(s, 1, 99)).toBe(0);
+    expect(s.find((x) => x.models.combined.flag)!.ls).toBeLessThanOrEqual(101);
+    expect(flagged(s, 100, 119)).toBeGreaterThanOrEqual(15);
+  });
+
+  it('the predicted rate of the top path is the prediction it was scored against (per-run gain included)', () => {
+    // one path runs 40 % above its reference all run long (learned by the per-run gain), then spikes ×3
+    const s = scoreRun({ rateFactor: (ls, p) => (p.name === 'HLT_met_31_v1' ? 1.4 * (ls === 200 ? 3 : 1) : 1) });
+    const top = s.find((x) => x.ls === 200)!.models.rate.contributors[0] as { name: string; observed_rate_hz: number; predicted_rate_hz: number };
+    expect(top.name).toBe('HLT_met_31_v1');
+    expect(top.observed_rate_hz / top.predicted_rate_hz).toBeGreaterThan(2.5);
+    expect(top.observed_rate_hz / top.predicted_rate_hz).toBeLessThan(3.5);
   });
 
   it('a global drop (dead time or luminosity) is explained and does not flag', () => {
