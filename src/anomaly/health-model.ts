@@ -36,8 +36,10 @@ interface ChannelRef {
 export interface HealthReference {
   current: ChannelRef[];
   temperature: ChannelRef[];
-  /** expected temperature per power group: t0 + slope × luminosity (°C, °C per 1e30 cm^-2 s^-1) */
-  tempModel: { t0: number; slope: number; sigma: number }[];
+  /** expected temperature per power group: t0 + slope × luminosity (°C, °C per 1e30 cm^-2 s^-1);
+   *  slopeSe: standard error of the slope, lumiMean: mean luminosity of the fit (a reference with a
+   *  narrow luminosity span knows the slope poorly: far from its luminosity the expectation is loose) */
+  tempModel: { t0: number; slope: number; sigma: number; slopeSe: number; lumiMean: number }[];
   /** errors of one FED in one lumisection (counts), pooled over FEDs */
   fedCount: EmpiricalTail;
   /** errors of one FED in each of two consecutive lumisections: the smaller of the two (counts);
@@ -64,7 +66,7 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
   // the sensors warm a little with luminosity (occupancy); otherwise the cooling holds them steady
   const tempModel = layout.powerGroups.map((_, g) => {
     const pts = ref.flat().filter((x) => Number.isFinite(x.temperature[g]) && Number.isFinite(x.lumi));
-    if (pts.length < 5) return { t0: NaN, slope: 0, sigma: 0.05 };
+    if (pts.length < 5) return { t0: NaN, slope: 0, sigma: 0.05, slopeSe: 0, lumiMean: 0 };
     const X = pts.map((x) => [1, x.lumi]);
     const y = pts.map((x) => x.temperature[g]);
     let coef = weightedLeastSquares(X, y) ?? [median(y), 0];
@@ -74,8 +76,30 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
     const mid = median(res0);
     coef = weightedLeastSquares(X, y, res0.map((r) => (Math.abs(r - mid) <= cut ? 1 : 0))) ?? coef;
     const res = y.map((v, i) => v - coef[0] - coef[1] * pts[i].lumi);
-    return { t0: coef[0], slope: coef[1], sigma: Math.max(0.05, robustSigma(res)) };
+    const sigma = Math.max(0.05, robustSigma(res));
+    const lumiMean = pts.reduce((a, x) => a + x.lumi, 0) / pts.length;
+    const sxx = pts.reduce((a, x) => a + (x.lumi - lumiMean) ** 2, 0);
+    const slopeSe = sxx > 0 ? sigma / Math.sqrt(sxx) : Math.abs(coef[1]) + 1e-4;
+    return { t0: coef[0], slope: coef[1], sigma, slopeSe, lumiMean };
   });
+  // The occupancy heating is one effect for every power group: when the per-group slopes differ by
+  // no more than their errors (a reference with a narrow luminosity span), their median serves all
+  // (√n more precise), with each group's own offset.
+  const fitted = tempModel.filter((m) => Number.isFinite(m.t0));
+  if (fitted.length >= 5) {
+    const pooled = median(fitted.map((m) => m.slope));
+    const seMed = median(fitted.map((m) => m.slopeSe));
+    if (robustSigma(fitted.map((m) => m.slope)) <= 2 * seMed) {
+      layout.powerGroups.forEach((_, g) => {
+        const m = tempModel[g];
+        if (!Number.isFinite(m.t0)) return;
+        const pts = ref.flat().filter((x) => Number.isFinite(x.temperature[g]) && Number.isFinite(x.lumi));
+        const off = pts.map((x) => x.temperature[g] - pooled * x.lumi);
+        const t0 = median(off);
+        tempModel[g] = { t0, slope: pooled, sigma: Math.max(0.05, robustSigma(off.map((v) => v - t0))), slopeSe: seMed / Math.sqrt(fitted.length), lumiMean: m.lumiMean };
+      });
+    }
+  }
   const fedCount: number[] = [];
   const fedPersist: number[] = [];
   const maskFloor = layout.parts.map((_, k) => {
@@ -192,7 +216,9 @@ export class HealthModel {
         // expected from the reference, plus an offset that follows slowly while nothing is wrong
         const offset = Number.isFinite(this.tLevel[g]) ? this.tLevel[g] : 0;
         const dev = t - (tm.t0 + tm.slope * x.lumi + offset);
-        const z = dev / (tm.sigma * 1.2);
+        // the slope's own uncertainty (3 standard errors) times the distance from the fitted luminosity
+        const sSlope = 3 * tm.slopeSe * (x.lumi - tm.lumiMean);
+        const z = dev / Math.sqrt((tm.sigma * 1.2) ** 2 + sSlope * sSlope);
         nTests++;
         cand.push({ p: twoSidedP(z), c: { name, score: r2(Math.abs(z)), detail: `temperature ${dev >= 0 ? '+' : ''}${dev.toFixed(1)} °C vs expected` } });
         nextT[g] = offset + (Math.abs(z) < 3 ? 0.01 * dev : 0);

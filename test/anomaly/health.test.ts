@@ -84,3 +84,41 @@ describe('health model', () => {
     expect(Math.min(...p.slice(192))).toBeGreaterThan(1e-4);
   });
 });
+
+describe('health model: temperature expectation from a narrow luminosity span', () => {
+  // eight power groups warming by 4e-5 °C per unit of luminosity (the occupancy term); a reference
+  // whose luminosity spans only 14 700..15 300 (a run's own start) knows each group's slope poorly
+  const pgs = Array.from({ length: 8 }, (_, i) => `PG_${i}`);
+  const lay: RunLayout = { paths: [], groups: [], powerGroups: pgs, feds: [], parts: [] };
+  const g = gaussian(rng(41));
+  const mk = (n: number, lumi: (ls: number) => number, heat: (ls: number) => number = () => 0): LumiInput[] =>
+    Array.from({ length: n }, (_, i) => {
+      const ls = i + 1;
+      const temperature = Float64Array.from(pgs, () => -22 + 4e-5 * lumi(ls) + 0.05 * g() + heat(ls));
+      return {
+        run: 1, ls, pileup: 40, lumi: lumi(ls), bunches: 2544, live: 0.98,
+        counts: new Float64Array(0), prescales: new Float64Array(0),
+        leakage: Float64Array.from(temperature, (t) => 800 * temperatureFactor(t)), temperature,
+        fedErrors: new Float64Array(0), maskedRocs: new Float64Array(0),
+      };
+    });
+  const narrow = fitHealthReference(lay, [mk(60, (ls) => 15300 - 10 * ls)]);
+  const pOf = (xs: LumiInput[]) => {
+    const m = new HealthModel(lay, narrow);
+    return xs.map((x) => {
+      const e = m.evaluate(x);
+      e.apply();
+      return e.p;
+    });
+  };
+
+  it('a luminosity drop (the sensors cool a little) does not flag', () => {
+    const p = pOf(mk(200, (ls) => (ls >= 100 && ls < 120 ? 6000 : 14500)));
+    expect(p.filter((v) => v < 1e-4).length).toBe(0);
+  });
+
+  it('a cooling excursion of +3 °C still flags', () => {
+    const p = pOf(mk(200, () => 14500, (ls) => (ls >= 100 && ls < 120 ? 3 : 0)));
+    expect(p.slice(100, 120).filter((v) => v < 1e-6).length).toBeGreaterThanOrEqual(15);
+  });
+});
