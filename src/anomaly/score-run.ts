@@ -41,7 +41,7 @@ export async function prepareRun(db: Db, s: StaticLayout, allRuns: RunInfo[], in
   let note: string;
   if (before.length) {
     ref = [];
-    for (const r of before) ref.push(await readReferenceRun(db, s, r, pathIds));
+    for (const r of before) ref.push(await readReferenceRun(db, s, r, pathIds, before.length));
     note = `reference: runs ${before.map((r) => r.run).join(',')} (${ref.reduce((a, x) => a + x.length, 0)} LS sampled in pairs)`;
   } else {
     const own = await readRun(db, s, pathIds, info);
@@ -56,8 +56,10 @@ export async function prepareRun(db: Db, s: StaticLayout, allRuns: RunInfo[], in
 const refCache = new Map<string, LumiInput[]>();
 const REF_CACHE_SIZE = 2 * REFERENCE_RUNS;
 
-async function readReferenceRun(db: Db, s: StaticLayout, info: RunInfo, pathIds: number[]): Promise<LumiInput[]> {
-  const every = Math.max(2, Math.floor((2 * info.lastLs * REFERENCE_RUNS) / REFERENCE_LS));
+async function readReferenceRun(db: Db, s: StaticLayout, info: RunInfo, pathIds: number[], nRuns: number): Promise<LumiInput[]> {
+  // the REFERENCE_LS budget is shared by the reference runs there are: with fewer earlier runs
+  // (the start of a period) each is sampled more densely, rather than the reference shrinking
+  const every = Math.max(2, Math.floor((2 * info.lastLs * Math.max(1, nRuns)) / REFERENCE_LS));
   const key = `${db.spec.dialect}:${db.spec.target}:${db.schema ?? ''}:${info.run}:${every}:${pathIds.join(',')}`;
   let rows = refCache.get(key);
   if (!rows) {
