@@ -12,7 +12,7 @@ import { PARTS, ROCS_PER_MODULE, buildGeometry, type PixelGeometry, type Module 
 import { LS_SECONDS, decayIntegralPb, layerDamageFactor, lumiToPb, moduleLeakageUA, pileup } from './physics.js';
 import { placeAnomalies, recoveryPoints, type Anomaly } from './anomalies.js';
 
-export const GENERATOR_VERSION = '3';
+export const GENERATOR_VERSION = '4';
 
 export const MENU_SIZES: Record<Scale, { hltPaths: number; l1Bits: number }> = {
   demo: { hltPaths: 180, l1Bits: 120 },

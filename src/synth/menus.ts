@@ -65,7 +65,7 @@ export interface HltPath extends RateModel {
 
 export function pathGroup(name: string): string {
   if (/^AlCa_/.test(name)) return 'alca';
-  if (/^DST_|Physics|Random|ZeroBias|HcalNZS|Calib|L1Unpaired|L1_/.test(name)) return 'zerobias';
+  if (/^DST_|Physics|Random|ZeroBias|HcalNZS|Calib|L1Unpaired/.test(name)) return 'zerobias';
   if (/BTag|CSV|bTag/i.test(name)) return 'btag';
   if (/Tau/.test(name)) return 'tau';
   if (/Ele|Photon|EG|Diphoton|DoublePhoton/.test(name)) return 'egamma';
