@@ -8,6 +8,10 @@ const s = await openDb(`sqlite:${process.argv[2] ?? 'test-output/demo.sqlite'}`,
 const kindType: Record<string,string> = { int:'integer', bigint:'integer', real:'number', time:'datetime', bool:'boolean' };
 const computed: Record<string,[string,string|null,string]> = {
   efficiency_lumi: ['number','%','recorded / delivered luminosity'],
+  top_contributor: ['string',null,'name of the path or channel contributing most (contributors[0])'],
+  top_detail: ['string',null,'what changed, in words (contributors[0].detail)'],
+  observed_rate: ['number','Hz','observed rate of the top path'],
+  predicted_rate: ['number','Hz','rate the top path was scored against'],
   first_lumisection_number: ['integer',null,'lumisection number (first of the group)'],
   last_lumisection_number: ['integer',null,'last lumisection number'],
   counter: ['integer','counts','accepted events in the lumisection'],
