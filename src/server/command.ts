@@ -11,9 +11,19 @@ import { defaultPlugins } from './plugins.js';
 const USAGE = `usage: omsagg serve [options]\noptions (flags override the environment):\n${CONFIG_HELP}`;
 
 async function ensureDemo(file: string): Promise<void> {
-  // imported lazily: `serve` with OMSAGG_DB set never loads the generator
+  // imported lazily: `serve` with OMSAGG_DB set never loads the generator or the scorer
   const { ensureDemoDatabase } = await import('../db/ensure-demo.js');
   await ensureDemoDatabase(file, (line) => console.error(`omsagg serve: ${line}`));
+  // the demo also shows anomaly scores; scoring is resumable, so a finished file costs one marker read
+  const { openDb } = await import('../db/connection.js');
+  const { scoreDatabase } = await import('../anomaly/score-command.js');
+  const db = await openDb(`sqlite:${file}`);
+  try {
+    const summary = await scoreDatabase(db, { quiet: true });
+    if (summary.runs > 0) console.error(`omsagg serve: scored ${summary.lumisections} demo lumisections for anomalies in ${summary.seconds.toFixed(1)} s`);
+  } finally {
+    await db.close();
+  }
 }
 
 export async function run(args: string[]): Promise<number> {
