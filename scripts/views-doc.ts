@@ -8,10 +8,6 @@ const s = await openDb(`sqlite:${process.argv[2] ?? 'test-output/demo.sqlite'}`,
 const kindType: Record<string,string> = { int:'integer', bigint:'integer', real:'number', time:'datetime', bool:'boolean' };
 const computed: Record<string,[string,string|null,string]> = {
   efficiency_lumi: ['number','%','recorded / delivered luminosity'],
-  top_contributor: ['string',null,'name of the path or channel contributing most (contributors[0])'],
-  top_detail: ['string',null,'what changed, in words (contributors[0].detail)'],
-  observed_rate: ['number','Hz','observed rate of the top path'],
-  predicted_rate: ['number','Hz','rate the top path was scored against'],
   first_lumisection_number: ['integer',null,'lumisection number (first of the group)'],
   last_lumisection_number: ['integer',null,'last lumisection number'],
   counter: ['integer','counts','accepted events in the lumisection'],
@@ -24,7 +20,7 @@ const computed: Record<string,[string,string|null,string]> = {
   subdetector: ['string',null,'BPix or FPix'],
 };
 const arrays = new Set(['components','components_out']);
-const desc: Record<string,string> = { integrated_lumi: 'delivered luminosity integrated since the start of 2018 at that lumisection', pileup: 'mean number of interactions per crossing', masked_roc_list: 'masked ROCs as module:roc, comma separated (may be truncated)', components: 'comma-separated list', components_out: 'comma-separated list', hv_leakage_current: 'sum over the power group', time: 'time of the reading (lumisection start)', prescale: 'HLT prescale of the path in the lumisection\'s prescale column', status: "ok, errors, masked or disabled" };
+const desc: Record<string,string> = { integrated_lumi: 'delivered luminosity integrated since the start of 2018 at that lumisection', pileup: 'mean number of interactions per crossing', masked_roc_list: 'masked ROCs as module:roc, comma separated (may be truncated)', components: 'comma-separated list', components_out: 'comma-separated list', hv_leakage_current: 'sum over the power group', time: 'time of the reading (lumisection start)', prescale: 'HLT prescale of the path in the lumisection\'s prescale column', status: "ok, errors, masked or disabled", top_contributor: 'path or channel contributing most (contributors[0])', top_detail: 'what changed, in words', observed_rate: 'observed rate of the top path', predicted_rate: 'rate the top path was scored against' };
 const out: string[] = ['# Views', '', 'Generated from the view definitions (`views/`) and the base tables (`src/db/tables.ts`).',
  'One view per resource, named `v_<resource>`; column = attribute name. Types are API types (`datetime`: SQLite TEXT `YYYY-MM-DDTHH:MM:SSZ`, PostgreSQL `timestamp` UTC; `boolean`: SQLite 0/1; `array`: comma-separated TEXT).',
  'Units use the OMS spelling; `—` means none (identifiers, indices, text). Rates are counters / 23.31 s (one lumisection).', ''];

@@ -78,7 +78,7 @@ create table "OMSAGG_INJECTED_ANOMALIES" ("ANOMALY_ID" integer not null, "KIND" 
 alter table "OMSAGG_INJECTED_ANOMALIES" add constraint "OMSAGG_INJECTED_ANOMALIES_PK" primary key ("ANOMALY_ID");
 create index "OMSAGG_INJECTED_ANOMALIES_RUN_IDX" on "OMSAGG_INJECTED_ANOMALIES" ("RUN_NUMBER", "FIRST_LUMISECTION_NUMBER");
 
-create table "OMSAGG_ANOMALY_SCORES" ("RUN_NUMBER" integer not null, "LUMISECTION_NUMBER" integer not null, "MODEL" varchar2(64) not null, "SCORE" binary_double, "THRESHOLD" binary_double, "FLAG" integer, "CONTRIBUTORS" varchar2(4000), "SCORED_AT" timestamp);
+create table "OMSAGG_ANOMALY_SCORES" ("RUN_NUMBER" integer not null, "LUMISECTION_NUMBER" integer not null, "MODEL" varchar2(64) not null, "SCORE" binary_double, "THRESHOLD" binary_double, "FLAG" integer, "CONTRIBUTORS" varchar2(4000), "TOP_CONTRIBUTOR" varchar2(256), "TOP_DETAIL" varchar2(1000), "OBSERVED_RATE" binary_double, "PREDICTED_RATE" binary_double, "SCORED_AT" timestamp);
 alter table "OMSAGG_ANOMALY_SCORES" add constraint "OMSAGG_ANOMALY_SCORES_PK" primary key ("RUN_NUMBER", "LUMISECTION_NUMBER", "MODEL");
 create index "OMSAGG_ANOMALY_SCORES_MODEL_IDX" on "OMSAGG_ANOMALY_SCORES" ("MODEL", "RUN_NUMBER", "LUMISECTION_NUMBER");
 

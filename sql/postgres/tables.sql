@@ -57,7 +57,7 @@ create table "fed_channel_status" ("run_number" integer not null, "fed_id" integ
 create table "omsagg_injected_anomalies" ("anomaly_id" integer not null, "kind" varchar(32), "label" varchar(16), "run_number" integer, "first_lumisection_number" integer, "last_lumisection_number" integer, "channels" varchar(4000), "magnitude" double precision, "description" varchar(1000), constraint "omsagg_injected_anomalies_pk" primary key ("anomaly_id"));
 create index "omsagg_injected_anomalies_run_idx" on "omsagg_injected_anomalies" ("run_number", "first_lumisection_number");
 
-create table "omsagg_anomaly_scores" ("run_number" integer not null, "lumisection_number" integer not null, "model" varchar(64) not null, "score" double precision, "threshold" double precision, "flag" integer, "contributors" varchar(4000), "scored_at" timestamp, constraint "omsagg_anomaly_scores_pk" primary key ("run_number", "lumisection_number", "model"));
+create table "omsagg_anomaly_scores" ("run_number" integer not null, "lumisection_number" integer not null, "model" varchar(64) not null, "score" double precision, "threshold" double precision, "flag" integer, "contributors" varchar(4000), "top_contributor" varchar(256), "top_detail" varchar(1000), "observed_rate" double precision, "predicted_rate" double precision, "scored_at" timestamp, constraint "omsagg_anomaly_scores_pk" primary key ("run_number", "lumisection_number", "model"));
 create index "omsagg_anomaly_scores_model_idx" on "omsagg_anomaly_scores" ("model", "run_number", "lumisection_number");
 
 create table "omsagg_jobs" ("job" varchar(64) not null, "unit" varchar(128) not null, "state" varchar(16), "detail" varchar(1000), "updated_at" timestamp, constraint "omsagg_jobs_pk" primary key ("job", "unit"));

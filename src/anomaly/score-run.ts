@@ -121,6 +121,10 @@ export function scoreRows(db: Db, scores: LumiScore[]): Record<string, unknown>[
         threshold: Math.round(v.threshold * 1e6) / 1e6,
         flag: v.flag ? 1 : 0,
         contributors: contributorsJson(v.contributors),
+        top_contributor: v.contributors[0]?.name.slice(0, 256) ?? null,
+        top_detail: v.contributors[0]?.detail?.slice(0, 1000) ?? null,
+        observed_rate: v.contributors[0]?.observed_rate_hz ?? null,
+        predicted_rate: v.contributors[0]?.predicted_rate_hz ?? null,
         scored_at: at,
       });
     }

@@ -251,7 +251,10 @@ export const TABLES: TableDef[] = [
     own: true,
     columns: [
       k('run_number'), k('lumisection_number'), { name: 'model', kind: 'str64', notNull: true }, c('score', 'real', null),
-      c('threshold', 'real', null), c('flag', 'int', null), c('contributors', 'str4000'), time('scored_at'),
+      c('threshold', 'real', null), c('flag', 'int', null), c('contributors', 'str4000'),
+      // the first contributor unpacked, so one portable view serves it on every dialect
+      c('top_contributor', 'str256'), c('top_detail', 'str1000'), c('observed_rate', 'real', 'Hz'), c('predicted_rate', 'real', 'Hz'),
+      time('scored_at'),
     ],
     indexes: [{ name: 'omsagg_anomaly_scores_model_idx', columns: ['model', 'run_number', 'lumisection_number'] }],
   },

@@ -39,11 +39,6 @@ beforeAll(async () => {
   const code = await scoreCommand(['--db', w.url, '--runs', `${latestRun}-${latestRun}`]);
   expect(code).toBe(0);
   db = await openDb(w.url);
-  const hasView = (await db.knex.raw("select name from sqlite_master where name = 'v_anomalyscores'")) as unknown[];
-  if (!hasView.length) {
-    // views/anomalyscores.sql (anomaly engineer) not in this checkout yet: the same columns over the table
-    await db.knex.raw('create view v_anomalyscores as select run_number, lumisection_number, model, score, threshold, flag, contributors from omsagg_anomaly_scores');
-  }
   app = await buildApp(loadConfig({ OMSAGG_DB: w.url, LOG_LEVEL: 'silent' }), {
     db, logger: false, plugins: [probesPlugin as unknown as AppPlugin, webPlugin as unknown as AppPlugin],
   });

@@ -182,20 +182,18 @@ describe('anomaly overlays on a scored copy of the demo', () => {
     const rows = Array.from({ length: 60 }, (_, i) => {
       const ls = i + 1;
       const flag = ls >= 10 && ls <= 14 ? 1 : ls === 40 ? 1 : 0;
+      const contributors: { name: string; score: number; observed_rate_hz?: number; predicted_rate_hz?: number }[] =
+        flag ? [{ name: 'HLT_PFJet500_v15', score: 0.95 }, { name: 'HLT_PFHT1050_v14', score: 0.8 }] : ls >= 50 ? [{ name: predictedPath, score: 0.1, observed_rate_hz: 20, predicted_rate_hz: 20.5 }] : [];
       return {
         run_number: run, lumisection_number: ls, model: 'combined', score: flag ? 0.97 : 0.05 + (ls % 7) / 100, threshold: 0.9, flag,
-        contributors: JSON.stringify(flag ? [{ name: 'HLT_PFJet500_v15', score: 0.95 }, { name: 'HLT_PFHT1050_v14', score: 0.8 }] : ls >= 50 ? [{ name: predictedPath, score: 0.1, observed_rate_hz: 20, predicted_rate_hz: 20.5 }] : []),
+        contributors: JSON.stringify(contributors),
+        top_contributor: contributors[0]?.name ?? null,
+        observed_rate: contributors[0]?.observed_rate_hz ?? null,
+        predicted_rate: contributors[0]?.predicted_rate_hz ?? null,
         scored_at: '2026-01-01T00:00:00Z',
       };
     });
     await db.knex('omsagg_anomaly_scores').insert(rows);
-    // the anomaly engineer's view may not be in this checkout yet: a minimal stand-in over the same table
-    const has = await db.knex.raw("select name from sqlite_master where name = 'v_anomalyscores'");
-    if (!(has as unknown[]).length) {
-      await db.knex.raw(`create view v_anomalyscores as select run_number, lumisection_number, model, score, threshold, flag, contributors,
-        json_extract(contributors, '$[0].name') as top_contributor, cast(json_extract(contributors, '$[0].predicted_rate_hz') as real) as predicted_rate
-        from omsagg_anomaly_scores`);
-    }
     app = await appFor(db);
   });
   afterAll(async () => {
