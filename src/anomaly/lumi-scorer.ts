@@ -15,6 +15,12 @@ import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
 const LEARN_P = 0.01;
 /** lumisections at the start of each run that only teach the path models (LS) */
 export const WARMUP_LS = 5;
+/** a run with no earlier run learns the path models' reference from its own past: when this many
+ *  of its lumisections looked normal (LS); the reference is relearned at each step, so its pileup
+ *  range widens as the run goes on */
+export const SELF_REFERENCE_AT = [60, 120, 240, 480, 960];
+/** lumisections of the own past a relearned reference is sampled from (LS) */
+const SELF_REFERENCE_MAX = 400;
 
 export interface Reference {
   responses: (Response | null)[];
@@ -111,19 +117,20 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
 }
 
 export class RunScorer {
-  private readonly rate: RateModel;
+  private rate: RateModel;
   private readonly health: HealthModel;
   private readonly trackers: Record<ModelName, AlertTracker>;
   private readonly threshold: number;
 
   constructor(
     private readonly layout: RunLayout,
-    private readonly ref: Reference,
+    private ref: Reference,
     private readonly alerts: AlertOptions = DEFAULT_ALERTS,
-    /** false when the reference is the run's own start: the path models then have no past to
-     *  predict from (their pileup range is a few lumisections wide) and do not judge */
-    private readonly pathModels = true,
+    /** false when there is no earlier run to learn from: the path models then learn from this
+     *  run's own past (SELF_REFERENCE_AT) and do not judge before */
+    private pathModels = true,
   ) {
+    this.selfReference = !pathModels;
     this.rate = new RateModel(layout, ref.responses, { zScale: ref.zScale });
     this.health = new HealthModel(layout, ref.health);
     this.trackers = { rate: new AlertTracker(alerts), correlation: new AlertTracker(alerts), health: new AlertTracker(alerts), combined: new AlertTracker(alerts) };
@@ -135,9 +142,30 @@ export class RunScorer {
     return this.trackers.combined.alerts;
   }
 
+  /** lumisections scored since the path models' reference was (re)learned */
   private seen = 0;
+  private readonly selfReference: boolean;
+  /** the run's own lumisections that looked normal, for the self-reference */
+  private readonly history: LumiInput[] = [];
+  private selfStep = 0;
+
+  /** Relearns the path models' reference from the run's own normal-looking past. */
+  private relearn(): void {
+    const every = Math.max(1, Math.ceil(this.history.length / SELF_REFERENCE_MAX));
+    // pairs of consecutive entries, as the reference of earlier runs is sampled
+    const sample = this.history.filter((_, i) => Math.floor(i / 2) % every === 0);
+    const own = buildReference(this.layout, [sample]);
+    this.ref = { ...own, health: this.ref.health, calibration: { ...own.calibration, health: this.ref.calibration.health } };
+    this.rate = new RateModel(this.layout, this.ref.responses, { zScale: this.ref.zScale });
+    this.pathModels = true;
+    this.seen = 0;
+  }
 
   score(x: LumiInput): LumiScore {
+    if (this.selfReference && this.selfStep < SELF_REFERENCE_AT.length && this.history.length >= SELF_REFERENCE_AT[this.selfStep]) {
+      this.selfStep++;
+      this.relearn();
+    }
     const rate = this.rate.evaluate(x);
     const corr = this.ref.correlation.evaluate(rate.z);
     // the first lumisections of a run set the per-run gains: the path models do not judge them
@@ -168,6 +196,7 @@ export class RunScorer {
     const raised = this.trackers.combined.alerts.at(-1)?.raisedLs === x.ls && models.combined.flag ? this.trackers.combined.alerts.at(-1)! : null;
     // learn only from lumisections that look normal, so an anomaly is not absorbed into the prediction
     if (p.rate >= LEARN_P && !models.rate.flag) this.rate.update(rate);
+    if (this.selfReference && p.rate >= LEARN_P && p.correlation >= LEARN_P && !models.combined.flag) this.history.push(x);
     health.apply();
     return { run: x.run, ls: x.ls, models, raised, common: rate.common };
   }

@@ -5,7 +5,7 @@
 // lumisections. The log ratio observed/expected is scored with Poisson + systematic error, after
 // removing the common mode (weighted median over paths): a drop of every path together (less
 // luminosity, more dead time) is explained and never scored; one path or one group moving is.
-import { expectedCounts, extrapolationError, logMu, outsideRange, type Response } from './response.js';
+import { expectedCounts, extrapolationError, localExponent, logMu, outsideRange, type Response } from './response.js';
 import { clamp, normalUpperQuantile, twoSidedP } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
@@ -25,6 +25,8 @@ export interface RateEvaluation {
   z: Float64Array;
   /** common log ratio observed/expected of all paths (dimensionless); −0.1 ≈ all rates 10 % low */
   common: number;
+  /** per scored path: the common mode at its pileup exponent (common + pileup-scale term) */
+  commonAt: Float64Array;
   /** log ratio per scored path before removing the common mode */
   d: Float64Array;
   sigma: Float64Array;
@@ -39,6 +41,8 @@ export interface RateEvaluation {
 
 /** EWMA weight of the group persistence statistic (dimensionless) */
 const GROUP_EWMA = 0.3;
+/** instant p below which a lumisection does not enter the persistence memories (dimensionless) */
+const EXTREME_P = 1e-6;
 /** subset sizes the group scan tries: a fault often hits a few paths of a large group */
 const SCAN_K = [2, 3, 4, 6, 8, 12];
 /** null draws per group size for the scan's mean and spread */
@@ -199,6 +203,7 @@ export class RateModel {
     const expected = new Float64Array(n);
     const sys = new Float64Array(n);
     const outside = new Float64Array(n);
+    const slope = new Float64Array(n).fill(NaN);
     for (let k = 0; k < n; k++) {
       const p = this.scored[k];
       const r = this.responses[p]!;
@@ -209,6 +214,7 @@ export class RateModel {
       const e = expectedCounts(r, input.pileup, ps, input.live, input.bunches) * Math.exp(this.logGain[k]);
       expected[k] = e;
       d[k] = Math.log((obs + 0.5) / (e + 0.5));
+      slope[k] = localExponent(r, input.pileup);
       outside[k] = outsideRange(r, input.pileup);
       // the per-run gain absorbs the extrapolation where it was learned: only the pileup travelled
       // since then (outside the reference range) is uncertain
@@ -216,14 +222,14 @@ export class RateModel {
       sys[k] = Math.sqrt(r.sigmaSys * r.sigmaSys + ex * ex);
       sigma[k] = Math.sqrt(1 / (e + 1) + sys[k] * sys[k] + 1e-4);
     }
-    const common = weightedMedian(d, sigma);
-    const expectedNow = Float64Array.from(expected, (e, k) => (Number.isFinite(d[k]) ? e * Math.exp(common) : NaN));
+    const { common, commonAt } = commonMode(d, sigma, slope);
+    const expectedNow = Float64Array.from(expected, (e, k) => (Number.isFinite(d[k]) ? e * Math.exp(commonAt[k]) : NaN));
     const z = new Float64Array(n).fill(NaN);
     let zMax = 0;
     let nValid = 0;
     for (let k = 0; k < n; k++) {
       if (!Number.isFinite(d[k])) continue;
-      z[k] = poissonSysResidual(input.counts[this.scored[k]], expected[k] * Math.exp(common), sys[k]) / this.zScale[k];
+      z[k] = poissonSysResidual(input.counts[this.scored[k]], expectedNow[k], sys[k]) / this.zScale[k];
       nValid++;
       if (Math.abs(z[k]) > Math.abs(zMax)) zMax = z[k];
     }
@@ -244,12 +250,10 @@ export class RateModel {
       if (Math.sign(v) === Math.sign(w) && Math.abs(v) >= 1.5 && Math.abs(w) > Math.abs(wMax)) wMax = w;
       return v;
     });
-    this.groupEwma = nextEwma;
     // subset scan of each group, on this lumisection's residuals and on their per-path EWMA
     const nextPathEwma = new Float64Array(n);
     const wNorm = Math.sqrt(GROUP_EWMA / (2 - GROUP_EWMA));
     for (let k = 0; k < n; k++) nextPathEwma[k] = Number.isFinite(z[k]) ? (1 - GROUP_EWMA) * this.pathEwma[k] + GROUP_EWMA * clamp(z[k], -10, 10) : this.pathEwma[k];
-    this.pathEwma = nextPathEwma;
     let pScanMin = 1;
     let pScanPersistMin = 1;
     const scanned: { p: number; dir: number }[] = [];
@@ -273,11 +277,18 @@ export class RateModel {
     const pScan = Math.min(1, nGroups * pScanMin);
     const pScanPersist = Math.min(1, nGroups * pScanPersistMin);
     const p = nValid === 0 ? 1 : Math.min(1, 5 * Math.min(pPath, pGroup, pPersist, pScan, pScanPersist));
+    // the persistence memories accumulate small shifts; a lumisection that is extreme on its own
+    // (a spike) is judged by the instant statistics and not remembered, or its memory would keep
+    // flagging the normal lumisections after it
+    if (Math.min(pPath, pGroup, pScan) >= EXTREME_P) {
+      this.groupEwma = nextEwma;
+      this.pathEwma = nextPathEwma;
+    }
 
     const contributors: Contributor[] = [];
     for (let k = 0; k < n; k++) {
       if (Number.isFinite(z[k]) && Math.abs(z[k]) >= 3) {
-        const change = Math.round((Math.exp(d[k] - common) - 1) * 100);
+        const change = Math.round((Math.exp(d[k] - commonAt[k]) - 1) * 100);
         contributors.push({ name: this.layout.paths[this.scored[k]], score: round2(Math.abs(z[k])), detail: `rate ${signed(change)} % vs predicted` });
       }
     }
@@ -289,7 +300,7 @@ export class RateModel {
       else if (Math.abs(v) >= 3) contributors.push({ name: `group:${this.groupNames[g]}`, score: round2(Math.abs(v)), detail: `group ${v < 0 ? 'low' : 'high'} vs the other paths` });
     });
     contributors.sort((a, b) => b.score - a.score);
-    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, d, sigma, outside, l: logMu(input.pileup), expected: expectedNow };
+    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, commonAt, d, sigma, outside, l: logMu(input.pileup), expected: expectedNow };
   }
 
   /** Learns from a lumisection judged normal: per-path gains and the group noise scale. */
@@ -308,7 +319,7 @@ export class RateModel {
       // a path that deviates now is not taught, even when the lumisection as a whole looks fine
       if (this.learned > 10 && Math.abs(ev.z[k]) > 3) continue;
       const lim = this.learned <= 10 ? 6 * s : 2 * s;
-      this.logGain[k] += rate * clamp(ev.d[k] - ev.common, -lim, lim);
+      this.logGain[k] += rate * clamp(ev.d[k] - ev.commonAt[k], -lim, lim);
       this.gainOutside[k] += rate * (ev.outside[k] - this.gainOutside[k]);
       this.gainL[k] = Number.isFinite(this.gainL[k]) ? this.gainL[k] + rate * (ev.l - this.gainL[k]) : ev.l;
     }
@@ -338,6 +349,54 @@ export function poissonSysResidual(obs: number, expected: number, sigmaSys: numb
   const dev = obs > 0 ? 2 * (obs * Math.log(obs / e) - (obs - e)) : 2 * e;
   const r = Math.sign(obs - e) * Math.sqrt(Math.max(dev, 0));
   return r / Math.sqrt(1 + sigmaSys * sigmaSys * e);
+}
+
+/** Huber constant of the common-mode fit (in sigma) */
+const COMMON_HUBER = 2;
+
+/**
+ * The common mode of the paths' log ratios observed/expected: a shift of every path (luminosity,
+ * dead time) plus a term proportional to each path's pileup exponent, centred (the pileup scale: a
+ * global change in pileup moves a path in proportion to its exponent d ln(rate)/d ln μ, and a
+ * response extrapolated beyond its reference misses it that way, steep paths most). Both are
+ * explained, never scored. Fitted robustly (weighted median start, Huber reweighting), so a group
+ * of paths moving on its own does not move it.
+ */
+export function commonMode(d: ArrayLike<number>, sigma: ArrayLike<number>, slope: ArrayLike<number>): { common: number; commonAt: Float64Array } {
+  const n = d.length;
+  const c0 = weightedMedian(d, sigma);
+  let sw = 0;
+  let sx = 0;
+  for (let k = 0; k < n; k++) {
+    if (!Number.isFinite(d[k]) || !Number.isFinite(slope[k]) || !(sigma[k] > 0)) continue;
+    const w = 1 / (sigma[k] * sigma[k]);
+    sw += w;
+    sx += w * slope[k];
+  }
+  const xBar = sw > 0 ? sx / sw : 0;
+  let a = c0;
+  let b = 0;
+  for (let it = 0; it < 4 && sw > 0; it++) {
+    let w0 = 0, wx = 0, wxx = 0, wy = 0, wxy = 0;
+    for (let k = 0; k < n; k++) {
+      if (!Number.isFinite(d[k]) || !Number.isFinite(slope[k]) || !(sigma[k] > 0)) continue;
+      const x = slope[k] - xBar;
+      const r = Math.abs(d[k] - a - b * x) / sigma[k];
+      const w = (r <= COMMON_HUBER ? 1 : COMMON_HUBER / r) / (sigma[k] * sigma[k]);
+      w0 += w;
+      wx += w * x;
+      wxx += w * x * x;
+      wy += w * d[k];
+      wxy += w * x * d[k];
+    }
+    const det = w0 * wxx - wx * wx;
+    if (!(w0 > 0) || !(det > 1e-12 * w0 * w0)) break;
+    a = (wy * wxx - wx * wxy) / det;
+    b = (w0 * wxy - wx * wy) / det;
+  }
+  const commonAt = new Float64Array(n);
+  for (let k = 0; k < n; k++) commonAt[k] = a + (Number.isFinite(slope[k]) ? b * (slope[k] - xBar) : 0);
+  return { common: a, commonAt };
 }
 
 /** Weighted median of finite values with weights 1/sigma². */

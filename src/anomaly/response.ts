@@ -63,6 +63,11 @@ export function responseAt(r: Response, mu: number): number {
   return Math.exp(r.a + r.beta * l + r.gamma * l * l);
 }
 
+/** The response's local exponent d ln(rate) / d ln μ at pileup μ (dimensionless). */
+export function localExponent(r: Response, mu: number): number {
+  return r.beta + 2 * r.gamma * Math.log(Math.max(mu, 0.1) / MU0);
+}
+
 /** Expected accepted counts in one lumisection for a response. */
 export function expectedCounts(r: Response, mu: number, prescale: number, live: number, bunches: number): number {
   if (!(prescale > 0)) return 0;
@@ -81,7 +86,7 @@ export interface ResponseSample {
 // a reference with a narrow pileup span cannot tell a linear from a quadratic path, so the exponent
 // is pulled towards 1 (rate ∝ luminosity) and the curvature towards 0 unless the data insist.
 const PRIOR_BETA = 1;
-const PRIOR_BETA_WEIGHT = 50;
+const PRIOR_BETA_WEIGHT = 5;
 const PRIOR_GAMMA_WEIGHT = 200;
 /** systematic floor in the weights, so that very high-rate paths do not claim impossible precision */
 const WEIGHT_SYS = 0.02;
