@@ -15,10 +15,11 @@ import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
 const LEARN_P = 0.01;
 /** lumisections at the start of each run that only teach the path models (LS) */
 export const WARMUP_LS = 5;
-/** a run with no earlier run learns the path models' reference from its own past: when this many
- *  of its lumisections looked normal (LS); the reference is relearned at each step, so its pileup
- *  range widens as the run goes on */
-export const SELF_REFERENCE_AT = [60, 120, 240, 480, 960];
+/** a run with no earlier run learns the path models' reference from its own past, relearned at
+ *  these lumisections and every SELF_REFERENCE_EVERY after the last, so that its pileup range widens
+ *  as the run goes on and a poor early reference does not last (LS) */
+export const SELF_REFERENCE_AT = [60, 90, 120, 180, 240, 300, 360, 480];
+const SELF_REFERENCE_EVERY = 240;
 /** lumisections of the own past a relearned reference is sampled from (LS) */
 const SELF_REFERENCE_MAX = 400;
 
@@ -145,16 +146,20 @@ export class RunScorer {
   /** lumisections scored since the path models' reference was (re)learned */
   private seen = 0;
   private readonly selfReference: boolean;
-  /** the run's own lumisections that looked normal, for the self-reference */
+  /** the run's own past lumisections, for the self-reference (not cleaned, as earlier runs are not:
+   *  the fit rejects outliers; a reference of flagged lumisections only could lock a poor fit in) */
   private readonly history: LumiInput[] = [];
-  private selfStep = 0;
+  private nextRelearn = SELF_REFERENCE_AT[0];
 
   /** Relearns the path models' reference from the run's own normal-looking past. */
   private relearn(): void {
     const every = Math.max(1, Math.ceil(this.history.length / SELF_REFERENCE_MAX));
     // pairs of consecutive entries, as the reference of earlier runs is sampled
     const sample = this.history.filter((_, i) => Math.floor(i / 2) % every === 0);
-    const own = buildReference(this.layout, [sample]);
+    // two halves in time, as two reference runs: each is scored with the response fitted on the
+    // other, so zScale and calibration see the errors of predicting forward in time (pileup moves)
+    const half = 2 * Math.floor(sample.length / 4);
+    const own = buildReference(this.layout, [sample.slice(0, half), sample.slice(half)]);
     this.ref = { ...own, health: this.ref.health, calibration: { ...own.calibration, health: this.ref.calibration.health } };
     this.rate = new RateModel(this.layout, this.ref.responses, { zScale: this.ref.zScale });
     this.pathModels = true;
@@ -162,8 +167,8 @@ export class RunScorer {
   }
 
   score(x: LumiInput): LumiScore {
-    if (this.selfReference && this.selfStep < SELF_REFERENCE_AT.length && this.history.length >= SELF_REFERENCE_AT[this.selfStep]) {
-      this.selfStep++;
+    if (this.selfReference && this.history.length >= this.nextRelearn) {
+      this.nextRelearn = SELF_REFERENCE_AT.find((n) => n > this.history.length) ?? this.history.length + SELF_REFERENCE_EVERY;
       this.relearn();
     }
     const rate = this.rate.evaluate(x);
@@ -196,7 +201,7 @@ export class RunScorer {
     const raised = this.trackers.combined.alerts.at(-1)?.raisedLs === x.ls && models.combined.flag ? this.trackers.combined.alerts.at(-1)! : null;
     // learn only from lumisections that look normal, so an anomaly is not absorbed into the prediction
     if (p.rate >= LEARN_P && !models.rate.flag) this.rate.update(rate);
-    if (this.selfReference && p.rate >= LEARN_P && p.correlation >= LEARN_P && !models.combined.flag) this.history.push(x);
+    if (this.selfReference) this.history.push(x);
     health.apply();
     return { run: x.run, ls: x.ls, models, raised, common: rate.common };
   }

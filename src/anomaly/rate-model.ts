@@ -41,6 +41,11 @@ export interface RateEvaluation {
 
 /** EWMA weight of the group persistence statistic (dimensionless) */
 const GROUP_EWMA = 0.3;
+/** EWMA weight of the slow per-path memory (dimensionless): a shift of a few paths too small to
+ *  see in a few lumisections adds up over about ten */
+const SLOW_EWMA = 0.08;
+/** the slow memory speaks only while the paths it names are off now by this much together (sigma) */
+const SLOW_NOW = 1.5;
 /** instant p below which a lumisection does not enter the persistence memories (dimensionless) */
 const EXTREME_P = 1e-6;
 /** subset sizes the group scan tries: a fault often hits a few paths of a large group */
@@ -130,27 +135,29 @@ function scanTailP(nul: ScanNull, j: number, s: number): number {
  * directions) and the direction (−1: a subset low). Sensitive to a few paths of a large group moving
  * together, which the group mean dilutes.
  */
-export function groupScan(values: number[]): { p: number; dir: number } {
+export function groupScan(values: number[]): { p: number; dir: number; members: number[] } {
   const m = values.length;
-  if (m < 3) return { p: 1, dir: 0 };
+  if (m < 3) return { p: 1, dir: 0, members: [] };
   const nul = scanNull(m);
-  if (nul.ks.length === 0) return { p: 1, dir: 0 };
-  const asc = [...values].sort((a, b) => a - b);
+  if (nul.ks.length === 0) return { p: 1, dir: 0, members: [] };
+  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
   let best = 1;
   let bestDir = 0;
+  let bestK = 0;
   for (const dir of [-1, 1]) {
     let acc = 0;
     let j = 0;
     for (let i = 0; i < m && j < nul.ks.length; i++) {
-      acc += dir < 0 ? asc[i] : -asc[m - 1 - i];
+      acc += dir < 0 ? values[order[i]] : -values[order[m - 1 - i]];
       if (i + 1 === nul.ks[j]) {
         const pk = scanTailP(nul, j, acc / Math.sqrt(nul.ks[j]));
-        if (pk < best) [best, bestDir] = [pk, dir];
+        if (pk < best) [best, bestDir, bestK] = [pk, dir, nul.ks[j]];
         j++;
       }
     }
   }
-  return { p: Math.min(1, 2 * nul.ks.length * best), dir: bestDir };
+  const members = bestDir < 0 ? order.slice(0, bestK) : order.slice(m - bestK);
+  return { p: Math.min(1, 2 * nul.ks.length * best), dir: bestDir, members };
 }
 
 export class RateModel {
@@ -169,6 +176,7 @@ export class RateModel {
   private groupEwma: Float64Array;
   /** per scored path: EWMA of its residual, for the persistent subset scan */
   private pathEwma: Float64Array;
+  private slowEwma: Float64Array;
   readonly zScale: Float64Array;
 
   constructor(
@@ -194,6 +202,7 @@ export class RateModel {
     this.groupVar = new Float64Array(this.groupNames.length).fill(1);
     this.groupEwma = new Float64Array(this.groupNames.length);
     this.pathEwma = new Float64Array(this.scored.length);
+    this.slowEwma = new Float64Array(this.scored.length);
   }
 
   evaluate(input: LumiInput): RateEvaluation {
@@ -253,22 +262,36 @@ export class RateModel {
     // subset scan of each group, on this lumisection's residuals and on their per-path EWMA
     const nextPathEwma = new Float64Array(n);
     const wNorm = Math.sqrt(GROUP_EWMA / (2 - GROUP_EWMA));
-    for (let k = 0; k < n; k++) nextPathEwma[k] = Number.isFinite(z[k]) ? (1 - GROUP_EWMA) * this.pathEwma[k] + GROUP_EWMA * clamp(z[k], -10, 10) : this.pathEwma[k];
+    const nextSlow = new Float64Array(n);
+    const sNorm = Math.sqrt(SLOW_EWMA / (2 - SLOW_EWMA));
+    for (let k = 0; k < n; k++) {
+      const ok = Number.isFinite(z[k]);
+      nextPathEwma[k] = ok ? (1 - GROUP_EWMA) * this.pathEwma[k] + GROUP_EWMA * clamp(z[k], -10, 10) : this.pathEwma[k];
+      nextSlow[k] = ok ? (1 - SLOW_EWMA) * this.slowEwma[k] + SLOW_EWMA * clamp(z[k], -10, 10) : this.slowEwma[k];
+    }
     let pScanMin = 1;
     let pScanPersistMin = 1;
+    let pSlowMin = 1;
     const scanned: { p: number; dir: number }[] = [];
     this.groupIndex.forEach((idx) => {
       const zs: number[] = [];
       const ws: number[] = [];
-      for (const k of idx) if (Number.isFinite(z[k])) [zs.push(z[k]), ws.push(nextPathEwma[k] / wNorm)];
+      const ss: number[] = [];
+      for (const k of idx) if (Number.isFinite(z[k])) [zs.push(z[k]), ws.push(nextPathEwma[k] / wNorm), ss.push(nextSlow[k] / sNorm)];
       const v = groupScan(zs);
       const w = groupScan(ws);
+      const sl = groupScan(ss);
       pScanMin = Math.min(pScanMin, v.p);
       // as for the group persistence: it speaks only while the subset still deviates (this
       // lumisection's scan in the same direction at least mildly unusual)
       const persists = w.dir === v.dir && v.p < 0.2;
       if (persists) pScanPersistMin = Math.min(pScanPersistMin, w.p);
-      scanned.push(persists && w.p < v.p ? w : v);
+      // the slow memory: only while the very paths it names are still off, in its direction, now
+      const now = sl.members.reduce((acc, i) => acc + zs[i], 0) / Math.sqrt(Math.max(sl.members.length, 1));
+      const slowPersists = sl.dir !== 0 && sl.dir * now >= SLOW_NOW;
+      if (slowPersists) pSlowMin = Math.min(pSlowMin, sl.p);
+      const best = [v, persists ? w : v, slowPersists ? sl : v].reduce((a, b) => (b.p < a.p ? b : a));
+      scanned.push(best);
     });
     const nGroups = Math.max(this.groupNames.length, 1);
     const pPath = Math.min(1, Math.max(nValid, 1) * twoSidedP(zMax));
@@ -276,13 +299,15 @@ export class RateModel {
     const pPersist = Math.min(1, nGroups * twoSidedP(wMax));
     const pScan = Math.min(1, nGroups * pScanMin);
     const pScanPersist = Math.min(1, nGroups * pScanPersistMin);
-    const p = nValid === 0 ? 1 : Math.min(1, 5 * Math.min(pPath, pGroup, pPersist, pScan, pScanPersist));
+    const pSlow = Math.min(1, nGroups * pSlowMin);
+    const p = nValid === 0 ? 1 : Math.min(1, 6 * Math.min(pPath, pGroup, pPersist, pScan, pScanPersist, pSlow));
     // the persistence memories accumulate small shifts; a lumisection that is extreme on its own
     // (a spike) is judged by the instant statistics and not remembered, or its memory would keep
     // flagging the normal lumisections after it
     if (Math.min(pPath, pGroup, pScan) >= EXTREME_P) {
       this.groupEwma = nextEwma;
       this.pathEwma = nextPathEwma;
+      this.slowEwma = nextSlow;
     }
 
     const contributors: Contributor[] = [];
@@ -312,6 +337,7 @@ export class RateModel {
     if (this.learned <= 5) {
       this.groupEwma.fill(0);
       this.pathEwma.fill(0);
+      this.slowEwma.fill(0);
     }
     for (let k = 0; k < this.scored.length; k++) {
       if (!Number.isFinite(ev.d[k])) continue;
