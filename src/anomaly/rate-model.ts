@@ -6,7 +6,7 @@
 // removing the common mode (weighted median over paths): a drop of every path together (less
 // luminosity, more dead time) is explained and never scored; one path or one group moving is.
 import { expectedCounts, extrapolationError, localExponent, logMu, outsideRange, type Response } from './response.js';
-import { clamp, normalUpperQuantile, twoSidedP } from './stats.js';
+import { clamp, median, normalUpperQuantile, twoSidedP, weightedLeastSquares } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
 export interface RateModelOptions {
@@ -231,7 +231,11 @@ export class RateModel {
       sys[k] = Math.sqrt(r.sigmaSys * r.sigmaSys + ex * ex);
       sigma[k] = Math.sqrt(1 / (e + 1) + sys[k] * sys[k] + 1e-4);
     }
-    const { common, commonAt } = commonMode(d, sigma, slope);
+    // pileup travelled since the gains were learned (ln μ), median over the paths
+    const l = logMu(input.pileup);
+    const moved: number[] = [];
+    for (let k = 0; k < n; k++) if (Number.isFinite(d[k])) moved.push(Number.isFinite(this.gainL[k]) ? Math.abs(l - this.gainL[k]) : Math.abs(outside[k]));
+    const { common, commonAt } = commonMode(d, sigma, slope, moved.length ? median(moved) : 0);
     const expectedNow = Float64Array.from(expected, (e, k) => (Number.isFinite(d[k]) ? e * Math.exp(commonAt[k]) : NaN));
     const z = new Float64Array(n).fill(NaN);
     let zMax = 0;
@@ -379,50 +383,65 @@ export function poissonSysResidual(obs: number, expected: number, sigmaSys: numb
 
 /** Huber constant of the common-mode fit (in sigma) */
 const COMMON_HUBER = 2;
+/** prior spread of the common mode's pileup-shape terms per unit of ln μ travelled since the gains
+ *  were learned, and its floor (dimensionless) */
+const SHAPE_PER_TRAVEL = 0.5;
+const SHAPE_FLOOR = 0.003;
 
 /**
  * The common mode of the paths' log ratios observed/expected: a shift of every path (luminosity,
- * dead time) plus a term proportional to each path's pileup exponent, centred (the pileup scale: a
- * global change in pileup moves a path in proportion to its exponent d ln(rate)/d ln μ, and a
- * response extrapolated beyond its reference misses it that way, steep paths most). Both are
- * explained, never scored. Fitted robustly (weighted median start, Huber reweighting), so a group
- * of paths moving on its own does not move it.
+ * dead time) plus a smooth function (linear and quadratic) of each path's pileup exponent: a global
+ * change of pileup moves a path with its exponent d ln(rate)/d ln μ, and responses predicted away from
+ * where the gains were learned miss it that way, steep and flat paths most. All of it is explained,
+ * never scored. The shape terms are held near zero by a prior that widens with the pileup travelled
+ * (`travel`, in ln μ), so in steady running they cannot absorb a group of paths moving on its own;
+ * the fit is robust (weighted median start, Huber reweighting).
  */
-export function commonMode(d: ArrayLike<number>, sigma: ArrayLike<number>, slope: ArrayLike<number>): { common: number; commonAt: Float64Array } {
+export function commonMode(
+  d: ArrayLike<number>,
+  sigma: ArrayLike<number>,
+  slope: ArrayLike<number>,
+  travel = 0,
+): { common: number; commonAt: Float64Array } {
   const n = d.length;
   const c0 = weightedMedian(d, sigma);
+  const idx: number[] = [];
   let sw = 0;
   let sx = 0;
   for (let k = 0; k < n; k++) {
     if (!Number.isFinite(d[k]) || !Number.isFinite(slope[k]) || !(sigma[k] > 0)) continue;
+    idx.push(k);
     const w = 1 / (sigma[k] * sigma[k]);
     sw += w;
     sx += w * slope[k];
   }
   const xBar = sw > 0 ? sx / sw : 0;
-  let a = c0;
-  let b = 0;
-  for (let it = 0; it < 4 && sw > 0; it++) {
-    let w0 = 0, wx = 0, wxx = 0, wy = 0, wxy = 0;
-    for (let k = 0; k < n; k++) {
-      if (!Number.isFinite(d[k]) || !Number.isFinite(slope[k]) || !(sigma[k] > 0)) continue;
-      const x = slope[k] - xBar;
-      const r = Math.abs(d[k] - a - b * x) / sigma[k];
-      const w = (r <= COMMON_HUBER ? 1 : COMMON_HUBER / r) / (sigma[k] * sigma[k]);
-      w0 += w;
-      wx += w * x;
-      wxx += w * x * x;
-      wy += w * d[k];
-      wxy += w * x * d[k];
-    }
-    const det = w0 * wxx - wx * wx;
-    if (!(w0 > 0) || !(det > 1e-12 * w0 * w0)) break;
-    a = (wy * wxx - wx * wxy) / det;
-    b = (w0 * wxy - wx * wy) / det;
+  let sxx = 0;
+  for (const k of idx) sxx += (slope[k] - xBar) ** 2 / (sigma[k] * sigma[k]);
+  const x2Bar = sw > 0 ? sxx / sw : 0;
+  const priorW = 1 / (SHAPE_FLOOR + SHAPE_PER_TRAVEL * travel) ** 2;
+  let coef = [c0, 0, 0];
+  const X: number[][] = idx.map((k) => {
+    const x = slope[k] - xBar;
+    return [1, x, x * x - x2Bar];
+  });
+  X.push([0, 1, 0], [0, 0, 1]);
+  const y = [...idx.map((k) => d[k]), 0, 0];
+  for (let it = 0; it < 4 && idx.length >= 3; it++) {
+    const w = idx.map((k, i) => {
+      const r = Math.abs(d[k] - coef[0] - coef[1] * X[i][1] - coef[2] * X[i][2]) / sigma[k];
+      return (r <= COMMON_HUBER ? 1 : COMMON_HUBER / r) / (sigma[k] * sigma[k]);
+    });
+    const next = weightedLeastSquares(X, y, [...w, priorW, priorW]);
+    if (!next || !next.every(Number.isFinite)) break;
+    coef = next;
   }
   const commonAt = new Float64Array(n);
-  for (let k = 0; k < n; k++) commonAt[k] = a + (Number.isFinite(slope[k]) ? b * (slope[k] - xBar) : 0);
-  return { common: a, commonAt };
+  for (let k = 0; k < n; k++) {
+    const x = Number.isFinite(slope[k]) ? slope[k] - xBar : 0;
+    commonAt[k] = coef[0] + coef[1] * x + coef[2] * (x * x - x2Bar);
+  }
+  return { common: coef[0], commonAt };
 }
 
 /** Weighted median of finite values with weights 1/sigma². */
