@@ -1,7 +1,7 @@
 // Scoring one run from the database, and writing its scores: delete-then-insert in one transaction,
 // with the run's progress marker in omsagg_jobs in the same transaction.
 import type { Db } from '../db/connection.js';
-import { buildReference, RunScorer, type LumiScore, type Reference } from './lumi-scorer.js';
+import { buildReference, RunScorer, SELF_REFERENCE_AT, type LumiScore, type Reference } from './lumi-scorer.js';
 import {
   readRun,
   REFERENCE_LS,
@@ -15,7 +15,7 @@ import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
 import { MODEL_NAMES } from './types.js';
 
 export const SCORE_JOB = 'score';
-/** lumisections of a run's own start used as reference when no earlier run exists */
+/** lumisections of a run's own start the health reference is learned from when no earlier run exists */
 export const SELF_REFERENCE_LS = 60;
 const MIN_REFERENCE_RUN_LS = 30;
 
@@ -26,11 +26,11 @@ export interface PreparedRun {
   reference: Reference;
   /** where the reference came from, for the job marker */
   referenceNote: string;
-  /** false for a run with no earlier run: only the health model judges it */
+  /** false for a run with no earlier run: the path models learn from the run's own past (lumi-scorer) */
   pathModels: boolean;
 }
 
-/** Learns the reference of `info` from up to REFERENCE_RUNS earlier runs (sampled), or its own start. */
+/** Learns the reference of `info` from up to REFERENCE_RUNS earlier runs (sampled), or its own start (health model; the path models then learn from the run's own past as it is scored). */
 export async function prepareRun(db: Db, s: StaticLayout, allRuns: RunInfo[], info: RunInfo): Promise<PreparedRun> {
   const before = allRuns.filter((r) => r.run < info.run && r.lastLs >= MIN_REFERENCE_RUN_LS).slice(-REFERENCE_RUNS);
   const refRuns = before.length ? before : [info];
@@ -46,7 +46,7 @@ export async function prepareRun(db: Db, s: StaticLayout, allRuns: RunInfo[], in
   } else {
     const own = await readRun(db, s, pathIds, info);
     ref = [own.slice(0, SELF_REFERENCE_LS)];
-    note = `reference: first ${SELF_REFERENCE_LS} LS of this run (no earlier run: health model only)`;
+    note = `reference: no earlier run: health from the first ${SELF_REFERENCE_LS} LS, path models from this run's own past (from LS ${SELF_REFERENCE_AT[0]}, relearned as it goes)`;
   }
   return { info, layout, pathIds, reference: buildReference(layout, ref), referenceNote: note, pathModels: before.length > 0 };
 }
