@@ -74,7 +74,7 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
   const scoreFolds = (zScale?: Float64Array) =>
     folds.flatMap((fold, f) =>
       fold.flatMap((run) => {
-        const model = new RateModel(layout, foldResponses[f], { zScale });
+        const model = new RateModel(layout, foldResponses[f], zScale ? { zScale } : { zOnly: true });
         const out: ReturnType<RateModel['evaluate']>[] = [];
         run.forEach((x, i) => {
           const e = model.evaluate(x);

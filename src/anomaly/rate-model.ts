@@ -6,7 +6,7 @@
 // removing the common mode (weighted median over paths): a drop of every path together (less
 // luminosity, more dead time) is explained and never scored; one path or one group moving is.
 import { expectedCounts, extrapolationError, localExponent, logMu, outsideRange, type Response } from './response.js';
-import { clamp, median, normalUpperQuantile, twoSidedP, weightedLeastSquares } from './stats.js';
+import { clamp, normalUpperQuantile, solve, twoSidedP } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
 export interface RateModelOptions {
@@ -17,6 +17,8 @@ export interface RateModelOptions {
   /** per scored path: spread of its standardised residual seen on the reference (≥ 1, dimensionless);
    *  paths that do not follow pileup well (calibration streams, noisy jets) are judged by their own noise */
   zScale?: Float64Array;
+  /** only the standardised residuals are wanted (the reference's first pass): no group statistics */
+  zOnly?: boolean;
 }
 
 export interface RateEvaluation {
@@ -135,12 +137,14 @@ function scanTailP(nul: ScanNull, j: number, s: number): number {
  * directions) and the direction (−1: a subset low). Sensitive to a few paths of a large group moving
  * together, which the group mean dilutes.
  */
-export function groupScan(values: number[]): { p: number; dir: number; members: number[] } {
+export function groupScan(values: number[], withMembers = false): { p: number; dir: number; members: number[] } {
   const m = values.length;
   if (m < 3) return { p: 1, dir: 0, members: [] };
   const nul = scanNull(m);
   if (nul.ks.length === 0) return { p: 1, dir: 0, members: [] };
-  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+  // the members (indices of the chosen subset) need an index sort; the p-value a plain numeric one
+  const order = withMembers ? Array.from(values.keys()).sort((a, b) => values[a] - values[b]) : null;
+  const asc = order ? Float64Array.from(order, (i) => values[i]) : Float64Array.from(values).sort();
   let best = 1;
   let bestDir = 0;
   let bestK = 0;
@@ -148,7 +152,7 @@ export function groupScan(values: number[]): { p: number; dir: number; members: 
     let acc = 0;
     let j = 0;
     for (let i = 0; i < m && j < nul.ks.length; i++) {
-      acc += dir < 0 ? values[order[i]] : -values[order[m - 1 - i]];
+      acc += dir < 0 ? asc[i] : -asc[m - 1 - i];
       if (i + 1 === nul.ks[j]) {
         const pk = scanTailP(nul, j, acc / Math.sqrt(nul.ks[j]));
         if (pk < best) [best, bestDir, bestK] = [pk, dir, nul.ks[j]];
@@ -156,7 +160,7 @@ export function groupScan(values: number[]): { p: number; dir: number; members: 
       }
     }
   }
-  const members = bestDir < 0 ? order.slice(0, bestK) : order.slice(m - bestK);
+  const members = !order ? [] : bestDir < 0 ? order.slice(0, bestK) : order.slice(m - bestK);
   return { p: Math.min(1, 2 * nul.ks.length * best), dir: bestDir, members };
 }
 
@@ -178,6 +182,7 @@ export class RateModel {
   private pathEwma: Float64Array;
   private slowEwma: Float64Array;
   readonly zScale: Float64Array;
+  private readonly zOnly: boolean;
 
   constructor(
     private readonly layout: RunLayout,
@@ -186,6 +191,7 @@ export class RateModel {
   ) {
     const minCounts = opts.minCounts ?? 20;
     this.gainRate = opts.gainRate ?? 0.02;
+    this.zOnly = opts.zOnly ?? false;
     this.scored = responses.map((r, i) => (r && r.meanCounts >= minCounts ? i : -1)).filter((i) => i >= 0);
     this.logGain = new Float64Array(this.scored.length);
     this.gainOutside = new Float64Array(this.scored.length);
@@ -231,11 +237,16 @@ export class RateModel {
       sys[k] = Math.sqrt(r.sigmaSys * r.sigmaSys + ex * ex);
       sigma[k] = Math.sqrt(1 / (e + 1) + sys[k] * sys[k] + 1e-4);
     }
-    // pileup travelled since the gains were learned (ln μ), median over the paths
+    // pileup travelled since the gains were learned (ln μ), mean over the paths
     const l = logMu(input.pileup);
-    const moved: number[] = [];
-    for (let k = 0; k < n; k++) if (Number.isFinite(d[k])) moved.push(Number.isFinite(this.gainL[k]) ? Math.abs(l - this.gainL[k]) : Math.abs(outside[k]));
-    const { common, commonAt } = commonMode(d, sigma, slope, moved.length ? median(moved) : 0);
+    let moved = 0;
+    let nMoved = 0;
+    for (let k = 0; k < n; k++) {
+      if (!Number.isFinite(d[k])) continue;
+      moved += Number.isFinite(this.gainL[k]) ? Math.abs(l - this.gainL[k]) : Math.abs(outside[k]);
+      nMoved++;
+    }
+    const { common, commonAt } = commonMode(d, sigma, slope, nMoved ? moved / nMoved : 0);
     const expectedNow = Float64Array.from(expected, (e, k) => (Number.isFinite(d[k]) ? e * Math.exp(commonAt[k]) : NaN));
     const z = new Float64Array(n).fill(NaN);
     let zMax = 0;
@@ -246,6 +257,7 @@ export class RateModel {
       nValid++;
       if (Math.abs(z[k]) > Math.abs(zMax)) zMax = z[k];
     }
+    if (this.zOnly) return { result: { p: 1, contributors: [] }, z, common, commonAt, d, sigma, outside, l, expected: expectedNow };
     let gMax = 0;
     let wMax = 0;
     const nextEwma = new Float64Array(this.groupNames.length);
@@ -284,7 +296,7 @@ export class RateModel {
       for (const k of idx) if (Number.isFinite(z[k])) [zs.push(z[k]), ws.push(nextPathEwma[k] / wNorm), ss.push(nextSlow[k] / sNorm)];
       const v = groupScan(zs);
       const w = groupScan(ws);
-      const sl = groupScan(ss);
+      const sl = groupScan(ss, true);
       pScanMin = Math.min(pScanMin, v.p);
       // as for the group persistence: it speaks only while the subset still deviates (this
       // lumisection's scan in the same direction at least mildly unusual)
@@ -421,18 +433,28 @@ export function commonMode(
   const x2Bar = sw > 0 ? sxx / sw : 0;
   const priorW = 1 / (SHAPE_FLOOR + SHAPE_PER_TRAVEL * travel) ** 2;
   let coef = [c0, 0, 0];
-  const X: number[][] = idx.map((k) => {
-    const x = slope[k] - xBar;
-    return [1, x, x * x - x2Bar];
-  });
-  X.push([0, 1, 0], [0, 0, 1]);
-  const y = [...idx.map((k) => d[k]), 0, 0];
   for (let it = 0; it < 4 && idx.length >= 3; it++) {
-    const w = idx.map((k, i) => {
-      const r = Math.abs(d[k] - coef[0] - coef[1] * X[i][1] - coef[2] * X[i][2]) / sigma[k];
-      return (r <= COMMON_HUBER ? 1 : COMMON_HUBER / r) / (sigma[k] * sigma[k]);
-    });
-    const next = weightedLeastSquares(X, y, [...w, priorW, priorW]);
+    // normal equations of the Huber-weighted fit with the prior rows on the two shape terms
+    const A = [
+      [0, 0, 0, 0],
+      [0, priorW, 0, 0],
+      [0, 0, priorW, 0],
+    ];
+    for (const k of idx) {
+      const x1 = slope[k] - xBar;
+      const x2 = x1 * x1 - x2Bar;
+      const r = Math.abs(d[k] - coef[0] - coef[1] * x1 - coef[2] * x2) / sigma[k];
+      const w = (r <= COMMON_HUBER ? 1 : COMMON_HUBER / r) / (sigma[k] * sigma[k]);
+      const row = [1, x1, x2];
+      for (let i = 0; i < 3; i++) {
+        const wi = w * row[i];
+        A[i][0] += wi;
+        A[i][1] += wi * x1;
+        A[i][2] += wi * x2;
+        A[i][3] += wi * d[k];
+      }
+    }
+    const next = solve(A);
     if (!next || !next.every(Number.isFinite)) break;
     coef = next;
   }

@@ -56,10 +56,14 @@ export function median(values: ArrayLike<number>): number {
 
 /** Linear-interpolated quantile of the finite values; NaN when there are none. */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const v: number[] = [];
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) v.push(values[i]);
-  if (v.length === 0) return NaN;
-  v.sort((x, y) => x - y);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
+  if (n === 0) return NaN;
+  // a typed array sorts numerically without a comparator call per comparison
+  const v = new Float64Array(n);
+  n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) v[n++] = values[i];
+  v.sort();
   const pos = Math.min(Math.max(q, 0), 1) * (v.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, v.length - 1);
@@ -101,7 +105,8 @@ export function weightedLeastSquares(X: number[][], y: number[], w?: number[]): 
   return solve(A, k);
 }
 
-function solve(A: number[][], k: number): number[] | null {
+/** Solves the augmented system [A | b] (k rows) in place by Gaussian elimination with pivoting; null if singular. */
+export function solve(A: number[][], k = A.length): number[] | null {
   for (let col = 0; col < k; col++) {
     let piv = col;
     for (let r = col + 1; r < k; r++) if (Math.abs(A[r][col]) > Math.abs(A[piv][col])) piv = r;
