@@ -146,9 +146,12 @@ export class RunScorer {
   /** lumisections scored since the path models' reference was (re)learned */
   private seen = 0;
   private readonly selfReference: boolean;
-  /** the run's own past lumisections, for the self-reference (not cleaned, as earlier runs are not:
-   *  the fit rejects outliers; a reference of flagged lumisections only could lock a poor fit in) */
+  /** the run's own past lumisections that were not flagged, for the self-reference */
   private readonly history: LumiInput[] = [];
+  private flaggedSince: LumiInput[] = [];
+  private seenSince = 0;
+  /** lumisections of the run scored so far */
+  private scored = 0;
   private nextRelearn = SELF_REFERENCE_AT[0];
 
   /** Relearns the path models' reference from the run's own normal-looking past. */
@@ -161,14 +164,19 @@ export class RunScorer {
     const half = 2 * Math.floor(sample.length / 4);
     const own = buildReference(this.layout, [sample.slice(0, half), sample.slice(half)]);
     this.ref = { ...own, health: this.ref.health, calibration: { ...own.calibration, health: this.ref.calibration.health } };
-    this.rate = new RateModel(this.layout, this.ref.responses, { zScale: this.ref.zScale });
+    // fitted on the run's recent past, the new responses need no warm-up: the path models judge at
+    // once (a warm-up would teach the gains whatever deviation is present at the relearn)
+    this.rate = new RateModel(this.layout, this.ref.responses, { zScale: this.ref.zScale, settled: true });
     this.pathModels = true;
-    this.seen = 0;
+    this.seen = WARMUP_LS;
   }
 
   score(x: LumiInput): LumiScore {
-    if (this.selfReference && this.history.length >= this.nextRelearn) {
-      this.nextRelearn = SELF_REFERENCE_AT.find((n) => n > this.history.length) ?? this.history.length + SELF_REFERENCE_EVERY;
+    if (this.selfReference && this.scored >= this.nextRelearn) {
+      this.nextRelearn = SELF_REFERENCE_AT.find((n) => n > this.scored) ?? this.scored + SELF_REFERENCE_EVERY;
+      if (this.flaggedSince.length > this.seenSince / 2) this.history.push(...this.flaggedSince);
+      this.flaggedSince = [];
+      this.seenSince = 0;
       this.relearn();
     }
     const rate = this.rate.evaluate(x);
@@ -201,7 +209,14 @@ export class RunScorer {
     const raised = this.trackers.combined.alerts.at(-1)?.raisedLs === x.ls && models.combined.flag ? this.trackers.combined.alerts.at(-1)! : null;
     // learn only from lumisections that look normal, so an anomaly is not absorbed into the prediction
     if (p.rate >= LEARN_P && !models.rate.flag) this.rate.update(rate);
-    if (this.selfReference) this.history.push(x);
+    if (this.selfReference) {
+      // flagged lumisections are kept apart, so an anomaly is not learned as normal; but when most of
+      // the run since the last relearn was flagged, the reference itself is what is wrong (a lock-in),
+      // and they are learned from too
+      (models.combined.flag ? this.flaggedSince : this.history).push(x);
+      this.seenSince++;
+    }
+    this.scored++;
     health.apply();
     return { run: x.run, ls: x.ls, models, raised, common: rate.common };
   }

@@ -19,6 +19,9 @@ export interface RateModelOptions {
   zScale?: Float64Array;
   /** only the standardised residuals are wanted (the reference's first pass): no group statistics */
   zOnly?: boolean;
+  /** the responses were just fitted on this run's own recent past: the gains start settled (no fast
+   *  start-of-run learning, which would absorb a deviation present at that moment) */
+  settled?: boolean;
 }
 
 export interface RateEvaluation {
@@ -48,6 +51,8 @@ const GROUP_EWMA = 0.3;
 const SLOW_EWMA = 0.08;
 /** the slow memory speaks only while the paths it names are off now by this much together (sigma) */
 const SLOW_NOW = 1.5;
+/** lumisections after which the gains only follow (the start-of-run running mean is over) */
+const SETTLED_LS = 50;
 /** instant p below which a lumisection does not enter the persistence memories (dimensionless) */
 const EXTREME_P = 1e-6;
 /** subset sizes the group scan tries: a fault often hits a few paths of a large group */
@@ -192,6 +197,7 @@ export class RateModel {
     const minCounts = opts.minCounts ?? 20;
     this.gainRate = opts.gainRate ?? 0.02;
     this.zOnly = opts.zOnly ?? false;
+    if (opts.settled) this.learned = SETTLED_LS;
     this.scored = responses.map((r, i) => (r && r.meanCounts >= minCounts ? i : -1)).filter((i) => i >= 0);
     this.logGain = new Float64Array(this.scored.length);
     this.gainOutside = new Float64Array(this.scored.length);
@@ -405,9 +411,9 @@ const SHAPE_FLOOR = 0.003;
  * dead time) plus a smooth function (linear and quadratic) of each path's pileup exponent: a global
  * change of pileup moves a path with its exponent d ln(rate)/d ln μ, and responses predicted away from
  * where the gains were learned miss it that way, steep and flat paths most. All of it is explained,
- * never scored. The shape terms are held near zero by a prior that widens with the pileup travelled
- * (`travel`, in ln μ), so in steady running they cannot absorb a group of paths moving on its own;
- * the fit is robust (weighted median start, Huber reweighting).
+ * never scored. The shape terms are restrained by a prior that widens with the pileup travelled
+ * (`travel`, in ln μ); the fit is robust (weighted median start, Huber reweighting), so a group of
+ * paths moving on its own does not move it.
  */
 export function commonMode(
   d: ArrayLike<number>,

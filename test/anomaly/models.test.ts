@@ -4,7 +4,7 @@ import { AlertTracker } from '../../src/anomaly/alerts.js';
 import { combineP, scoreFromP, TailCalibrator } from '../../src/anomaly/calibrate.js';
 import { CorrelationModel } from '../../src/anomaly/correlation-model.js';
 import { buildReference, RunScorer } from '../../src/anomaly/lumi-scorer.js';
-import { groupScan } from '../../src/anomaly/rate-model.js';
+import { commonMode, groupScan } from '../../src/anomaly/rate-model.js';
 import { fitSubspace, projectionResidual, symmetricEigen } from '../../src/anomaly/pca.js';
 import { extrapolationError, fitResponse, responseAt } from '../../src/anomaly/response.js';
 import { chiSquareUpperTail, normalUpperTail, rocAuc } from '../../src/anomaly/stats.js';
@@ -97,6 +97,39 @@ describe('group subset scan and extrapolation error', () => {
   });
 });
 
+describe('common mode', () => {
+  const n = 200;
+  const slope = Float64Array.from({ length: n }, (_, k) => (k % 20) / 5); // exponents 0 .. 3.8
+  const sigma = new Float64Array(n).fill(0.02);
+  const g = gaussian(rng(5));
+  const xBar = slope.reduce((a, b) => a + b, 0) / n;
+  // a global change seen through each path's exponent: shift, slope and curvature
+  const shape = (k: number) => -0.3 + 0.08 * (slope[k] - xBar) + 0.03 * (slope[k] - xBar) ** 2;
+
+  it('explains a change that follows the paths\' pileup exponents once pileup has travelled, not in steady running', () => {
+    const d = Float64Array.from({ length: n }, (_, k) => shape(k) + 0.02 * g());
+    const rms = (cm: ReturnType<typeof commonMode>) => Math.sqrt(d.reduce((a, v, k) => a + (v - cm.commonAt[k]) ** 2, 0) / n);
+    const moved = commonMode(d, sigma, slope, 0.5);
+    expect(rms(moved)).toBeLessThan(0.03); // the noise (0.02) is what is left
+    expect(moved.common).toBeCloseTo(-0.3 + 0.03 * (slope.reduce((a, x) => a + (x - xBar) ** 2, 0) / n), 1);
+    // without pileup travel the shape terms are restrained by their prior: where the data are not
+    // much more precise than it (noisy paths), the common mode stays nearly flat
+    const noisy = Float64Array.from({ length: n }, (_, k) => shape(k) + 0.2 * g());
+    const sigmaNoisy = new Float64Array(n).fill(0.2);
+    const amplitude = (cm: ReturnType<typeof commonMode>) => Math.sqrt(cm.commonAt.reduce((a, v) => a + (v - cm.common) ** 2, 0) / n);
+    const free = amplitude(commonMode(noisy, sigmaNoisy, slope, 0.5));
+    expect(free).toBeGreaterThan(0.05);
+    expect(amplitude(commonMode(noisy, sigmaNoisy, slope, 0))).toBeLessThan(0.3 * free);
+  });
+
+  it('does not absorb a few paths moving on their own, even after pileup travel', () => {
+    const hit = new Set([3, 23, 43, 63, 83, 103]);
+    const d = Float64Array.from({ length: n }, (_, k) => shape(k) + (hit.has(k) ? -0.3 : 0) + 0.02 * g());
+    const cm = commonMode(d, sigma, slope, 0.5);
+    for (const k of hit) expect(d[k] - cm.commonAt[k]).toBeLessThan(-0.2);
+  });
+});
+
 describe('calibration, combination, alerts', () => {
   it('calibrates an over-confident p-value back to uniform-ish, and never sharpens a calibrated one', () => {
     const g = gaussian(rng(5));
@@ -168,6 +201,23 @@ describe('lumisection scorer on simulated runs', () => {
     expect(dead.find((x) => x.ls === 110)!.common).toBeLessThan(0.1);
     const lumi = scoreRun({ lumiFactor: (ls) => (ls >= 100 && ls < 120 ? 0.7 : 1) });
     expect(flagged(lumi)).toBe(0);
+  });
+
+  it('a run with no earlier run learns from its own past and then flags a group drop', () => {
+    // the health-only reference of a first run: its own first 60 LS, path models off until relearned
+    const run = simulateRun(paths, { seed: 31, run: 1, nLs: 400, rateFactor: (ls, p) => (ls >= 300 && ls < 330 && p.group === 'jet' ? 0.85 : 1) });
+    const scorer = new RunScorer(layout, buildReference(layout, [run.slice(0, 60)]), undefined, false);
+    const s = run.map((x) => scorer.score(x));
+    expect(s.filter((x) => x.ls < 60 && x.models.rate.p < 1).length).toBe(0);
+    expect(s.filter((x) => x.ls < 300 && x.models.combined.flag).length).toBe(0);
+    expect(s.filter((x) => x.ls >= 300 && x.ls < 330 && x.models.combined.flag).length).toBeGreaterThanOrEqual(20);
+    expect(s.filter((x) => x.ls >= 340 && x.models.combined.flag).length).toBe(0);
+  });
+
+  it('a one-lumisection spike is not remembered: the lumisections after it do not flag', () => {
+    const s = scoreRun({ rateFactor: (ls, p) => (ls >= 200 && ls < 203 && p.group === 'jet' ? 5 : 1) });
+    expect(s.filter((x) => x.ls >= 200 && x.ls < 203 && x.models.combined.flag).length).toBe(3);
+    expect(flagged(s, 203)).toBe(0);
   });
 
   it('a prescale-column change does not flag', () => {
