@@ -148,10 +148,11 @@ export class RunScorer {
   private readonly selfReference: boolean;
   /** the run's own past lumisections that were not flagged, for the self-reference */
   private readonly history: LumiInput[] = [];
+  /** flagged lumisections since the last relearn */
   private flaggedSince: LumiInput[] = [];
-  private seenSince = 0;
-  /** lumisections of the run scored so far */
+  /** lumisections of the run scored so far, and at the last relearn */
   private scored = 0;
+  private relearnedAt = 0;
   private nextRelearn = SELF_REFERENCE_AT[0];
 
   /** Relearns the path models' reference from the run's own normal-looking past. */
@@ -174,9 +175,9 @@ export class RunScorer {
   score(x: LumiInput): LumiScore {
     if (this.selfReference && this.scored >= this.nextRelearn) {
       this.nextRelearn = SELF_REFERENCE_AT.find((n) => n > this.scored) ?? this.scored + SELF_REFERENCE_EVERY;
-      if (this.flaggedSince.length > this.seenSince / 2) this.history.push(...this.flaggedSince);
+      if (this.flaggedSince.length > (this.scored - this.relearnedAt) / 2) this.history.push(...this.flaggedSince);
       this.flaggedSince = [];
-      this.seenSince = 0;
+      this.relearnedAt = this.scored;
       this.relearn();
     }
     const rate = this.rate.evaluate(x);
@@ -209,13 +210,10 @@ export class RunScorer {
     const raised = this.trackers.combined.alerts.at(-1)?.raisedLs === x.ls && models.combined.flag ? this.trackers.combined.alerts.at(-1)! : null;
     // learn only from lumisections that look normal, so an anomaly is not absorbed into the prediction
     if (p.rate >= LEARN_P && !models.rate.flag) this.rate.update(rate);
-    if (this.selfReference) {
-      // flagged lumisections are kept apart, so an anomaly is not learned as normal; but when most of
-      // the run since the last relearn was flagged, the reference itself is what is wrong (a lock-in),
-      // and they are learned from too
-      (models.combined.flag ? this.flaggedSince : this.history).push(x);
-      this.seenSince++;
-    }
+    // flagged lumisections are kept apart, so an anomaly is not learned as normal; but when most of
+    // the run since the last relearn was flagged, the reference itself is what is wrong (a lock-in),
+    // and they are learned from too
+    if (this.selfReference) (models.combined.flag ? this.flaggedSince : this.history).push(x);
     this.scored++;
     health.apply();
     return { run: x.run, ls: x.ls, models, raised, common: rate.common };

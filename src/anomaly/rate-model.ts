@@ -3,8 +3,9 @@
 // Expected counts come from the path's reference response to pileup (response.ts), corrected for
 // prescale, live time and colliding bunches, times a per-run gain tracked from the previous
 // lumisections. The log ratio observed/expected is scored with Poisson + systematic error, after
-// removing the common mode (weighted median over paths): a drop of every path together (less
-// luminosity, more dead time) is explained and never scored; one path or one group moving is.
+// removing the common mode (commonMode: a shift and a smooth function of the paths' pileup
+// exponents): a drop of every path together (less luminosity, more dead time) is explained and
+// never scored; one path or one group moving is.
 import { expectedCounts, extrapolationError, localExponent, logMu, outsideRange, type Response } from './response.js';
 import { clamp, normalUpperQuantile, solve, twoSidedP } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
@@ -17,7 +18,8 @@ export interface RateModelOptions {
   /** per scored path: spread of its standardised residual seen on the reference (≥ 1, dimensionless);
    *  paths that do not follow pileup well (calibration streams, noisy jets) are judged by their own noise */
   zScale?: Float64Array;
-  /** only the standardised residuals are wanted (the reference's first pass): no group statistics */
+  /** only the standardised residuals are wanted (the reference's first pass): no group statistics,
+   *  and p is 1, so every lumisection teaches the gains */
   zOnly?: boolean;
   /** the responses were just fitted on this run's own recent past: the gains start settled (no fast
    *  start-of-run learning, which would absorb a deviation present at that moment) */
@@ -347,7 +349,7 @@ export class RateModel {
       else if (Math.abs(v) >= 3) contributors.push({ name: `group:${this.groupNames[g]}`, score: round2(Math.abs(v)), detail: `group ${v < 0 ? 'low' : 'high'} vs the other paths` });
     });
     contributors.sort((a, b) => b.score - a.score);
-    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, commonAt, d, sigma, outside, l: logMu(input.pileup), expected: expectedNow };
+    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, commonAt, d, sigma, outside, l, expected: expectedNow };
   }
 
   /** Learns from a lumisection judged normal: per-path gains and the group noise scale. */
