@@ -36,6 +36,11 @@ export class AlertTracker {
 
   constructor(private readonly o: AlertOptions = DEFAULT_ALERTS) {}
 
+  /** whether an episode is open (it closes after holdOff clean checks) */
+  get isOpen(): boolean {
+    return this.open !== null;
+  }
+
   /** Feeds one check; returns whether this lumisection is flagged and the alert raised now, if any. */
   step(run: number, ls: number, p: number, what: Contributor[]): { flag: boolean; raised: Alert | null } {
     const bad = p < this.o.pWeak;

@@ -1,5 +1,5 @@
 // Calibration of model p-values on reference data, combination per lumisection, and the score scale.
-import { clamp } from './stats.js';
+import { clamp, sidak } from './stats.js';
 
 /**
  * Rescales the log tail of a model's p-values so that, on reference lumisections, p < 0.5 happens
@@ -25,11 +25,11 @@ export class TailCalibrator {
   }
 }
 
-/** Bonferroni combination: the lumisection is as surprising as its most surprising model allows. */
+/** Šidák combination: the lumisection is as surprising as its most surprising model allows. */
 export function combineP(ps: number[]): number {
   const f = ps.filter((p) => Number.isFinite(p));
   if (f.length === 0) return 1;
-  return Math.min(1, f.length * Math.min(...f));
+  return sidak(Math.min(...f), f.length);
 }
 
 /** score in [0,1] = −log10(p) / 12: p = 1e-3 reads 0.25, p = 1e-6 reads 0.5, p ≤ 1e-12 reads 1. */

@@ -8,7 +8,7 @@
 //     recovery clears are normal; a burst that survives stays in the EWMA);
 //   - masked ROCs not explained by single-event upsets (one module at a time, cleared by a recovery):
 //     a jump of several modules, or masks that survive a recovery.
-import { clamp, EmpiricalTail, median, robustSigma, twoSidedP, weightedLeastSquares } from './stats.js';
+import { clamp, EmpiricalTail, median, robustSigma, sidak, twoSidedP, weightedLeastSquares } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
 const K_BOLTZMANN_EV = 8.617e-5;
@@ -232,7 +232,7 @@ export class HealthModel {
       const pOne = this.ref.fedCount.survival(c);
       const pTwo = Number.isFinite(prev) ? this.ref.fedPersist.survival(Math.min(c, prev)) : 1;
       nTests++;
-      cand.push({ p: Math.min(1, 2 * Math.min(pOne, pTwo)), c: { name: `FED ${name}`, score: r2(-Math.log10(Math.max(Math.min(pOne, pTwo), 1e-300))), detail: `${c} errors in this lumisection${Number.isFinite(prev) ? `, ${prev} in the previous one` : ''}` } });
+      cand.push({ p: sidak(Math.min(pOne, pTwo), 2), c: { name: `FED ${name}`, score: r2(-Math.log10(Math.max(Math.min(pOne, pTwo), 1e-300))), detail: `${c} errors in this lumisection${Number.isFinite(prev) ? `, ${prev} in the previous one` : ''}` } });
     });
     const nextMask = Float64Array.from(this.lastMask);
     const nextExpl = Float64Array.from(this.explained);
@@ -263,7 +263,7 @@ export class HealthModel {
     });
     let pMin = 1;
     for (const c of cand) pMin = Math.min(pMin, c.p);
-    const p = Math.min(1, Math.max(nTests, 1) * pMin);
+    const p = sidak(pMin, Math.max(nTests, 1));
     const contributors = cand
       .filter((c) => c.p < 1e-3)
       .sort((a, b) => a.p - b.p)

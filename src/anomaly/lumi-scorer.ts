@@ -78,7 +78,9 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
         const out: ReturnType<RateModel['evaluate']>[] = [];
         run.forEach((x, i) => {
           const e = model.evaluate(x);
+          if (e.result.p >= 1e-3) model.remember(e);
           if (i < WARMUP_LS || e.result.p >= LEARN_P) model.update(e);
+          else if (e.result.p < 1e-3) model.discardPending();
           // warm-up lumisections only teach the gains: they are not part of the reference errors
           if (i >= WARMUP_LS) out.push(e);
         });
@@ -197,6 +199,7 @@ export class RunScorer {
       ...(p.correlation <= pComb * 3 ? corr.contributors : []),
       ...(p.health <= pComb * 3 ? health.contributors : []),
     ].slice(0, 8);
+    const wasOpen = this.trackers.combined.isOpen;
     const verdict = (m: ModelName, pm: number, contributors: Contributor[]): ModelVerdict => {
       const a = this.trackers[m].step(x.run, x.ls, pm, contributors);
       return { p: pm, score: scoreFromP(pm), threshold: this.threshold, flag: a.flag, contributors };
@@ -210,6 +213,9 @@ export class RunScorer {
     const raised = this.trackers.combined.alerts.at(-1)?.raisedLs === x.ls && models.combined.flag ? this.trackers.combined.alerts.at(-1)! : null;
     // learn only from lumisections that look normal, so an anomaly is not absorbed into the prediction
     if (p.rate >= LEARN_P && !models.rate.flag) this.rate.update(rate);
+    else if (models.combined.flag) this.rate.discardPending();
+    if (!models.combined.flag) this.rate.remember(rate);
+    if (wasOpen && !this.trackers.combined.isOpen) this.rate.forget();
     // flagged lumisections are kept apart, so an anomaly is not learned as normal; but when most of
     // the run since the last relearn was flagged, the reference itself is what is wrong (a lock-in),
     // and they are learned from too

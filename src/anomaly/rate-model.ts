@@ -7,7 +7,8 @@
 // exponents): a drop of every path together (less luminosity, more dead time) is explained and
 // never scored; one path or one group moving is.
 import { expectedCounts, extrapolationError, localExponent, logMu, outsideRange, type Response } from './response.js';
-import { clamp, normalUpperQuantile, solve, twoSidedP } from './stats.js';
+import { groupScan, groupScanApart } from './group-scan.js';
+import { clamp, median, normalUpperQuantile, sidak, solve, twoSidedP } from './stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
 export interface RateModelOptions {
@@ -24,6 +25,9 @@ export interface RateModelOptions {
   /** the responses were just fitted on this run's own recent past: the gains start settled (no fast
    *  start-of-run learning, which would absorb a deviation present at that moment) */
   settled?: boolean;
+  /** lumisections a lumisection judged normal waits before it teaches the gains, once the start of
+   *  the run is learned (LS); 0 teaches at once */
+  learnDelay?: number;
 }
 
 export interface RateEvaluation {
@@ -44,7 +48,27 @@ export interface RateEvaluation {
   /** per scored path: the accepted counts the model expects in this lumisection (reference response ×
    *  prescale⁻¹ × live time × bunches × per-run gain × common mode), what z is scored against */
   expected: Float64Array;
+  /** per scored path: the log gain d was computed with */
+  gain: Float64Array;
+  /** evaluation number within the run (the model's clock) */
+  t: number;
+  /** the persistence memories including this lumisection, for remember(); null when it is extreme
+   *  on its own (a spike is judged by the instant statistics and never remembered) */
+  memories?: Memories | null;
 }
+
+interface Memories {
+  group: Float64Array;
+  path: Float64Array;
+  slow: Float64Array;
+}
+
+/** default learning delay (LS): a deviation too weak to flag at once is not taught as normal before
+ *  it has had time to build up; a flag discards what waits (the lumisections before an alert are
+ *  suspect too) */
+export const LEARN_DELAY_LS = 8;
+/** lumisections at the start of a run that teach the gains at once (the per-run gains are unknown) */
+const IMMEDIATE_LS = 50;
 
 /** EWMA weight of the group persistence statistic (dimensionless) */
 const GROUP_EWMA = 0.3;
@@ -57,120 +81,6 @@ const SLOW_NOW = 1.5;
 const SETTLED_LS = 50;
 /** instant p below which a lumisection does not enter the persistence memories (dimensionless) */
 const EXTREME_P = 1e-6;
-/** subset sizes the group scan tries: a fault often hits a few paths of a large group */
-const SCAN_K = [2, 3, 4, 6, 8, 12];
-/** null draws per group size for the scan's mean and spread */
-const SCAN_DRAWS = 4000;
-
-interface ScanNull {
-  ks: number[];
-  /** per k: the simulated null values of S_k, ascending */
-  samples: Float64Array[];
-  /** per k: the SCAN_TAIL quantile and the mean excess below it (exponential tail beyond) */
-  sq: number[];
-  theta: number[];
-}
-const scanNulls = new Map<number, ScanNull>();
-/** share of the null draws whose lower tail is extrapolated as an exponential */
-const SCAN_TAIL = 0.01;
-
-/**
- * Null distribution (independent standard normal residuals) of S_k = (sum of the k lowest of m)/√k,
- * by simulation with a fixed seed, cached per group size. Far beyond the draws its lower tail is
- * extrapolated as an exponential from the lowest 1 % (sums of extremes have a lighter, normal-like
- * tail: the extrapolation is conservative; a normal approximation with the mean and spread is not:
- * the spread of extremes is small and their tail long in units of it).
- */
-export function scanNull(m: number): ScanNull {
-  let nul = scanNulls.get(m);
-  if (nul) return nul;
-  const ks = SCAN_K.filter((k) => k < m);
-  const samples = ks.map(() => new Float64Array(SCAN_DRAWS));
-  let seed = 0x9e3779b9 ^ m;
-  const uniform = () => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const x = new Float64Array(m);
-  for (let d = 0; d < SCAN_DRAWS; d++) {
-    for (let i = 0; i < m; i++) x[i] = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-    x.sort();
-    let acc = 0;
-    let j = 0;
-    for (let i = 0; i < m && j < ks.length; i++) {
-      acc += x[i];
-      if (i + 1 === ks[j]) {
-        samples[j][d] = acc / Math.sqrt(ks[j]);
-        j++;
-      }
-    }
-  }
-  const nTail = Math.max(5, Math.round(SCAN_TAIL * SCAN_DRAWS));
-  const sq: number[] = [];
-  const theta: number[] = [];
-  for (const smp of samples) {
-    smp.sort();
-    const q = smp[nTail];
-    let e = 0;
-    for (let i = 0; i < nTail; i++) e += q - smp[i];
-    sq.push(q);
-    theta.push(Math.max(e / nTail, 1e-3));
-  }
-  nul = { ks, samples, sq, theta };
-  scanNulls.set(m, nul);
-  return nul;
-}
-
-/** P(S_k ≤ s) under the null: the simulated share, or the exponential tail beyond the lowest 1 %. */
-function scanTailP(nul: ScanNull, j: number, s: number): number {
-  if (s < nul.sq[j]) return SCAN_TAIL * Math.exp(-(nul.sq[j] - s) / nul.theta[j]);
-  const smp = nul.samples[j];
-  let lo = 0;
-  let hi = smp.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (smp[mid] <= s) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.max(lo, 1) / smp.length;
-}
-
-/**
- * Subset scan of a group: the most significant of the standardised sums of its k lowest (and,
- * mirrored, k highest) residuals over k in SCAN_K, as a p-value (Bonferroni over k and the two
- * directions) and the direction (−1: a subset low). Sensitive to a few paths of a large group moving
- * together, which the group mean dilutes.
- */
-export function groupScan(values: number[], withMembers = false): { p: number; dir: number; members: number[] } {
-  const m = values.length;
-  if (m < 3) return { p: 1, dir: 0, members: [] };
-  const nul = scanNull(m);
-  if (nul.ks.length === 0) return { p: 1, dir: 0, members: [] };
-  // the members (indices of the chosen subset) need an index sort; the p-value a plain numeric one
-  const order = withMembers ? Array.from(values.keys()).sort((a, b) => values[a] - values[b]) : null;
-  const asc = order ? Float64Array.from(order, (i) => values[i]) : Float64Array.from(values).sort();
-  let best = 1;
-  let bestDir = 0;
-  let bestK = 0;
-  for (const dir of [-1, 1]) {
-    let acc = 0;
-    let j = 0;
-    for (let i = 0; i < m && j < nul.ks.length; i++) {
-      acc += dir < 0 ? asc[i] : -asc[m - 1 - i];
-      if (i + 1 === nul.ks[j]) {
-        const pk = scanTailP(nul, j, acc / Math.sqrt(nul.ks[j]));
-        if (pk < best) [best, bestDir, bestK] = [pk, dir, nul.ks[j]];
-        j++;
-      }
-    }
-  }
-  const members = !order ? [] : bestDir < 0 ? order.slice(0, bestK) : order.slice(m - bestK);
-  return { p: Math.min(1, 2 * nul.ks.length * best), dir: bestDir, members };
-}
-
 export class RateModel {
   /** indices (into the layout's paths) of the paths this model scores */
   readonly scored: number[];
@@ -190,6 +100,11 @@ export class RateModel {
   private slowEwma: Float64Array;
   readonly zScale: Float64Array;
   private readonly zOnly: boolean;
+  private readonly learnDelay: number;
+  /** evaluations so far (the clock of the learning delay) */
+  private clock = 0;
+  /** lumisections judged normal, waiting for the learning delay */
+  private pending: RateEvaluation[] = [];
 
   constructor(
     private readonly layout: RunLayout,
@@ -199,6 +114,7 @@ export class RateModel {
     const minCounts = opts.minCounts ?? 20;
     this.gainRate = opts.gainRate ?? 0.02;
     this.zOnly = opts.zOnly ?? false;
+    this.learnDelay = opts.learnDelay ?? LEARN_DELAY_LS;
     if (opts.settled) this.learned = SETTLED_LS;
     this.scored = responses.map((r, i) => (r && r.meanCounts >= minCounts ? i : -1)).filter((i) => i >= 0);
     this.logGain = new Float64Array(this.scored.length);
@@ -220,7 +136,10 @@ export class RateModel {
   }
 
   evaluate(input: LumiInput): RateEvaluation {
+    const t = this.clock++;
+    while (this.pending.length && this.pending[0].t <= t - this.learnDelay) this.learn(this.pending.shift()!);
     const n = this.scored.length;
+    const gain = Float64Array.from(this.logGain);
     const d = new Float64Array(n).fill(NaN);
     const sigma = new Float64Array(n).fill(NaN);
     const expected = new Float64Array(n);
@@ -265,7 +184,7 @@ export class RateModel {
       nValid++;
       if (Math.abs(z[k]) > Math.abs(zMax)) zMax = z[k];
     }
-    if (this.zOnly) return { result: { p: 1, contributors: [] }, z, common, commonAt, d, sigma, outside, l, expected: expectedNow };
+    if (this.zOnly) return { result: { p: 1, contributors: [] }, z, common, commonAt, d, sigma, outside, l, expected: expectedNow, gain, t };
     let gMax = 0;
     let wMax = 0;
     const nextEwma = new Float64Array(this.groupNames.length);
@@ -296,7 +215,9 @@ export class RateModel {
     let pScanMin = 1;
     let pScanPersistMin = 1;
     let pSlowMin = 1;
-    const scanned: { p: number; dir: number }[] = [];
+    let pApartMin = 1;
+    let pApartPersistMin = 1;
+    const scanned: { p: number; dir: number; k: number }[] = [];
     this.groupIndex.forEach((idx) => {
       const zs: number[] = [];
       const ws: number[] = [];
@@ -314,25 +235,30 @@ export class RateModel {
       const now = sl.members.reduce((acc, i) => acc + zs[i], 0) / Math.sqrt(Math.max(sl.members.length, 1));
       const slowPersists = sl.dir !== 0 && sl.dir * now >= SLOW_NOW;
       if (slowPersists) pSlowMin = Math.min(pSlowMin, sl.p);
+      // paths of the group wandering apart, each its own way: now, and remembered while it goes on
+      const ap = groupScanApart(centred(zs));
+      const apw = groupScanApart(centred(ws));
+      pApartMin = Math.min(pApartMin, ap.p);
+      const apartPersists = ap.p < 0.2;
+      if (apartPersists) pApartPersistMin = Math.min(pApartPersistMin, apw.p);
       const best = [v, persists ? w : v, slowPersists ? sl : v].reduce((a, b) => (b.p < a.p ? b : a));
-      scanned.push(best);
+      const apart = apartPersists && apw.p < ap.p ? apw : ap;
+      scanned.push(apart.p < best.p ? { p: apart.p, dir: 0, k: apart.k } : best);
     });
     const nGroups = Math.max(this.groupNames.length, 1);
-    const pPath = Math.min(1, Math.max(nValid, 1) * twoSidedP(zMax));
-    const pGroup = Math.min(1, nGroups * twoSidedP(gMax));
-    const pPersist = Math.min(1, nGroups * twoSidedP(wMax));
-    const pScan = Math.min(1, nGroups * pScanMin);
-    const pScanPersist = Math.min(1, nGroups * pScanPersistMin);
-    const pSlow = Math.min(1, nGroups * pSlowMin);
-    const p = nValid === 0 ? 1 : Math.min(1, 6 * Math.min(pPath, pGroup, pPersist, pScan, pScanPersist, pSlow));
+    const pPath = sidak(twoSidedP(zMax), Math.max(nValid, 1));
+    const pGroup = sidak(twoSidedP(gMax), nGroups);
+    const pPersist = sidak(twoSidedP(wMax), nGroups);
+    const pScan = sidak(pScanMin, nGroups);
+    const pScanPersist = sidak(pScanPersistMin, nGroups);
+    const pSlow = sidak(pSlowMin, nGroups);
+    const pApart = sidak(pApartMin, nGroups);
+    const pApartPersist = sidak(pApartPersistMin, nGroups);
+    const p = nValid === 0 ? 1 : sidak(Math.min(pPath, pGroup, pPersist, pScan, pScanPersist, pSlow, pApart, pApartPersist), 8);
     // the persistence memories accumulate small shifts; a lumisection that is extreme on its own
     // (a spike) is judged by the instant statistics and not remembered, or its memory would keep
     // flagging the normal lumisections after it
-    if (Math.min(pPath, pGroup, pScan) >= EXTREME_P) {
-      this.groupEwma = nextEwma;
-      this.pathEwma = nextPathEwma;
-      this.slowEwma = nextSlow;
-    }
+    const memories = Math.min(pPath, pGroup, pScan) >= EXTREME_P ? { group: nextEwma, path: nextPathEwma, slow: nextSlow } : null;
 
     const contributors: Contributor[] = [];
     for (let k = 0; k < n; k++) {
@@ -344,16 +270,52 @@ export class RateModel {
     gz.forEach((v, g) => {
       const sc = scanned[g];
       const sv = sc.p < 1 ? normalUpperQuantile(sc.p / 2) : 0;
-      if (sv > Math.abs(v) && sv >= 3)
-        contributors.push({ name: `group:${this.groupNames[g]}`, score: round2(sv), detail: `some paths of the group ${sc.dir < 0 ? 'low' : 'high'} together` });
+      // a subset of one path is that path, named on its own above
+      if (sv > Math.abs(v) && sv >= 3 && sc.k > 1)
+        contributors.push({
+          name: `group:${this.groupNames[g]}`,
+          score: round2(sv),
+          detail: sc.dir === 0 ? 'some paths of the group wander apart, each its own way' : `some paths of the group ${sc.dir < 0 ? 'low' : 'high'} together`,
+        });
       else if (Math.abs(v) >= 3) contributors.push({ name: `group:${this.groupNames[g]}`, score: round2(Math.abs(v)), detail: `group ${v < 0 ? 'low' : 'high'} vs the other paths` });
     });
     contributors.sort((a, b) => b.score - a.score);
-    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, commonAt, d, sigma, outside, l, expected: expectedNow };
+    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, commonAt, d, sigma, outside, l, expected: expectedNow, gain, t, memories };
+  }
+
+  /**
+   * Keeps a lumisection in the persistence memories. The scorer remembers the lumisections it does
+   * not flag: the memories are for shifts too small to flag at once; once an episode is open its
+   * lumisections are judged as they come, and remembering them would keep flagging after its end.
+   */
+  remember(ev: RateEvaluation): void {
+    if (!ev.memories) return;
+    this.groupEwma = ev.memories.group;
+    this.pathEwma = ev.memories.path;
+    this.slowEwma = ev.memories.slow;
+  }
+
+  /** An episode closed: what the memories hold belongs to it. */
+  forget(): void {
+    this.groupEwma.fill(0);
+    this.pathEwma.fill(0);
+    this.slowEwma.fill(0);
+  }
+
+  /** A lumisection judged normal: it teaches at once at the start of the run, else after the
+   *  learning delay unless a flag discards it first. */
+  update(ev: RateEvaluation): void {
+    if (this.learned < IMMEDIATE_LS || this.learnDelay === 0) this.learn(ev);
+    else this.pending.push(ev);
+  }
+
+  /** A flag: the lumisections waiting to teach are suspect (the deviation may have started there). */
+  discardPending(): void {
+    this.pending = [];
   }
 
   /** Learns from a lumisection judged normal: per-path gains and the group noise scale. */
-  update(ev: RateEvaluation): void {
+  private learn(ev: RateEvaluation): void {
     // the first lumisections of a run set the gains quickly (a running mean), then they only follow
     const rate = Math.max(this.gainRate, 1 / (this.learned + 2));
     this.learned++;
@@ -369,7 +331,9 @@ export class RateModel {
       // a path that deviates now is not taught, even when the lumisection as a whole looks fine
       if (this.learned > 10 && Math.abs(ev.z[k]) > 3) continue;
       const lim = this.learned <= 10 ? 6 * s : 2 * s;
-      this.logGain[k] += rate * clamp(ev.d[k] - ev.commonAt[k], -lim, lim);
+      // d was computed with the gain of its time: what is left of it against the gain now
+      const left = ev.d[k] + ev.gain[k] - this.logGain[k];
+      this.logGain[k] += rate * clamp(left - ev.commonAt[k], -lim, lim);
       this.gainOutside[k] += rate * (ev.outside[k] - this.gainOutside[k]);
       this.gainL[k] = Number.isFinite(this.gainL[k]) ? this.gainL[k] + rate * (ev.l - this.gainL[k]) : ev.l;
     }
@@ -399,6 +363,12 @@ export function poissonSysResidual(obs: number, expected: number, sigmaSys: numb
   const dev = obs > 0 ? 2 * (obs * Math.log(obs / e) - (obs - e)) : 2 * e;
   const r = Math.sign(obs - e) * Math.sqrt(Math.max(dev, 0));
   return r / Math.sqrt(1 + sigmaSys * sigmaSys * e);
+}
+
+/** Values less their median: what each path does apart from its group. */
+function centred(values: number[]): number[] {
+  const m = median(values);
+  return values.map((v) => v - m);
 }
 
 /** Huber constant of the common-mode fit (in sigma) */

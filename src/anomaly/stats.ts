@@ -8,6 +8,17 @@ export function normalUpperTail(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
 }
 
+/**
+ * Šidák correction: the p-value of the smallest of k independent p-values, 1 − (1 − p)^k. For small
+ * p it is k·p (Bonferroni); unlike min(1, k·p) it stays below 1 for every p < 1, so a score made
+ * from it keeps ranking the unremarkable lumisections instead of tying most of them at zero.
+ */
+export function sidak(p: number, k: number): number {
+  if (!(p > 0)) return 0;
+  if (!(p < 1) || !(k > 0)) return Math.min(1, p);
+  return Math.min(1, -Math.expm1(k * Math.log1p(-p)));
+}
+
 /** Two-sided normal p-value of a standardised residual. */
 export function twoSidedP(z: number): number {
   return Math.min(1, 2 * normalUpperTail(Math.abs(z)));
