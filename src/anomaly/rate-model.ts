@@ -75,8 +75,12 @@ const GROUP_EWMA = 0.3;
 /** EWMA weight of the slow per-path memory (dimensionless): a shift of a few paths too small to
  *  see in a few lumisections adds up over about ten */
 const SLOW_EWMA = 0.08;
-/** the slow memory speaks only while the paths it names are off now by this much together (sigma) */
-const SLOW_NOW = 1.5;
+/** the slow memory speaks only while the paths it names are off now, in its direction, by this much
+ *  together (sigma): a weak shift passes most lumisections, an ended one about a third */
+const SLOW_NOW = 0.5;
+/** the fast memories speak only while this lumisection's own scan of the group is at least this
+ *  unusual (p), in the same direction */
+const FAST_NOW_P = 0.7;
 /** lumisections after which the gains only follow (the start-of-run running mean is over) */
 const SETTLED_LS = 50;
 /** instant p below which a lumisection does not enter the persistence memories (dimensionless) */
@@ -229,7 +233,7 @@ export class RateModel {
       pScanMin = Math.min(pScanMin, v.p);
       // as for the group persistence: it speaks only while the subset still deviates (this
       // lumisection's scan in the same direction at least mildly unusual)
-      const persists = w.dir === v.dir && v.p < 0.2;
+      const persists = w.dir === v.dir && v.p < FAST_NOW_P;
       if (persists) pScanPersistMin = Math.min(pScanPersistMin, w.p);
       // the slow memory: only while the very paths it names are still off, in its direction, now
       const now = sl.members.reduce((acc, i) => acc + zs[i], 0) / Math.sqrt(Math.max(sl.members.length, 1));
@@ -239,7 +243,7 @@ export class RateModel {
       const ap = groupScanApart(centred(zs));
       const apw = groupScanApart(centred(ws));
       pApartMin = Math.min(pApartMin, ap.p);
-      const apartPersists = ap.p < 0.2;
+      const apartPersists = ap.p < FAST_NOW_P;
       if (apartPersists) pApartPersistMin = Math.min(pApartPersistMin, apw.p);
       const best = [v, persists ? w : v, slowPersists ? sl : v].reduce((a, b) => (b.p < a.p ? b : a));
       const apart = apartPersists && apw.p < ap.p ? apw : ap;
