@@ -1,10 +1,11 @@
 // omsagg score: scores runs into omsagg_anomaly_scores (and nothing else), resumable and idempotent.
 import cliProgress from 'cli-progress';
 import { openDb, redact, type Db } from '../db/connection.js';
-import { doneMarkers, markerFor, newRunScoring, prepareRun, scoreMore, writeRun, type RunScoring } from './score-run.js';
+import { defaultJobs, scoreRunsOnWorkers } from './run-pool.js';
+import { computeRun, doneMarkers, markerFor, newRunScoring, prepareRun, scoreMore, writeRun, type RunResult, type RunScoring } from './score-run.js';
 import { lastLumisection, listRuns, loadStaticLayout, type RunInfo, type StaticLayout } from './source.js';
 
-const HELP = `usage: omsagg score [--db URL] [--runs A-B] [--force] [--follow [--poll S]] [--quiet]
+const HELP = `usage: omsagg score [--db URL] [--runs A-B] [--force] [--jobs N] [--follow [--poll S]] [--quiet]
 
 Scores every lumisection of the selected runs with the anomaly models (rate, correlation, health,
 combined) into omsagg_anomaly_scores. Each run is replaced in one transaction together with its
@@ -14,6 +15,7 @@ interrupted job resumes where it stopped and a second run changes nothing.
   --db URL      database (default $OMSAGG_DB or sqlite:data/omsagg.sqlite)
   --runs A-B    run range (or one run A)
   --force       rescore runs already marked done
+  --jobs N      runs scored at once on worker threads (default: the cores, at most 4; 1 = no workers)
   --follow      after the selected runs, keep scoring new lumisections of the latest run as they
                 appear (poll every --poll seconds, default 10); Ctrl-C stops
   --quiet       no progress output`;
@@ -21,6 +23,8 @@ interrupted job resumes where it stopped and a second run changes nothing.
 export interface ScoreOptions {
   range?: [number, number];
   force?: boolean;
+  /** runs scored at once on worker threads (1: in this thread) */
+  jobs?: number;
   follow?: boolean;
   pollSeconds?: number;
   quiet?: boolean;
@@ -36,6 +40,8 @@ export interface ScoreSummary {
   flagged: number;
   alerts: number;
   seconds: number;
+  /** threads the runs were scored on (1: this thread) */
+  threads: number;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -55,6 +61,10 @@ export async function run(args: string[]): Promise<number> {
       } else if (a === '--db') url = v();
       else if (a === '--runs') o.range = parseRange(v());
       else if (a === '--force') o.force = true;
+      else if (a === '--jobs') {
+        o.jobs = Number(v());
+        if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got '${args[i]}'`);
+      }
       else if (a === '--follow') o.follow = true;
       else if (a === '--poll') o.pollSeconds = Number(v());
       else if (a === '--quiet') o.quiet = true;
@@ -74,7 +84,7 @@ export async function run(args: string[]): Promise<number> {
     if (!o.quiet) {
       console.error(
         `omsagg score: ${s.runs} runs scored, ${s.skipped} already done; ${s.lumisections} lumisections in ${s.seconds.toFixed(1)} s ` +
-          `(${Math.round(s.lumisections / Math.max(s.seconds, 1e-9))} LS/s), ${s.flagged} flagged in ${s.alerts} alerts (${redact(url)})`,
+          `(${Math.round(s.lumisections / Math.max(s.seconds, 1e-9))} LS/s on ${s.threads} thread${s.threads > 1 ? 's' : ''}), ${s.flagged} flagged in ${s.alerts} alerts (${redact(url)})`,
       );
     }
     return 0;
@@ -126,25 +136,35 @@ export async function scoreDatabase(db: Db, o: ScoreOptions = {}): Promise<Score
   const allRuns = await listRuns(db);
   const selected = o.range ? allRuns.filter((r) => r.run >= o.range![0] && r.run <= o.range![1]) : allRuns;
   const done = await doneMarkers(db);
-  const summary: ScoreSummary = { runs: 0, skipped: 0, lumisections: 0, flagged: 0, alerts: 0, seconds: 0 };
+  const summary: ScoreSummary = { runs: 0, skipped: 0, lumisections: 0, flagged: 0, alerts: 0, seconds: 0, threads: 1 };
   const bar = progress(o.quiet ?? false);
   bar.start(selected.length);
+  const todo: RunInfo[] = [];
+  for (const info of selected) {
+    const marker = done.get(info.run);
+    if (!o.force && marker && marker.lastLs >= (await lastLumisection(db, info.run))) {
+      summary.skipped++;
+      bar.tick(`run ${info.run} done before`);
+    } else todo.push(info);
+  }
+  const record = async (r: RunResult) => {
+    await writeRun(db, r.run, r.scores, r.marker);
+    summary.runs++;
+    summary.lumisections += r.scores.length;
+    summary.flagged += r.marker.flagged;
+    summary.alerts += r.marker.alerts;
+    bar.tick(`run ${r.run}: ${r.scores.length} LS, ${r.marker.alerts} alerts`);
+  };
   try {
-    for (const info of selected) {
-      if (o.signal?.aborted) break;
-      const marker = done.get(info.run);
-      const lastLs = await lastLumisection(db, info.run);
-      if (!o.force && marker && marker.lastLs >= lastLs) {
-        summary.skipped++;
-        bar.tick(`run ${info.run} done before`);
-        continue;
+    const jobs = o.jobs ?? defaultJobs();
+    if (jobs > 1 && todo.length > 1) {
+      summary.threads = Math.min(jobs, todo.length);
+      await scoreRunsOnWorkers(db.url, todo.map((r) => r.run), { jobs, signal: o.signal }, record);
+    } else {
+      for (const info of todo) {
+        if (o.signal?.aborted) break;
+        await record(await computeRun(db, s, allRuns, info));
       }
-      const state = await scoreWholeRun(db, s, allRuns, info);
-      summary.runs++;
-      summary.lumisections += state.scores.length;
-      summary.flagged += state.scores.filter((x) => x.models.combined.flag).length;
-      summary.alerts += state.scorer.raisedAlerts.length;
-      bar.tick(`run ${info.run}: ${state.scores.length} LS, ${state.scorer.raisedAlerts.length} alerts`);
     }
   } finally {
     bar.stop();
@@ -152,13 +172,6 @@ export async function scoreDatabase(db: Db, o: ScoreOptions = {}): Promise<Score
   if (o.follow) await follow(db, s, o, summary);
   summary.seconds = (performance.now() - t0) / 1000;
   return summary;
-}
-
-async function scoreWholeRun(db: Db, s: StaticLayout, allRuns: RunInfo[], info: RunInfo): Promise<RunScoring> {
-  const state = newRunScoring(await prepareRun(db, s, allRuns, info));
-  await scoreMore(db, s, state);
-  await writeRun(db, info.run, state.scores, markerFor(state));
-  return state;
 }
 
 /** Keeps scoring the latest run as lumisections arrive; a new run restarts from its first LS. */

@@ -1,6 +1,7 @@
 // Scoring one run from the database, and writing its scores: delete-then-insert in one transaction,
 // with the run's progress marker in omsagg_jobs in the same transaction.
 import type { Db } from '../db/connection.js';
+import { rateDropBaseline, zScoreBaseline, type BaselineScore } from './baselines.js';
 import { buildReference, RunScorer, SELF_REFERENCE_AT, type LumiScore, type Reference } from './lumi-scorer.js';
 import {
   readRun,
@@ -88,6 +89,28 @@ export async function scoreMore(db: Db, s: StaticLayout, state: RunScoring): Pro
 
 export function newRunScoring(prepared: PreparedRun): RunScoring {
   return { prepared, scorer: new RunScorer(prepared.layout, prepared.reference, undefined, prepared.pathModels), scores: [], lastLs: 0 };
+}
+
+/** One whole run scored in memory (nothing written): what a worker thread sends back. */
+export interface RunResult {
+  run: number;
+  /** the paths scored (their ids) */
+  pathIds: number[];
+  scores: LumiScore[];
+  marker: MarkerDetail;
+  /** the two baselines of the evaluation on the same lumisections, when asked for */
+  baselines?: { ls: number[]; drop: BaselineScore[]; zscore: BaselineScore[] };
+}
+
+/** Learns the reference of a run and scores all its lumisections (and the baselines). */
+export async function computeRun(db: Db, s: StaticLayout, allRuns: RunInfo[], info: RunInfo, withBaselines = false): Promise<RunResult> {
+  const state = newRunScoring(await prepareRun(db, s, allRuns, info));
+  const rows = await readRun(db, s, state.prepared.pathIds, info);
+  state.scores = rows.map((x) => state.scorer.score(x));
+  if (rows.length) state.lastLs = rows[rows.length - 1].ls;
+  const out: RunResult = { run: info.run, pathIds: state.prepared.pathIds, scores: state.scores, marker: markerFor(state) };
+  if (withBaselines) out.baselines = { ls: rows.map((x) => x.ls), drop: rateDropBaseline(rows), zscore: zScoreBaseline(rows) };
+  return out;
 }
 
 const CONTRIB_MAX = 4000;

@@ -27,6 +27,8 @@ export interface Db {
   readonly: boolean;
   schema?: string;
   spec: DbSpec;
+  /** the URL it was opened with (worker threads open their own connection from it) */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export async function openDb(url: string, opts: OpenOptions = {}): Promise<Db> {
     readonly: opts.readonly ?? false,
     schema: spec.schema,
     spec,
+    url,
     close: () => knex.destroy(),
   };
 }

@@ -53,8 +53,9 @@ describe.each(['sqlite', 'postgres'] as const)('omsagg score on %s', (name) => {
 
   it('scores every lumisection with four models, never touching the monitoring tables', async () => {
     const before = await monitoringFingerprint(db);
-    const s = await scoreDatabase(db, { range: RANGE, quiet: true });
+    const s = await scoreDatabase(db, { range: RANGE, quiet: true, jobs: 2 });
     expect(s.runs).toBe(5);
+    expect(s.threads).toBe(2);
     const nLs = await db.knex('lumisections').whereBetween('run_number', RANGE).count({ n: '*' }).first();
     const nScores = await db.knex('omsagg_anomaly_scores').count({ n: '*' }).first();
     expect(Number(nScores?.n)).toBe(4 * Number(nLs?.n));
@@ -78,6 +79,17 @@ describe.each(['sqlite', 'postgres'] as const)('omsagg score on %s', (name) => {
     const forced = await scoreDatabase(db, { range: [323976, 323978], force: true, quiet: true });
     expect(forced.runs).toBe(2);
     expect(await scoreTable(db)).toBe(first);
+  }, 240_000);
+
+  it('scores on worker threads exactly as in one thread', async () => {
+    const threaded = await scoreTable(db);
+    const one = await scoreDatabase(db, { range: RANGE, force: true, jobs: 1, quiet: true });
+    expect(one.threads).toBe(1);
+    expect(await scoreTable(db)).toBe(threaded);
+    const two = await scoreDatabase(db, { range: RANGE, force: true, jobs: 2, quiet: true });
+    expect(two.threads).toBe(2);
+    expect(two.runs).toBe(5);
+    expect(await scoreTable(db)).toBe(threaded);
   }, 240_000);
 
   it('resumes after an interruption to the same table as a clean run', async () => {
