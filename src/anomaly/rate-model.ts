@@ -63,10 +63,11 @@ interface Memories {
   slow: Float64Array;
 }
 
-/** default learning delay (LS): a deviation too weak to flag at once is not taught as normal before
- *  it has had time to build up; a flag discards what waits (the lumisections before an alert are
- *  suspect too) */
-export const LEARN_DELAY_LS = 8;
+/** default learning delay (LS, about 6 minutes): a deviation too weak to flag at once is not taught
+ *  as normal before it has had time to build up in the memories; a flag discards what waits (the
+ *  lumisections before an alert are suspect too). The gains follow slow drifts of the response (the
+ *  pileup falls over hours), so a late lesson costs little */
+export const LEARN_DELAY_LS = 15;
 /** lumisections at the start of a run that teach the gains at once (the per-run gains are unknown) */
 const IMMEDIATE_LS = 50;
 
