@@ -3,7 +3,7 @@
 import { openDb, redact, type Db } from '../db/connection.js';
 import { RATE_DROP_THRESHOLD, ZSCORE_THRESHOLD } from './baselines.js';
 import { evaluate, type LabelledSpan, type Metrics, type ScoredLs } from './metrics.js';
-import { defaultJobs, scoreRunsOnWorkers } from './run-pool.js';
+import { defaultJobs, parseJobs, scoreRunsOnWorkers } from './run-pool.js';
 import { computeRun, type RunResult } from './score-run.js';
 import { listRuns, loadStaticLayout, readRun } from './source.js';
 
@@ -52,7 +52,14 @@ export async function run(args: string[]): Promise<number> {
     else if (a === '--max-fills') maxFills = Number(args[++i]);
     else if (a === '--anomaly-rate') rate = Number(args[++i]);
     else if (a === '--json') json = true;
-    else if (a === '--jobs') jobs = Math.max(1, Math.floor(Number(args[++i])) || 1);
+    else if (a === '--jobs') {
+      try {
+        jobs = parseJobs(args[++i]);
+      } catch (err) {
+        console.error(`omsagg eval: ${(err as Error).message}\n\n${HELP}`);
+        return 2;
+      }
+    }
     else {
       console.error(`omsagg eval: unknown option '${a}'\n\n${HELP}`);
       return 2;
@@ -104,9 +111,7 @@ export async function evaluateDatabase(db: Db, opts: { runs?: [number, number]; 
   const drop: ScoredLs[] = [];
   const zs: ScoredLs[] = [];
   const results: RunResult[] = [];
-  const collect = async (r: RunResult) => {
-    results.push(r);
-  };
+  const collect = async (r: RunResult) => void results.push(r);
   const jobs = opts.jobs ?? 1;
   const useWorkers = jobs > 1 && runs.length > 1;
   const t0 = performance.now();
@@ -115,7 +120,8 @@ export async function evaluateDatabase(db: Db, opts: { runs?: [number, number]; 
   const scoreMs = performance.now() - t0;
   // the same rows, plainly read in one thread, for the speed ratio
   const t1 = performance.now();
-  for (const r of results) await readRun(db, s, r.pathIds, runs.find((x) => x.run === r.run)!);
+  const infoOf = new Map(runs.map((r) => [r.run, r]));
+  for (const r of results) await readRun(db, s, r.pathIds, infoOf.get(r.run)!);
   const readMs = performance.now() - t1;
   results.sort((a, b) => a.run - b.run);
   for (const r of results) {

@@ -2,6 +2,8 @@
 // group deviate? Either together, in one direction (a fault of their common object: the group mean
 // dilutes it), or apart, each its own way (a loss of correlation: signed sums cancel it). The null
 // of each scan (independent standard normal residuals) is simulated once per group size.
+import { Rng } from '../synth/prng.js';
+import { sidak } from './stats.js';
 
 /** subset sizes the scans try: a fault often hits a few paths of a large group */
 const SCAN_K = [1, 2, 3, 4, 6, 8, 12];
@@ -23,16 +25,6 @@ const nulls = new Map<string, ScanNull>();
 /** the statistic of the k most extreme of m sorted-ascending values, as "low is extreme" */
 type Statistic = 'together' | 'apart';
 
-function mulberry32(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Null distribution of the scan statistic for a group of m paths by simulation with a fixed seed,
  * cached. together: S_k = (sum of the k lowest of m normals)/√k. apart: −(sum of the k largest
@@ -47,11 +39,11 @@ export function scanNull(m: number, statistic: Statistic = 'together'): ScanNull
   if (nul) return nul;
   const ks = SCAN_K.filter((k) => k < m);
   const samples = ks.map(() => new Float64Array(SCAN_DRAWS));
-  const uniform = mulberry32((0x9e3779b9 ^ m) + (statistic === 'apart' ? 7919 : 0));
+  const rng = new Rng((0x9e3779b9 ^ m) + (statistic === 'apart' ? 7919 : 0));
   const x = new Float64Array(m);
   for (let d = 0; d < SCAN_DRAWS; d++) {
     for (let i = 0; i < m; i++) {
-      const g = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+      const g = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
       x[i] = statistic === 'apart' ? -g * g : g;
     }
     x.sort();
@@ -95,13 +87,6 @@ function tailP(nul: ScanNull, j: number, s: number): number {
   return Math.max(lo, 1) / smp.length;
 }
 
-/** Šidák over the tries, without importing stats (a leaf module) */
-function sidakTries(p: number, tries: number): number {
-  if (!(p > 0)) return 0;
-  if (!(p < 1)) return 1;
-  return Math.min(1, -Math.expm1(tries * Math.log1p(-p)));
-}
-
 export interface ScanResult {
   /** p-value of the most significant subset (dimensionless), corrected for the sizes tried */
   p: number;
@@ -109,7 +94,7 @@ export interface ScanResult {
   dir: number;
   /** size of the most significant subset (0 when the group is too small) */
   k: number;
-  /** indices of the subset (only when asked for) */
+  /** indices of the subset (groupScan, only when asked for) */
   members: number[];
 }
 
@@ -142,7 +127,7 @@ export function groupScan(values: number[], withMembers = false): ScanResult {
     }
   }
   const members = !order ? [] : bestDir < 0 ? order.slice(0, bestK) : order.slice(m - bestK);
-  return { p: sidakTries(best, 2 * nul.ks.length), dir: bestDir, k: bestK, members };
+  return { p: sidak(best, 2 * nul.ks.length), dir: bestDir, k: bestK, members };
 }
 
 /**
@@ -150,13 +135,12 @@ export function groupScan(values: number[], withMembers = false): ScanResult {
  * over k in SCAN_K (Šidák over k). Sensitive to a few paths of a group that each wander their own
  * way (loss of correlation), which the signed scans and the group mean cancel.
  */
-export function groupScanApart(values: number[], withMembers = false): ScanResult {
+export function groupScanApart(values: number[]): ScanResult {
   const m = values.length;
   if (m < 3) return { p: 1, dir: 0, k: 0, members: [] };
   const nul = scanNull(m, 'apart');
   if (nul.ks.length === 0) return { p: 1, dir: 0, k: 0, members: [] };
-  const order = withMembers ? Array.from(values.keys()).sort((a, b) => values[b] * values[b] - values[a] * values[a]) : null;
-  const negSq = order ? Float64Array.from(order, (i) => -values[i] * values[i]) : Float64Array.from(values, (v) => -v * v).sort();
+  const negSq = Float64Array.from(values, (v) => -v * v).sort();
   let best = 1;
   let bestK = 0;
   let acc = 0;
@@ -169,5 +153,5 @@ export function groupScanApart(values: number[], withMembers = false): ScanResul
       j++;
     }
   }
-  return { p: sidakTries(best, nul.ks.length), dir: 1, k: bestK, members: order ? order.slice(0, bestK) : [] };
+  return { p: sidak(best, nul.ks.length), dir: 1, k: bestK, members: [] };
 }

@@ -78,9 +78,12 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
         const out: ReturnType<RateModel['evaluate']>[] = [];
         run.forEach((x, i) => {
           const e = model.evaluate(x);
-          if (e.result.p >= 1e-3) model.remember(e);
+          // as the scorer does: a check that would count as bad is not remembered and discards
+          // what waits to teach
+          const bad = e.result.p < DEFAULT_ALERTS.pWeak;
+          if (!bad) model.remember(e);
           if (i < WARMUP_LS || e.result.p >= LEARN_P) model.update(e);
-          else if (e.result.p < 1e-3) model.discardPending();
+          else if (bad) model.discardPending();
           // warm-up lumisections only teach the gains: they are not part of the reference errors
           if (i >= WARMUP_LS) out.push(e);
         });

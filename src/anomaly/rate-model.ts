@@ -25,9 +25,6 @@ export interface RateModelOptions {
   /** the responses were just fitted on this run's own recent past: the gains start settled (no fast
    *  start-of-run learning, which would absorb a deviation present at that moment) */
   settled?: boolean;
-  /** lumisections a lumisection judged normal waits before it teaches the gains, once the start of
-   *  the run is learned (LS); 0 teaches at once */
-  learnDelay?: number;
 }
 
 export interface RateEvaluation {
@@ -105,7 +102,6 @@ export class RateModel {
   private slowEwma: Float64Array;
   readonly zScale: Float64Array;
   private readonly zOnly: boolean;
-  private readonly learnDelay: number;
   /** evaluations so far (the clock of the learning delay) */
   private clock = 0;
   /** lumisections judged normal, waiting for the learning delay */
@@ -119,7 +115,6 @@ export class RateModel {
     const minCounts = opts.minCounts ?? 20;
     this.gainRate = opts.gainRate ?? 0.02;
     this.zOnly = opts.zOnly ?? false;
-    this.learnDelay = opts.learnDelay ?? LEARN_DELAY_LS;
     if (opts.settled) this.learned = SETTLED_LS;
     this.scored = responses.map((r, i) => (r && r.meanCounts >= minCounts ? i : -1)).filter((i) => i >= 0);
     this.logGain = new Float64Array(this.scored.length);
@@ -142,7 +137,7 @@ export class RateModel {
 
   evaluate(input: LumiInput): RateEvaluation {
     const t = this.clock++;
-    while (this.pending.length && this.pending[0].t <= t - this.learnDelay) this.learn(this.pending.shift()!);
+    while (this.pending.length && this.pending[0].t <= t - LEARN_DELAY_LS) this.learn(this.pending.shift()!);
     const n = this.scored.length;
     const gain = Float64Array.from(this.logGain);
     const d = new Float64Array(n).fill(NaN);
@@ -310,7 +305,7 @@ export class RateModel {
   /** A lumisection judged normal: it teaches at once at the start of the run, else after the
    *  learning delay unless a flag discards it first. */
   update(ev: RateEvaluation): void {
-    if (this.learned < IMMEDIATE_LS || this.learnDelay === 0) this.learn(ev);
+    if (this.learned < IMMEDIATE_LS) this.learn(ev);
     else this.pending.push(ev);
   }
 

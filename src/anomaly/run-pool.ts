@@ -22,6 +22,13 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
+/** The value of a --jobs option: a whole number ≥ 1. */
+export function parseJobs(v: string | undefined): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--jobs must be a whole number ≥ 1, got '${v}'`);
+  return n;
+}
+
 export interface PoolOptions {
   jobs: number;
   baselines?: boolean;
@@ -56,7 +63,11 @@ export async function scoreRunsOnWorkers(url: string, runs: number[], o: PoolOpt
         failure ??= err;
         resolve();
       });
-      worker.on('exit', () => resolve());
+      worker.on('exit', (code) => {
+        // a worker that dies without an 'error' (killed, out of memory) must not pass for done
+        if (code !== 0) failure ??= new Error(`a scoring worker exited with code ${code}`);
+        resolve();
+      });
     });
   await Promise.all(Array.from({ length: n }, one));
   if (failure) throw failure;

@@ -1,7 +1,7 @@
 // omsagg score: scores runs into omsagg_anomaly_scores (and nothing else), resumable and idempotent.
 import cliProgress from 'cli-progress';
 import { openDb, redact, type Db } from '../db/connection.js';
-import { defaultJobs, scoreRunsOnWorkers } from './run-pool.js';
+import { defaultJobs, parseJobs, scoreRunsOnWorkers } from './run-pool.js';
 import { computeRun, doneMarkers, markerFor, newRunScoring, prepareRun, scoreMore, writeRun, type RunResult, type RunScoring } from './score-run.js';
 import { lastLumisection, listRuns, loadStaticLayout, type RunInfo, type StaticLayout } from './source.js';
 
@@ -61,10 +61,7 @@ export async function run(args: string[]): Promise<number> {
       } else if (a === '--db') url = v();
       else if (a === '--runs') o.range = parseRange(v());
       else if (a === '--force') o.force = true;
-      else if (a === '--jobs') {
-        o.jobs = Number(v());
-        if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got '${args[i]}'`);
-      }
+      else if (a === '--jobs') o.jobs = parseJobs(v());
       else if (a === '--follow') o.follow = true;
       else if (a === '--poll') o.pollSeconds = Number(v());
       else if (a === '--quiet') o.quiet = true;

@@ -80,11 +80,16 @@ export interface RunScoring {
 
 /** Scores the lumisections of a prepared run after `state.lastLs` (all of them for a new state). */
 export async function scoreMore(db: Db, s: StaticLayout, state: RunScoring): Promise<LumiScore[]> {
+  return (await readAndScore(db, s, state)).scores;
+}
+
+/** Reads the run's lumisections after state.lastLs and scores them in order; returns both. */
+async function readAndScore(db: Db, s: StaticLayout, state: RunScoring): Promise<{ rows: LumiInput[]; scores: LumiScore[] }> {
   const rows = await readRun(db, s, state.prepared.pathIds, state.prepared.info, { afterLs: state.lastLs });
-  const out = rows.map((x) => state.scorer.score(x));
+  const scores = rows.map((x) => state.scorer.score(x));
   if (rows.length) state.lastLs = rows[rows.length - 1].ls;
-  state.scores.push(...out);
-  return out;
+  state.scores.push(...scores);
+  return { rows, scores };
 }
 
 export function newRunScoring(prepared: PreparedRun): RunScoring {
@@ -105,9 +110,7 @@ export interface RunResult {
 /** Learns the reference of a run and scores all its lumisections (and the baselines). */
 export async function computeRun(db: Db, s: StaticLayout, allRuns: RunInfo[], info: RunInfo, withBaselines = false): Promise<RunResult> {
   const state = newRunScoring(await prepareRun(db, s, allRuns, info));
-  const rows = await readRun(db, s, state.prepared.pathIds, info);
-  state.scores = rows.map((x) => state.scorer.score(x));
-  if (rows.length) state.lastLs = rows[rows.length - 1].ls;
+  const { rows } = await readAndScore(db, s, state);
   const out: RunResult = { run: info.run, pathIds: state.prepared.pathIds, scores: state.scores, marker: markerFor(state) };
   if (withBaselines) out.baselines = { ls: rows.map((x) => x.ls), drop: rateDropBaseline(rows), zscore: zScoreBaseline(rows) };
   return out;
