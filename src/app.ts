@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { ApiError, DatabaseError, errorDocument, JSONAPI_MEDIA_TYPE, NotFoundError } from './jsonapi/errors.js';
+import { ReadEngine } from './jsonapi/engine.js';
 import { loadResources, type ResourceRegistry } from './resources/loader.js';
 import { registerResourceRoutes } from './resources/routes.js';
 
@@ -14,6 +15,8 @@ export interface AppPluginOptions {
   config: Config;
   db: Db;
   resources: ResourceRegistry;
+  /** the read engine every route, probe and report reads through */
+  engine: ReadEngine;
   /** every API prefix ('/api/v1', '/agg/api/v1', configured extras) */
   prefixes: string[];
 }
@@ -66,8 +69,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   app.setErrorHandler((err, req, reply) => {
     const api = toApiError(err);
-    if (api.status >= 500 && !(api instanceof DatabaseError)) req.log.error({ err }, 'request failed');
+    if (api.status >= 500 && !(api instanceof DatabaseError)) req.log.error({ err, cause: (err as { cause?: unknown }).cause }, 'request failed');
     else if (api.status >= 500) req.log.warn({ code: api.code }, api.message);
+    if (api.retryAfter !== undefined) reply.header('retry-after', String(api.retryAfter));
     reply.status(api.status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([api]));
   });
   app.setNotFoundHandler((req, reply) => {
@@ -99,7 +103,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   app.get('/health', { schema: { hide: true } as Record<string, unknown> }, async (req, reply) => {
     try {
-      await deps.db.knex.raw(deps.db.dialect === 'oracle' ? 'select 1 from dual' : 'select 1');
+      await deps.db.reader.ping({ timeoutMs: 2000 });
       return reply.type('application/json').send({ status: 'ok', database: deps.db.dialect });
     } catch (err) {
       req.log.warn({ err }, 'health check: database unreachable');
@@ -110,18 +114,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     app.get(`${p}/openapi.json`, { schema: { hide: true } as Record<string, unknown> }, async () => app.swagger());
   }
 
-  registerResourceRoutes(app, {
-    db: deps.db,
-    resources,
-    prefixes,
+  const engine = new ReadEngine(deps.db, resources, {
     defaultPageLimit: config.defaultPageLimit,
     maxPageLimit: config.maxPageLimit,
     statementTimeoutMs: config.statementTimeoutMs,
-    csvBatchRows: deps.csvBatchRows,
+    batchRows: deps.csvBatchRows,
     includeLimit: deps.includeLimit,
   });
+  registerResourceRoutes(app, engine, prefixes);
 
-  const pluginOptions: AppPluginOptions = { config, db: deps.db, resources, prefixes };
+  const pluginOptions: AppPluginOptions = { config, db: deps.db, resources, engine, prefixes };
   for (const plugin of deps.plugins ?? []) await app.register(plugin, pluginOptions);
   return app;
 }

@@ -4,6 +4,9 @@ import path from 'node:path';
 import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import type { Reader } from './reader.js';
+import { SqlitePool } from './sqlite-pool.js';
+import { KnexReader, PgReader } from './pg-reader.js';
 
 // PostgreSQL: bigint and numeric arrive as strings and `timestamp` as local time by default.
 // Our values fit in doubles and every timestamp is UTC.
@@ -29,6 +32,8 @@ export interface Db {
   spec: DbSpec;
   /** the URL it was opened with (worker threads open their own connection from it) */
   url: string;
+  /** the server's read path (created on first use): SQLite reader processes, pg clients with array rows */
+  readonly reader: Reader;
   close(): Promise<void>;
 }
 
@@ -36,7 +41,10 @@ export interface OpenOptions {
   readonly?: boolean;
   /** per-statement limit; PostgreSQL statement_timeout, Oracle callTimeout */
   statementTimeoutMs?: number;
+  /** PostgreSQL/Oracle connections; SQLite reader processes of `reader` (default 8 / 3) */
   poolMax?: number;
+  /** SQLite: read in-process through knex instead of reader processes (jobs and tools, not the server) */
+  inProcessReads?: boolean;
 }
 
 export class DbConfigError extends Error {}
@@ -148,6 +156,13 @@ export async function openDb(url: string, opts: OpenOptions = {}): Promise<Db> {
     throw new DbConfigError(`SQLite database ${spec.target} does not exist (run 'omsagg seed' first)`);
   }
   const knex = knexFactory(knexConfig(spec, opts));
+  let reader: Reader | undefined;
+  let closed = false;
+  const makeReader = (): Reader => {
+    if (spec.dialect === 'postgres') return new PgReader(knex, opts.poolMax ?? 8);
+    if (spec.dialect === 'sqlite' && !opts.inProcessReads) return new SqlitePool(spec.target, { size: opts.poolMax ?? 3, timeoutMs: opts.statementTimeoutMs });
+    return new KnexReader(knex, spec.dialect, opts.poolMax ?? 8);
+  };
   return {
     knex,
     dialect: spec.dialect,
@@ -155,7 +170,18 @@ export async function openDb(url: string, opts: OpenOptions = {}): Promise<Db> {
     schema: spec.schema,
     spec,
     url,
-    close: () => knex.destroy(),
+    get reader() {
+      if (!reader) {
+        reader = makeReader();
+        if (closed) void reader.close(); // a closed connection reads nothing
+      }
+      return reader;
+    },
+    close: async () => {
+      closed = true;
+      await reader?.close();
+      await knex.destroy();
+    },
   };
 }
 

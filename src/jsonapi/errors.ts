@@ -1,35 +1,10 @@
 // JSON:API error objects. Every stage of the request pipeline throws a subclass of ApiError;
 // one Fastify error handler turns it into {"errors":[...]} with the right status.
 
-export interface ErrorObject {
-  status: string;
-  code: string;
-  title: string;
-  detail: string;
-  source?: { parameter?: string; pointer?: string; header?: string };
-}
+import { ApiError, type ErrorObject } from '../shared/api-error.js';
 
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly title: string;
-  readonly parameter?: string;
-
-  constructor(status: number, code: string, title: string, detail: string, parameter?: string) {
-    super(detail);
-    this.name = new.target.name;
-    this.status = status;
-    this.code = code;
-    this.title = title;
-    this.parameter = parameter;
-  }
-
-  toObject(): ErrorObject {
-    const obj: ErrorObject = { status: String(this.status), code: this.code, title: this.title, detail: this.message };
-    if (this.parameter !== undefined) obj.source = { parameter: this.parameter };
-    return obj;
-  }
-}
+export { ApiError, type ErrorObject } from '../shared/api-error.js';
+export { DatabaseError } from '../db/errors.js';
 
 /** The query string could not be parsed (malformed brackets, bad number, bad datetime…). */
 export class QueryParseError extends ApiError {
@@ -66,13 +41,6 @@ export class UnsupportedMediaTypeError extends ApiError {
 export class MethodNotAllowedError extends ApiError {
   constructor(detail: string) {
     super(405, 'method_not_allowed', 'Method not allowed', detail);
-  }
-}
-
-/** The database failed or timed out. The detail never carries SQL text. */
-export class DatabaseError extends ApiError {
-  constructor(detail: string, status = 503, code = 'database_unavailable') {
-    super(status, code, status === 503 ? 'Database unavailable' : 'Database error', detail);
   }
 }
 

@@ -14,14 +14,18 @@
 // (QueryParseError/QueryValidationError → 400) that the app's error handler turns into JSON:API errors.
 // For finer control: parseQuery() (query.ts) → applyQuery() → collectionDocument() (document.ts).
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { collectionDocument, metaDocument, type Row } from './document.js';
+import { metaDocument } from './meta.js';
 import { FILTER_OPERATORS } from './filters.js';
+import { planRead } from './plan.js';
 import { parseQuery, totalOrder, identityOf, type QueryOptions, type ResourceQuery } from './query.js';
 import { normaliseResource, type ColumnAttribute, type ResourceDef, type ResourceFile } from './resource.js';
-import { rowsToCsv } from './csv.js';
+import { csvHeader, csvLines, renderPage, renderSingle } from './render.js';
 import { parseDatetime } from './values.js';
+import type { RowSet } from '../db/reader.js';
 
-export type { ResourceDef, ResourceFile, ResourceQuery, Row };
+export type Row = Record<string, unknown>;
+
+export type { ResourceDef, ResourceFile, ResourceQuery };
 
 /** Builds a resource definition in code, with the same shape and checks as a resource file. */
 export function defineResource(file: ResourceFile): ResourceDef {
@@ -101,7 +105,7 @@ export function applyQuery(resource: ResourceDef, rows: Row[], q: ResourceQuery)
       out = out.filter((r) => op.memory(r[a.column], f.value, a.type));
     }
   }
-  if (q.granularity) out = group(resource, out, resource.granularity[q.granularity]);
+  if (q.granularity) out = group(resource, out, resource.granularity[q.granularity].keys);
   const order = totalOrder(resource, q).map((s) => ({ a: col(resource, s.attribute), desc: s.desc }));
   const compareRows = (x: Row, y: Row) => {
     for (const { a, desc } of order) {
@@ -135,17 +139,39 @@ export interface MemoryCollectionOptions extends Partial<QueryOptions> {
   collectionUrl?: string;
 }
 
+function rowSet(resource: ResourceDef, rows: Row[]): RowSet {
+  const columns = [...new Set(resource.columns.map((c) => c.column))];
+  return { columns, rows: rows.map((r) => columns.map((c) => r[c] ?? null)) };
+}
+
+function memoryQuery(resource: ResourceDef, rawQuery: string, opts: Partial<QueryOptions>): ResourceQuery {
+  return parseQuery(rawQuery, resource, { defaultLimit: opts.defaultLimit ?? 100, maxLimit: opts.maxLimit ?? 100_000, extraParams: opts.extraParams, allowRelationships: false });
+}
+
 /** Parses the raw query string, applies it to `rows` and returns the JSON:API document. */
 export function memoryCollection(resource: ResourceDef, rows: Row[], rawQuery: string, opts: MemoryCollectionOptions): Record<string, unknown> {
-  const q = parseQuery(rawQuery, resource, { defaultLimit: opts.defaultLimit ?? 100, maxLimit: opts.maxLimit ?? 100_000, extraParams: opts.extraParams, allowRelationships: false });
+  const q = memoryQuery(resource, rawQuery, opts);
   const page = applyQuery(resource, rows, q);
-  return collectionDocument(resource, page.rows, q, { baseUrl: opts.baseUrl, collectionUrl: opts.collectionUrl, total: page.total, nextCursor: page.nextCursor });
+  // in memory the count is always exact and cheap
+  const plan = planRead(resource, { ...q, count: q.count === 'none' ? 'none' : 'exact' });
+  const more = q.page.cursor !== undefined ? page.nextCursor !== null : q.page.offset + q.page.limit < page.total;
+  const text = renderPage(plan, { rows: rowSet(resource, page.rows), more, nextCursor: page.nextCursor, count: plan.count === 'none' ? null : { value: page.total, exact: true, method: 'exact' }, related: new Map() }, { baseUrl: opts.baseUrl, collectionUrl: opts.collectionUrl });
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** One row as a JSON:API single-resource document. */
+export function memorySingle(resource: ResourceDef, row: Row, q: ResourceQuery, baseUrl: string): Record<string, unknown> {
+  const plan = planRead(resource, { ...q, count: 'none' });
+  return JSON.parse(renderSingle(plan, { rows: rowSet(resource, [row]), more: false, nextCursor: null, count: null, related: new Map() }, { baseUrl })) as Record<string, unknown>;
 }
 
 /** CSV of the same query (all matching rows of the requested page), header = projected attribute names. */
-export function memoryCsv(resource: ResourceDef, rows: Row[], rawQuery: string, opts: Partial<QueryOptions> = {}): Promise<string> {
-  const q = parseQuery(rawQuery, resource, { defaultLimit: opts.defaultLimit ?? 100, maxLimit: opts.maxLimit ?? 100_000, extraParams: opts.extraParams, allowRelationships: false });
-  return rowsToCsv(resource, applyQuery(resource, rows, q).rows, q);
+export async function memoryCsv(resource: ResourceDef, rows: Row[], rawQuery: string, opts: Partial<QueryOptions> = {}): Promise<string> {
+  const q = memoryQuery(resource, rawQuery, opts);
+  // a CSV export holds every matching row unless the client set page[limit]
+  if (!q.params.some((p) => p.name === 'page' && p.path[0] === 'limit')) q.page.limit = Number.MAX_SAFE_INTEGER;
+  const plan = planRead(resource, q, { representation: 'csv' });
+  return csvHeader(plan) + csvLines(plan, rowSet(resource, applyQuery(resource, rows, q).rows));
 }
 
 /** The `/meta` document (meta.fields, meta.fields_order) of a computed collection. */

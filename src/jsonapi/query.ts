@@ -23,6 +23,8 @@ export interface ResourceQuery {
   page: { offset: number; limit: number; cursor?: string };
   include: { meta: boolean; presentationTimestamp: boolean; dataOnly: boolean; relationships: string[] };
   granularity?: string;
+  /** count=exact|estimated|none (absent: the server's default) */
+  count?: 'exact' | 'estimated' | 'none';
   /** every parameter as received (decoded), in order: used to build links */
   params: RawParam[];
 }
@@ -121,6 +123,15 @@ export function parseQuery(search: string | RawParam[], resource: ResourceDef, o
           }
         }
         break;
+      case 'count': {
+        once(seen, p);
+        const v = p.value.trim().toLowerCase();
+        if (p.path.length || (v !== 'exact' && v !== 'estimated' && v !== 'none')) {
+          throw new QueryValidationError('invalid_count', `${p.key}='${p.value}': count takes exact, estimated or none`, p.key);
+        }
+        q.count = v;
+        break;
+      }
       case 'group': {
         once(seen, p);
         if (p.path.length !== 1 || p.path[0] !== 'granularity') throw new QueryParseError('unknown_parameter', `${p.key}: only group[granularity] is supported`, p.key);
@@ -133,7 +144,7 @@ export function parseQuery(search: string | RawParam[], resource: ResourceDef, o
       }
       default:
         if (options.extraParams?.includes(p.name)) break;
-        throw new QueryParseError('unknown_parameter', `unknown query parameter '${p.key}' (known: filter, fields, sort, page, include, group${options.extraParams?.length ? ', ' + options.extraParams.join(', ') : ''})`, p.key);
+        throw new QueryParseError('unknown_parameter', `unknown query parameter '${p.key}' (known: filter, fields, sort, page, include, group, count${options.extraParams?.length ? ', ' + options.extraParams.join(', ') : ''})`, p.key);
     }
   }
   if (q.page.cursor !== undefined && seen.has('page.offset') && q.page.offset !== 0) {
@@ -185,7 +196,7 @@ function parseFilter(p: RawParam, resource: ResourceDef): Filter {
 }
 
 function parseSort(p: RawParam | undefined, resource: ResourceDef, granularity?: string): { attribute: string; desc: boolean }[] {
-  const names = p ? list(p) : granularity ? resource.granularity[granularity] : resource.defaultSort;
+  const names = p ? list(p) : granularity ? resource.granularity[granularity].keys : resource.defaultSort;
   const out = names.map((n) => {
     const desc = n.startsWith('-');
     const attribute = desc ? n.slice(1) : n.replace(/^\+/, '');
@@ -199,12 +210,13 @@ function parseSort(p: RawParam | undefined, resource: ResourceDef, granularity?:
 
 /** The columns a row is identified by: the granularity keys when grouped, else the resource id. */
 export function identityOf(resource: ResourceDef, q: Pick<ResourceQuery, 'granularity'>): string[] {
-  return q.granularity ? resource.granularity[q.granularity] : resource.id;
+  return q.granularity ? resource.granularity[q.granularity].keys : resource.id;
 }
 
-/** Sort + identity, without repeats: a total order for stable paging and keyset cursors. */
+/** Sort + a unique key, without repeats: a total order for stable paging and keyset cursors. */
 export function totalOrder(resource: ResourceDef, q: ResourceQuery): { attribute: string; desc: boolean }[] {
   const out = [...q.sort];
-  for (const id of identityOf(resource, q)) if (!out.some((s) => s.attribute === id)) out.push({ attribute: id, desc: false });
+  const unique = q.granularity ? resource.granularity[q.granularity].keys : resource.uniqueKey;
+  for (const id of unique) if (!out.some((s) => s.attribute === id)) out.push({ attribute: id, desc: false });
   return out;
 }

@@ -36,6 +36,12 @@ export interface ObjectAttribute {
 
 export type Attribute = ColumnAttribute | ObjectAttribute;
 
+/** group[granularity]=<name>: rows fold by `keys`; `view`, when given, already holds the folded rows. */
+export interface Granularity {
+  keys: string[];
+  view?: string;
+}
+
 export interface Relationship {
   name: string;
   type: string;
@@ -51,8 +57,10 @@ export interface ResourceDef {
   title: string;
   description: string;
   id: string[];
+  /** a unique key completing every order (default: the id); lets the database page along an index */
+  uniqueKey: string[];
   defaultSort: string[];
-  granularity: Record<string, string[]>;
+  granularity: Record<string, Granularity>;
   attributes: Attribute[];
   relationships: Relationship[];
   /** example query strings for documentation */
@@ -74,8 +82,9 @@ export interface ResourceFile {
   title: string;
   description?: string;
   id: string[];
+  unique_key?: string[];
   default_sort?: string[];
-  granularity?: Record<string, string[]>;
+  granularity?: Record<string, string[] | { keys: string[]; view?: string }>;
   attributes: Record<string, AttributeSpec>;
   relationships?: Record<string, { type: string; cardinality: 'one' | 'many'; keys: Record<string, string>; description?: string }>;
   examples?: { summary: string; query: string }[];
@@ -156,7 +165,14 @@ export function normaliseResource(file: ResourceFile, source = `code:${file.type
   file.id.forEach((n, i) => scalar(n, `id[${i}]`));
   const defaultSort = file.default_sort ?? file.id;
   defaultSort.forEach((n, i) => scalar(n.replace(/^-/, ''), `default_sort[${i}]`));
-  for (const [g, keys] of Object.entries(file.granularity ?? {})) keys.forEach((n, i) => scalar(n, `granularity.${g}[${i}]`));
+  const uniqueKey = file.unique_key ?? file.id;
+  uniqueKey.forEach((n, i) => scalar(n, `unique_key[${i}]`));
+  const granularity: Record<string, Granularity> = {};
+  for (const [g, spec] of Object.entries(file.granularity ?? {})) {
+    const gr = Array.isArray(spec) ? { keys: spec } : spec;
+    gr.keys.forEach((n, i) => scalar(n, `granularity.${g}${Array.isArray(spec) ? '' : '.keys'}[${i}]`));
+    granularity[g] = gr.view ? { keys: gr.keys, view: gr.view } : { keys: gr.keys };
+  }
   const relationships: Relationship[] = Object.entries(file.relationships ?? {}).map(([name, r]) => {
     Object.keys(r.keys).forEach((k) => scalar(k, `relationships.${name}.keys.${k}`));
     return { name, type: r.type, cardinality: r.cardinality, keys: r.keys, description: r.description ?? '' };
@@ -167,8 +183,9 @@ export function normaliseResource(file: ResourceFile, source = `code:${file.type
     title: file.title,
     description: file.description ?? '',
     id: file.id,
+    uniqueKey,
     defaultSort,
-    granularity: file.granularity ?? {},
+    granularity,
     attributes,
     relationships,
     examples: file.examples ?? [],

@@ -1,15 +1,16 @@
-// ResourceQuery AST → parameterised knex queries on the resource's view. Only allow-listed
-// columns from the resource definition ever reach SQL, always as bound identifiers; values are
-// always bindings. Orders are total (sort + identity) with NULLs smallest on every dialect, so
-// offset paging is stable and keyset cursors are exact.
+// Stage 3 of the read path: a ReadPlan → parameterised SQL statements for its dialect. Only
+// allow-listed columns from the resource definition reach SQL, always as quoted identifiers; values
+// are always bindings. Orders are total (sort + a unique key) with NULLs smallest on every dialect;
+// key columns (id, unique key, fold keys) are never NULL, so their order and keyset conditions are
+// written plainly and the database can walk an index.
 import type { Knex } from 'knex';
 import type { Dialect } from '../db/connection.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Statement } from '../db/reader.js';
 import { bindValue, FILTER_OPERATORS, type ColumnRef } from './filters.js';
-import { identityOf, totalOrder, type Filter, type ResourceQuery } from './query.js';
+import { fetchLimit, type IncludePlan, type OrderTerm, type ReadPlan } from './plan.js';
+import type { Filter } from './query.js';
 import type { ColumnAttribute, ResourceDef } from './resource.js';
 import { parseDatetime } from './values.js';
-import type { Row } from './document.js';
 
 export interface SqlDb {
   knex: Knex;
@@ -17,6 +18,7 @@ export interface SqlDb {
 }
 
 const COMPARE_SQL: Record<string, string> = { EQ: '=', NEQ: '<>', LT: '<', GT: '>', LE: '<=', GE: '>=' };
+const AGGREGATE_SQL = { sum: 'sum', mean: 'avg', min: 'min', max: 'max', first: 'min', last: 'max' } as const;
 
 /**
  * The column as compared and sorted. PostgreSQL views may yield `numeric` for computed values
@@ -25,28 +27,35 @@ const COMPARE_SQL: Record<string, string> = { EQ: '=', NEQ: '<>', LT: '<', GT: '
  */
 function castType(db: SqlDb, a: ColumnAttribute): string | undefined {
   if (db.dialect !== 'postgres') return undefined;
-  // booleans as 0/1 integers: works whether the view yields boolean or a 0/1 integer column
   return a.type === 'number' ? 'double precision' : a.type === 'boolean' ? 'integer' : undefined;
 }
 
-function ref(db: SqlDb, a: ColumnAttribute, column: string): ColumnRef {
+function ref(db: SqlDb, a: ColumnAttribute, qualified: string): ColumnRef {
   const cast = castType(db, a);
-  return cast ? db.knex.raw(`CAST(?? AS ${cast})`, [column]) : column;
+  return cast ? db.knex.raw(`CAST(?? AS ${cast})`, [qualified]) : qualified;
 }
 
-function attr(resource: ResourceDef, name: string): ColumnAttribute {
-  return resource.scalars.get(name)!;
+/** Columns that are never NULL: the id, the unique key and the fold keys. */
+function keyColumns(resource: ResourceDef): Set<string> {
+  const out = new Set<string>([...resource.id, ...resource.uniqueKey]);
+  for (const g of Object.values(resource.granularity)) g.keys.forEach((k) => out.add(k));
+  return out;
 }
 
-function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, filters: Filter[], alias: string): void {
+function toStatement(db: SqlDb, qb: Knex.QueryBuilder | Knex.Raw): Statement {
+  const native = qb.toSQL().toNative();
+  return { sql: native.sql, bindings: native.bindings as unknown[] };
+}
+
+function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, view: string, filters: readonly Filter[], alias: string): void {
   for (const f of filters) {
-    const a = attr(resource, f.attribute);
+    const a = resource.scalars.get(f.attribute)!;
     const column = `${alias}.${a.column}`;
     if (f.latest) {
       // -1 = the latest value in the same run (or overall for resources without run_number)
-      const sub = db.knex({ latest_: resource.view }).max(`latest_.${a.column}`);
-      const run = resource.byName.get('run_number');
-      if (run && run.kind === 'column' && f.attribute !== 'run_number') sub.where(`latest_.${run.column}`, db.knex.ref(`${alias}.${run.column}`));
+      const sub = db.knex({ latest_: view }).max(`latest_.${a.column}`);
+      const run = resource.scalars.get('run_number');
+      if (run && f.attribute !== 'run_number') sub.where(`latest_.${run.column}`, db.knex.ref(`${alias}.${run.column}`));
       qb.where(column, COMPARE_SQL[f.op] ?? '=', sub);
       continue;
     }
@@ -54,67 +63,92 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, f
   }
 }
 
-/** SQL aggregate of one column when folding by granularity. */
-function aggregateExpr(db: SqlDb, a: ColumnAttribute, alias: string): Knex.Raw {
-  const fn = { sum: 'sum', mean: 'avg', min: 'min', max: 'max', first: 'min', last: 'max' }[a.aggregation];
-  // booleans fold as 0/1 (all true = min 1, any true = max 1) on every dialect
-  if (a.type === 'boolean') return db.knex.raw(`${fn}(CAST(?? AS integer)) as ??`, [`${alias}.${a.column}`, a.column]);
-  return db.knex.raw(`${fn}(??) as ??`, [`${alias}.${a.column}`, a.column]);
-}
-
-function neededColumns(resource: ResourceDef, q: ResourceQuery, extra: string[] = []): ColumnAttribute[] {
-  const names = new Set<string>();
-  const attrs = q.fields ? q.fields.map((n) => resource.byName.get(n)!) : resource.attributes;
-  for (const a of attrs) {
-    if (a.kind === 'object') a.members.forEach((m) => names.add(m.name));
-    else names.add(a.name);
-  }
-  for (const n of [...identityOf(resource, q), ...totalOrder(resource, q).map((s) => s.attribute), ...extra]) names.add(n);
-  const cols = resource.columns.filter((c) => names.has(c.name));
-  const seen = new Set<string>();
-  return cols.filter((c) => (seen.has(c.column) ? false : (seen.add(c.column), true)));
+/** Whether the plan's summary view can answer: every filter is on a fold key. */
+function usesSummaryView(plan: ReadPlan): boolean {
+  const s = plan.source;
+  if (!s.prefolded || !s.groupKeys) return false;
+  const keys = new Set(s.groupKeys.map((k) => k.name));
+  return plan.filters.every((f) => keys.has(f.attribute) && !f.latest);
 }
 
 /**
- * The filtered (and, with group[granularity], folded) row source as a subquery-able builder.
- * Its rows are keyed by view column names.
+ * The filtered (and folded) row source, as a builder whose rows carry `columns` under their view
+ * column names. `alias` is the name the caller refers to it by.
  */
-export function sourceQuery(db: SqlDb, resource: ResourceDef, q: ResourceQuery, extraFilters: Filter[] = []): Knex.QueryBuilder {
-  const qb = db.knex({ t: resource.view });
-  applyFilters(db, qb, resource, [...q.filters, ...extraFilters], 't');
-  if (!q.granularity) return qb;
-  const keys = resource.granularity[q.granularity].map((n) => attr(resource, n));
-  const keyCols = new Set(keys.map((k) => k.column));
-  const seen = new Set<string>();
+function source(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[]): { qb: Knex.QueryBuilder; alias: string; wrapped: boolean } {
+  const { resource } = plan;
+  const s = plan.source;
+  if (!s.groupKeys) {
+    const qb = db.knex({ t: resource.view });
+    applyFilters(db, qb, resource, resource.view, plan.filters, 't');
+    return { qb, alias: 't', wrapped: false };
+  }
+  if (usesSummaryView(plan)) {
+    const qb = db.knex({ t: s.view });
+    applyFilters(db, qb, resource, s.view, plan.filters, 't');
+    return { qb, alias: 't', wrapped: false };
+  }
+  // fold in SQL: the rows of the resource's view, filtered, grouped by the keys
+  const inner = db.knex({ t: resource.view });
+  applyFilters(db, inner, resource, resource.view, plan.filters, 't');
+  const keys = new Set(s.groupKeys.map((k) => k.column));
   const selects: (string | Knex.Raw)[] = [];
-  for (const c of resource.columns) {
+  const seen = new Set<string>();
+  for (const c of [...s.groupKeys, ...columns]) {
     if (seen.has(c.column)) continue;
     seen.add(c.column);
-    selects.push(keyCols.has(c.column) ? `t.${c.column}` : aggregateExpr(db, c, 't'));
+    if (keys.has(c.column)) selects.push(`t.${c.column}`);
+    else if (c.type === 'boolean') selects.push(db.knex.raw(`${AGGREGATE_SQL[c.aggregation]}(CAST(?? AS integer)) as ??`, [`t.${c.column}`, c.column]));
+    else selects.push(db.knex.raw(`${AGGREGATE_SQL[c.aggregation]}(??) as ??`, [`t.${c.column}`, c.column]));
   }
-  return qb.select(selects).groupBy(keys.map((k) => `t.${k.column}`));
+  inner.select(selects).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
+  return { qb: db.knex.from(inner.as('g')), alias: 'g', wrapped: true };
 }
 
-function keysetCondition(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, order: { attribute: string; desc: boolean }[], values: unknown[], alias: string): void {
-  const bind = (a: ColumnAttribute, v: unknown): unknown => {
-    if (v === null) return null;
-    if (a.type === 'datetime') return bindValue(parseDatetime(String(v)), a.type, db.dialect);
-    if (a.type === 'boolean') return bindValue(v === true || v === 1 || v === '1', a.type, db.dialect);
-    return v;
-  };
+function orderBy(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, alias: string): void {
+  const keys = keyColumns(plan.resource);
+  for (const o of plan.order) {
+    const a = o.column;
+    const qualified = `${alias}.${a.column}`;
+    const cast = castType(db, a);
+    if (db.dialect === 'sqlite' || keys.has(a.name)) {
+      // SQLite sorts NULLs first natively; key columns hold no NULLs
+      qb.orderBy(cast ? (db.knex.raw(`CAST(?? AS ${cast})`, [qualified]) as unknown as string) : qualified, o.desc ? 'desc' : 'asc');
+    } else if (cast) qb.orderByRaw(`CAST(?? AS ${cast}) ${o.desc ? 'desc nulls last' : 'asc nulls first'}`, [qualified]);
+    else qb.orderBy(qualified, o.desc ? 'desc' : 'asc', o.desc ? 'last' : 'first');
+  }
+}
+
+function bindCursorValue(db: SqlDb, a: ColumnAttribute, v: unknown): unknown {
+  if (v === null) return null;
+  if (a.type === 'datetime') return bindValue(parseDatetime(String(v)), a.type, db.dialect);
+  if (a.type === 'boolean') return bindValue(v === true || v === 1 || v === '1', a.type, db.dialect);
+  return v;
+}
+
+/** Rows strictly after `values` in the plan's total order. */
+function keysetCondition(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, values: readonly unknown[], alias: string): void {
+  const order: readonly OrderTerm[] = plan.order;
+  const keys = keyColumns(plan.resource);
+  const bound = order.map((o, i) => bindCursorValue(db, o.column, values[i]));
+  const sameDirection = order.every((o) => o.desc === order[0].desc);
+  const allKeys = order.every((o, i) => keys.has(o.column.name) && bound[i] !== null && !castType(db, o.column));
+  if (sameDirection && allKeys && db.dialect !== 'oracle') {
+    // a row-value comparison the database can answer from an index: (a, b, c) > (?, ?, ?)
+    const cols = order.map((o) => `${alias}.${o.column.column}`);
+    qb.whereRaw(`(${cols.map(() => '??').join(', ')}) ${order[0].desc ? '<' : '>'} (${cols.map(() => '?').join(', ')})`, [...cols, ...(bound as Knex.Value[])]);
+    return;
+  }
   qb.where((outer) => {
     order.forEach((_, i) => {
       outer.orWhere((branch) => {
         for (let j = 0; j < i; j++) {
-          const a = attr(resource, order[j].attribute);
-          const v = bind(a, values[j]);
-          const col = ref(db, a, `${alias}.${a.column}`) as string;
-          if (v === null) branch.whereNull(col);
-          else branch.where(col, v as Knex.Value);
+          const col = ref(db, order[j].column, `${alias}.${order[j].column.column}`) as string;
+          if (bound[j] === null) branch.whereNull(col);
+          else branch.where(col, bound[j] as Knex.Value);
         }
-        const a = attr(resource, order[i].attribute);
-        const col = ref(db, a, `${alias}.${a.column}`) as string;
-        const v = bind(a, values[i]);
+        const col = ref(db, order[i].column, `${alias}.${order[i].column.column}`) as string;
+        const v = bound[i];
         if (!order[i].desc) {
           if (v === null) branch.whereNotNull(col);
           else branch.where(col, '>', v as Knex.Value);
@@ -125,57 +159,70 @@ function keysetCondition(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef
   });
 }
 
-export interface PageQueries {
-  rows: Knex.QueryBuilder;
-  count: Knex.QueryBuilder;
-  /** in cursor mode one extra row is fetched to know whether there is a next page */
-  cursorMode: boolean;
-  order: { attribute: string; desc: boolean }[];
+/** The page (limit + 1 rows, to learn whether another follows), or every row of an export. */
+export function compileRows(db: SqlDb, plan: ReadPlan): Statement {
+  const { qb, alias } = source(db, plan, plan.select);
+  qb.select(plan.select.map((c) => `${alias}.${c.column}`));
+  const page = plan.page;
+  if (page.mode === 'cursor' && page.after) keysetCondition(db, qb, plan, page.after, alias);
+  orderBy(db, qb, plan, alias);
+  const limit = fetchLimit(page);
+  if (limit !== undefined) qb.limit(limit);
+  if (page.mode !== 'cursor' && page.offset) {
+    // SQLite needs a LIMIT before OFFSET: -1 means none
+    if (limit === undefined && db.dialect === 'sqlite') qb.limit(-1);
+    qb.offset(page.offset);
+  }
+  return toStatement(db, qb);
 }
 
-/** The page of rows and the total count for a collection request. */
-export function pageQueries(db: SqlDb, resource: ResourceDef, q: ResourceQuery, opts: { extraFilters?: Filter[]; extraColumns?: string[] } = {}): PageQueries {
-  const grouped = !!q.granularity;
-  const source = sourceQuery(db, resource, q, opts.extraFilters);
-  const alias = grouped ? 'g' : 't';
-  const rows = grouped ? db.knex.from(source.clone().as('g')) : source.clone();
-  rows.select(neededColumns(resource, q, opts.extraColumns).map((c) => `${alias}.${c.column}`) as unknown as '*');
-  const count = grouped ? db.knex.from(source.clone().as('g')).count({ n: '*' }) : source.clone().count({ n: '*' });
-  const order = totalOrder(resource, q);
-  for (const s of order) {
-    const a = attr(resource, s.attribute);
-    const col = ref(db, a, `${alias}.${a.column}`);
-    // NULLs are the smallest value everywhere (SQLite's native order)
-    if (db.dialect === 'sqlite') rows.orderBy(col as string, s.desc ? 'desc' : 'asc');
-    else if (typeof col !== 'string') (rows as Knex.QueryBuilder).orderByRaw(`CAST(?? AS ${castType(db, a)}) ${s.desc ? 'desc nulls last' : 'asc nulls first'}`, [`${alias}.${a.column}`]);
-    else rows.orderBy(col, s.desc ? 'desc' : 'asc', s.desc ? 'last' : 'first');
-  }
-  const cursorMode = q.page.cursor !== undefined;
-  if (cursorMode) {
-    if (q.page.cursor) keysetCondition(db, rows, resource, order, decodeCursor(q.page.cursor, order.length), alias);
-    rows.limit(q.page.limit + 1);
-  } else {
-    if (q.page.offset) rows.offset(q.page.offset);
-    rows.limit(q.page.limit);
-  }
-  return { rows, count, cursorMode, order };
+/** count(*) of the plan's rows; with `cap`, counts at most cap + 1 of them (cheap whatever the size). */
+export function compileCount(db: SqlDb, plan: ReadPlan, cap?: number): Statement {
+  const { qb, wrapped } = source(db, plan, []);
+  if (cap === undefined && !wrapped) return toStatement(db, qb.count({ n: '*' }));
+  if (!wrapped) qb.select(db.knex.raw('1 as one'));
+  else qb.select(db.knex.raw('1 as one'));
+  if (cap !== undefined) qb.limit(cap + 1);
+  return toStatement(db, db.knex.from(qb.as('c')).count({ n: '*' }));
 }
 
-/** Runs the page queries; returns rows, total and (cursor mode) the next cursor. */
-export async function runPage(db: SqlDb, resource: ResourceDef, q: ResourceQuery, opts: { extraFilters?: Filter[]; extraColumns?: string[] } = {}): Promise<{ rows: Row[]; total: number; nextCursor: string | null }> {
-  const pq = pageQueries(db, resource, q, opts);
-  const [rows, countRows] = await Promise.all([q.page.limit > 0 ? (pq.rows as unknown as Promise<Row[]>) : Promise.resolve([] as Row[]), pq.count as unknown as Promise<Row[]>]);
-  const total = Number(countRows[0]?.n ?? 0);
-  let nextCursor: string | null = null;
-  let page = rows;
-  if (pq.cursorMode) {
-    if (rows.length > q.page.limit) {
-      page = rows.slice(0, q.page.limit);
-      const last = page[page.length - 1];
-      nextCursor = encodeCursor(pq.order.map((s) => last[attr(resource, s.attribute).column]));
+/** PostgreSQL: the planner's estimate of the plan's row count, as EXPLAIN (FORMAT JSON). */
+export function compileEstimate(db: SqlDb, plan: ReadPlan): Statement | undefined {
+  if (db.dialect !== 'postgres') return undefined;
+  const { qb } = source(db, plan, []);
+  qb.select(db.knex.raw('1 as one'));
+  const st = toStatement(db, qb);
+  return { sql: `EXPLAIN (FORMAT JSON) ${st.sql}`, bindings: st.bindings };
+}
+
+/** Whether a row exists past `offset` rows (a CSV export cut by page[limit] says so in a header). */
+export function compileExists(db: SqlDb, plan: ReadPlan, offset: number): Statement {
+  const { qb, alias } = source(db, plan, plan.order.map((o) => o.column));
+  qb.select(db.knex.raw('1 as one'));
+  orderBy(db, qb, plan, alias);
+  qb.limit(1).offset(offset);
+  return toStatement(db, qb);
+}
+
+/** The related rows of an included relationship for the given local key tuples (OR-ed equality groups). */
+export function compileRelated(db: SqlDb, inc: IncludePlan, tuples: readonly unknown[][], limit: number): Statement {
+  const plan = inc.target;
+  const { qb, alias } = source(db, plan, plan.select);
+  qb.select(plan.select.map((c) => `${alias}.${c.column}`));
+  qb.where((w) => {
+    for (const t of tuples) {
+      w.orWhere((b) => {
+        inc.remoteKeys.forEach((k, j) => {
+          const v = t[j];
+          if (v === null || v === undefined) b.whereNull(`${alias}.${k.column}`);
+          else b.where(`${alias}.${k.column}`, bindCursorValue(db, k, v instanceof Date ? v.toISOString() : v) as Knex.Value);
+        });
+      });
     }
-  }
-  return { rows: page, total, nextCursor };
+  });
+  orderBy(db, qb, plan, alias);
+  qb.limit(limit);
+  return toStatement(db, qb);
 }
 
 /** EQ filters that select the row(s) whose keys equal `values` (attribute name → value). */

@@ -12,9 +12,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection.js';
 import { ApiError, errorDocument, JSONAPI_MEDIA_TYPE, NotFoundError } from '../jsonapi/errors.js';
-import { memoryCollection, memoryCsv, memoryMeta } from '../jsonapi/memory.js';
+import { memoryCollection, memoryCsv, memoryMeta, memorySingle } from '../jsonapi/memory.js';
 import { parseQuery } from '../jsonapi/query.js';
-import { singleDocument } from '../jsonapi/document.js';
 import { rawQueryOf, serialiseQuery } from '../jsonapi/querystring.js';
 import { toPlotly } from '../plot/to-plotly.js';
 import { plotToCsv } from '../plot/csv.js';
@@ -237,8 +236,8 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
         if (!point) throw new NotFoundError(`probe ${probe.id} has no point '${req.params.point}' for these parameters`);
         const resource = pointsResource(probe, plot, series);
         const q = parseQuery(raw, resource, { ...limits, extraParams: plainNames, allowRelationships: false });
-        const doc = singleDocument(resource, pointRowsFor([point], params, probe)[0], q, `${rootUrl(req)}${prefix}/probes/${probe.id}${series ? `/series/${series.key}` : ''}`);
-        patchRowUnits({ data: [doc.data] }, [point]);
+        const doc = memorySingle(resource, pointRowsFor([point], params, probe)[0], q, `${rootUrl(req)}${prefix}/probes/${probe.id}${series ? `/series/${series.key}` : ''}`);
+        patchRowUnits({ data: [doc.data as never] }, [point]);
         return jsonApi(reply, doc);
       });
       app.get<{ Params: { id: string; key?: string } }>(`${base}/points/csv`, { schema: doc('Probe points as CSV', 'The points collection as CSV, same query grammar.') }, async (req, reply) =>

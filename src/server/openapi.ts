@@ -2,7 +2,7 @@
 // collected by @fastify/swagger (OpenAPI 3.1). The routes' schemas only document: the engine
 // validates requests itself, so validation and response serialisation are switched off per route.
 import type { RouteShorthandOptions } from 'fastify';
-import { API_TYPES } from '../jsonapi/document.js';
+import { API_TYPES } from '../jsonapi/meta.js';
 import { FILTER_OPERATORS, FILTER_OP_NAMES } from '../jsonapi/filters.js';
 import type { ColumnAttribute, ResourceDef } from '../jsonapi/resource.js';
 

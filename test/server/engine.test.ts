@@ -316,7 +316,7 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
   it('a failing database gives 503 JSON:API errors without SQL, and /health 503', async () => {
     const broken = await openDb(fx.url, { readonly: true });
     const app2 = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { db: broken, resources: fixtureResources(), logger: false });
-    await broken.knex.destroy();
+    await broken.close();
     const r = await app2.inject('/api/v1/runs?filter[run_number]=315000');
     expect(r.statusCode).toBe(503);
     const body = r.json();

@@ -1,0 +1,113 @@
+// The read engine: one object that takes a resource read through every stage —
+//   query string → ResourceQuery (query.ts) → ReadPlan (plan.ts) → SQL (sql.ts) → rows
+//   (execute.ts) → document or CSV (render.ts)
+// The HTTP routes (src/resources/routes.ts), the probes and the reports all read through it, so
+// they share its plans, its indexes, its counts and its limits. `read()` is the catalog API for
+// code: rows as objects keyed by attribute name, in wire form, plus the API URL that returns them.
+import type { Db } from '../db/connection.js';
+import { NotFoundError, QueryValidationError } from './errors.js';
+import { executePage, executeStream, type ExecuteOptions, type PageResult, type StreamResult } from './execute.js';
+import { planRead, type PlanOptions, type ReadPlan } from './plan.js';
+import { parseQuery, type ResourceQuery } from './query.js';
+import { parseRawQuery, type RawParam } from './querystring.js';
+import type { ResourceDef } from './resource.js';
+import { toWire } from './values.js';
+
+export interface EngineOptions {
+  defaultPageLimit: number;
+  maxPageLimit: number;
+  /** per statement (per batch when streaming), ms; 0 = none */
+  statementTimeoutMs?: number;
+  /** exact counts up to this many rows unless count=exact (default 100 000) */
+  exactCountCap?: number;
+  /** rows per batch when streaming (default 5000) */
+  batchRows?: number;
+  /** most related resources included per relationship (default 1000) */
+  includeLimit?: number;
+  /** pages larger than this stream batch by batch instead of being built whole (default 2000) */
+  streamAbove?: number;
+  /** rows `read()` accepts before refusing (default 2 000 000) */
+  maxReadRows?: number;
+}
+
+export interface ResourceLookup {
+  all: ResourceDef[];
+  get(type: string): ResourceDef | undefined;
+}
+
+export interface CatalogRead {
+  /** rows keyed by attribute name (object members as `<object>.<member>`), values in wire form */
+  rows: Record<string, unknown>[];
+  /** the API path and query that return the same rows, e.g. /api/v1/hltpathrates?filter[…] */
+  url: string;
+}
+
+export class ReadEngine {
+  constructor(readonly db: Db, readonly resources: ResourceLookup, readonly options: EngineOptions) {}
+
+  resource(type: string): ResourceDef {
+    const r = this.resources.get(type);
+    if (!r) throw new NotFoundError(`unknown resource type '${type}' (known: ${this.resources.all.map((x) => x.type).join(', ')})`);
+    return r;
+  }
+
+  /** Stage 1: the validated query (400s name the parameter). */
+  query(resource: ResourceDef, params: string | RawParam[], extraParams?: readonly string[]): ResourceQuery {
+    return parseQuery(typeof params === 'string' ? parseRawQuery(params) : params, resource, {
+      defaultLimit: this.options.defaultPageLimit,
+      maxLimit: this.options.maxPageLimit,
+      extraParams,
+    });
+  }
+
+  /** Stage 2: the plan. */
+  plan(resource: ResourceDef, q: ResourceQuery, opts: PlanOptions = {}): ReadPlan {
+    return planRead(resource, q, { resolve: (t) => this.resources.get(t), includeCap: this.options.includeLimit, ...opts });
+  }
+
+  private execOptions(): ExecuteOptions {
+    return { timeoutMs: this.options.statementTimeoutMs || undefined, exactCountCap: this.options.exactCountCap, batchRows: this.options.batchRows };
+  }
+
+  /** Stages 3–4 for a bounded page: rows, count, related rows. */
+  page(plan: ReadPlan): Promise<PageResult> {
+    return executePage(this.db, plan, this.execOptions());
+  }
+
+  /** Stages 3–4 batch by batch (large pages and exports). */
+  stream(plan: ReadPlan): Promise<StreamResult> {
+    return executeStream(this.db, plan, this.execOptions());
+  }
+
+  /** Whether a page is better streamed than built whole. */
+  streams(plan: ReadPlan): boolean {
+    if (plan.includes.length) return false;
+    return plan.page.mode === 'all' || plan.page.limit > (this.options.streamAbove ?? 2000);
+  }
+
+  /**
+   * The catalog API for probes and reports: every row the query selects (its page[limit], if any,
+   * is honoured; without one, all rows), as objects in wire form, and the URL that returns them.
+   */
+  async read(type: string, query: string, opts: { prefix?: string } = {}): Promise<CatalogRead> {
+    const resource = this.resource(type);
+    const params = parseRawQuery(query);
+    const q = this.query(resource, params);
+    if (q.include.relationships.length) throw new QueryValidationError('unknown_include', 'read() returns rows of one resource: include relationships through their own reads', 'include');
+    const plan = this.plan(resource, { ...q, count: 'none' }, { allRows: true });
+    const max = this.options.maxReadRows ?? 2_000_000;
+    const rows: Record<string, unknown>[] = [];
+    const cols = plan.projection.flatMap((a) => (a.kind === 'object' ? a.members : [a]));
+    const s = await this.stream(plan);
+    for await (const set of s.batches) {
+      const idx = cols.map((c) => set.columns.indexOf(c.column));
+      for (const r of set.rows) {
+        const o: Record<string, unknown> = {};
+        for (let j = 0; j < cols.length; j++) o[cols[j].name] = toWire(cols[j].type, r[idx[j]]);
+        rows.push(o);
+      }
+      if (rows.length > max) throw new QueryValidationError('too_many_rows', `${type}?${query} selects more than ${max} rows; narrow the filters`, 'filter');
+    }
+    return { rows, url: `${opts.prefix ?? '/api/v1'}/${type}${query ? `?${query}` : ''}` };
+  }
+}

@@ -1,0 +1,238 @@
+// Stage 4 of the read path: run a plan's statements through the database reader and return rows
+// (as arrays, with their column names), whether another page follows, the next cursor, the count
+// and the included related rows. Counts never dominate: exact up to a cap (a bounded count costs
+// at most `cap` index entries), beyond it the planner's estimate (PostgreSQL) or the statistics of
+// the table the view reads (SQLite, from ANALYZE), else a lower bound — `meta.count` says which.
+import type { Db } from '../db/connection.js';
+import type { Reader, RowSet, Statement } from '../db/reader.js';
+import { classifyDbError } from '../db/errors.js';
+import { encodeCursor } from './cursor.js';
+import type { IncludePlan, ReadPlan } from './plan.js';
+import { compileCount, compileEstimate, compileExists, compileRelated, compileRows } from './sql.js';
+
+export type CountMethod = 'exact' | 'planned' | 'statistics' | 'lower_bound';
+
+export interface Count {
+  value: number;
+  exact: boolean;
+  method: CountMethod;
+}
+
+export interface RelatedRows {
+  rows: RowSet;
+  /** more related rows exist than the include cap */
+  truncated: boolean;
+}
+
+export interface PageResult {
+  rows: RowSet;
+  /** a row follows this page */
+  more: boolean;
+  nextCursor: string | null;
+  count: Count | null;
+  related: Map<string, RelatedRows>;
+}
+
+export interface ExecuteOptions {
+  /** per statement (per batch when streaming), ms */
+  timeoutMs?: number;
+  /** exact counts up to this many rows when the client did not ask for count=exact (default 100 000) */
+  exactCountCap?: number;
+  /** rows per batch when streaming (default 5000) */
+  batchRows?: number;
+}
+
+const DEFAULT_CAP = 100_000;
+const RELATED_CHUNK = 200;
+
+/** Runs a statement and turns any failure into the client-facing error (one place: db/errors.ts). */
+async function all(reader: Reader, st: Statement, timeoutMs?: number): Promise<RowSet> {
+  try {
+    return await reader.all(st, { timeoutMs });
+  } catch (err) {
+    throw classifyDbError(err, { timeoutMs });
+  }
+}
+
+function columnIndex(rows: RowSet, name: string): number {
+  return rows.columns.indexOf(name);
+}
+
+/** The cursor of a row: its values of the plan's total order. */
+export function cursorOf(plan: ReadPlan, rows: RowSet, row: unknown[]): string {
+  return encodeCursor(plan.order.map((o) => row[columnIndex(rows, o.column.column)]));
+}
+
+// ---- counts ----------------------------------------------------------------------------------
+
+const statsCache = new WeakMap<Reader, Map<string, Promise<number | null>>>();
+
+/** SQLite: rows of the table a view is driven by, from sqlite_stat1 (written by ANALYZE in the jobs). */
+function sqliteViewRows(db: Db, view: string, timeoutMs?: number): Promise<number | null> {
+  let cache = statsCache.get(db.reader);
+  if (!cache) statsCache.set(db.reader, (cache = new Map()));
+  let hit = cache.get(view);
+  if (!hit) {
+    hit = (async () => {
+      try {
+        const plan = await db.reader.all({ sql: `EXPLAIN QUERY PLAN SELECT 1 FROM "${view.replace(/"/g, '')}"`, bindings: [] }, { timeoutMs });
+        const detail = String(plan.rows.find((r) => /^(SCAN|SEARCH) /.test(String(r[plan.columns.indexOf('detail')])))?.[plan.columns.indexOf('detail')] ?? '');
+        const index = /USING (?:COVERING )?INDEX (\S+)/.exec(detail)?.[1];
+        const alias = /^(?:SCAN|SEARCH) (\S+)/.exec(detail)?.[1];
+        let table: string | undefined;
+        if (!index && alias) {
+          const def = await db.reader.all({ sql: 'SELECT sql FROM sqlite_schema WHERE type = ? AND name = ?', bindings: ['view', view] }, { timeoutMs });
+          const text = String(def.rows[0]?.[0] ?? '');
+          table = new RegExp(`(?:FROM|JOIN)\\s+"?(\\w+)"?\\s+(?:AS\\s+)?"?${alias}"?\\b`, 'i').exec(text)?.[1] ?? alias;
+        }
+        const st = await db.reader.all(
+          index ? { sql: 'SELECT stat FROM sqlite_stat1 WHERE idx = ?', bindings: [index] } : { sql: 'SELECT stat FROM sqlite_stat1 WHERE tbl = ? ORDER BY idx IS NULL DESC', bindings: [table ?? ''] },
+          { timeoutMs },
+        );
+        const n = Number(String(st.rows[0]?.[0] ?? '').split(' ')[0]);
+        return Number.isFinite(n) && n > 0 ? n : null;
+      } catch {
+        return null; // no statistics (never ANALYZEd): the count stays a lower bound
+      }
+    })();
+    cache.set(view, hit);
+  }
+  return hit;
+}
+
+async function plannedRows(db: Db, plan: ReadPlan, timeoutMs?: number): Promise<number | null> {
+  const st = compileEstimate(db, plan);
+  if (!st) return null;
+  const res = await all(db.reader, st, timeoutMs);
+  const doc = res.rows[0]?.[0];
+  const parsed = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { Plan?: { 'Plan Rows'?: number } }[] | undefined;
+  const n = parsed?.[0]?.Plan?.['Plan Rows'];
+  return typeof n === 'number' ? Math.round(n) : null;
+}
+
+export async function countRows(db: Db, plan: ReadPlan, opts: ExecuteOptions = {}): Promise<Count | null> {
+  if (plan.count === 'none') return null;
+  const reader = db.reader;
+  if (plan.count === 'exact') {
+    const res = await all(reader, compileCount(db, plan), opts.timeoutMs);
+    return { value: Number(res.rows[0]?.[0] ?? 0), exact: true, method: 'exact' };
+  }
+  const cap = opts.exactCountCap ?? DEFAULT_CAP;
+  const bounded = Number((await all(reader, compileCount(db, plan, cap), opts.timeoutMs)).rows[0]?.[0] ?? 0);
+  if (bounded <= cap) return { value: bounded, exact: true, method: 'exact' };
+  const planned = await plannedRows(db, plan, opts.timeoutMs);
+  if (planned !== null) return { value: Math.max(planned, bounded), exact: false, method: 'planned' };
+  if (db.dialect === 'sqlite' && plan.filters.length === 0 && !plan.source.groupKeys) {
+    const stats = await sqliteViewRows(db, plan.source.view, opts.timeoutMs);
+    if (stats !== null) return { value: Math.max(stats, bounded), exact: false, method: 'statistics' };
+  }
+  return { value: bounded, exact: false, method: 'lower_bound' };
+}
+
+// ---- related rows ----------------------------------------------------------------------------
+
+function keyOf(values: unknown[]): string {
+  return JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v ?? null)));
+}
+
+export function relatedKey(values: unknown[]): string {
+  return keyOf(values);
+}
+
+async function readRelated(db: Db, inc: IncludePlan, primary: RowSet, opts: ExecuteOptions): Promise<RelatedRows> {
+  const idx = inc.localKeys.map((k) => columnIndex(primary, k.column));
+  const tuples = new Map<string, unknown[]>();
+  for (const r of primary.rows) {
+    const t = idx.map((i) => r[i]);
+    tuples.set(keyOf(t), t);
+  }
+  const distinct = [...tuples.values()];
+  let columns: string[] = [];
+  const rows: unknown[][] = [];
+  for (let i = 0; i < distinct.length && rows.length <= inc.cap; i += RELATED_CHUNK) {
+    const res = await all(db.reader, compileRelated(db, inc, distinct.slice(i, i + RELATED_CHUNK), inc.cap + 1 - rows.length), opts.timeoutMs);
+    if (res.columns.length) columns = res.columns;
+    rows.push(...res.rows);
+  }
+  const truncated = rows.length > inc.cap;
+  if (truncated) rows.length = inc.cap;
+  return { rows: { columns, rows }, truncated };
+}
+
+// ---- pages and streams -----------------------------------------------------------------------
+
+/** One page (or the whole answer of a bounded read): rows, count and related rows. */
+export async function executePage(db: Db, plan: ReadPlan, opts: ExecuteOptions = {}): Promise<PageResult> {
+  const [rows, count] = await Promise.all([all(db.reader, compileRows(db, plan), opts.timeoutMs), countRows(db, plan, opts)]);
+  const limit = plan.page.mode === 'all' ? Infinity : plan.page.limit;
+  const more = rows.rows.length > limit;
+  if (more) rows.rows.length = limit;
+  const last = rows.rows[rows.rows.length - 1];
+  const nextCursor = plan.page.mode === 'cursor' && more && last ? cursorOf(plan, rows, last) : null;
+  const related = new Map<string, RelatedRows>();
+  for (const inc of plan.includes) related.set(inc.relationship.name, await readRelated(db, inc, rows, opts));
+  return { rows, more, nextCursor, count, related };
+}
+
+export interface StreamResult {
+  batches: AsyncIterable<RowSet>;
+  count: Promise<Count | null>;
+  /** known once the batches are consumed */
+  tail(): { more: boolean; nextCursor: string | null; rows: number };
+}
+
+/**
+ * The rows of a plan in batches, with bounded memory whatever the page size. The first batch is
+ * read before this resolves, so a failing query is an error response, not a cut-off body.
+ */
+export async function executeStream(db: Db, plan: ReadPlan, opts: ExecuteOptions = {}): Promise<StreamResult> {
+  const limit = plan.page.mode === 'all' ? Infinity : plan.page.limit;
+  const batchRows = opts.batchRows ?? 5000;
+  const iterator = db.reader.stream(compileRows(db, plan), { batchRows, timeoutMs: opts.timeoutMs })[Symbol.asyncIterator]();
+  const count = countRows(db, plan, opts);
+  count.catch(() => {}); // awaited by the renderer; a failure must not go unhandled meanwhile
+  let first: IteratorResult<RowSet>;
+  try {
+    first = await iterator.next();
+  } catch (err) {
+    throw classifyDbError(err, opts);
+  }
+  let sent = 0;
+  let more = false;
+  let lastCursor: string | null = null;
+  async function* batches(): AsyncGenerator<RowSet> {
+    let r = first;
+    try {
+      while (!r.done) {
+        const set = r.value;
+        if (sent + set.rows.length > limit) {
+          more = true;
+          set.rows.length = limit - sent;
+        }
+        sent += set.rows.length;
+        const last = set.rows[set.rows.length - 1];
+        if (plan.page.mode === 'cursor' && last) lastCursor = cursorOf(plan, set, last);
+        if (set.rows.length) yield set;
+        if (more) break;
+        try {
+          r = await iterator.next();
+        } catch (err) {
+          throw classifyDbError(err, opts);
+        }
+      }
+    } finally {
+      if (more || !r.done) await iterator.return?.();
+    }
+  }
+  return {
+    batches: batches(),
+    count,
+    tail: () => ({ more, nextCursor: more ? lastCursor : null, rows: sent }),
+  };
+}
+
+/** Whether rows exist past `offset` (used to say so when a CSV export is cut by page[limit]). */
+export async function rowsBeyond(db: Db, plan: ReadPlan, offset: number, opts: ExecuteOptions = {}): Promise<boolean> {
+  const res = await all(db.reader, compileExists(db, plan, offset), opts.timeoutMs);
+  return res.rows.length > 0;
+}

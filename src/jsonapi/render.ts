@@ -1,0 +1,369 @@
+// Stage 5 of the read path: rows → the JSON:API document in the OMS shape, or CSV. Each plan gets a
+// row writer compiled once (attribute names, units, relationship links and the encoders of each
+// column's type fixed in a generated function), so a page of 100 000 rows is string concatenation,
+// not object building and JSON.stringify. Documents stream batch by batch with bounded memory.
+//
+// The shape: string ids joined with "_", attributes (nested {counter, rate} objects where the
+// resource says so), links.self, relationship links, row meta with units; top-level links
+// first/last/next/prev (next null on the last page) and meta.totalResourceCount. A `fields`
+// projection drops relationships and row meta, as OMS does.
+import type { RowSet } from '../db/reader.js';
+import type { Count, PageResult, StreamResult } from './execute.js';
+import { relatedKey } from './execute.js';
+import type { ReadPlan } from './plan.js';
+import { serialiseQuery } from './querystring.js';
+import type { ColumnAttribute, ResourceDef, ScalarType } from './resource.js';
+import { fieldsMeta } from './meta.js';
+import { formatDatetime, toWire } from './values.js';
+
+export interface Urls {
+  /** absolute API base, e.g. http://host:8080/api/v1 */
+  baseUrl: string;
+  /** absolute URL of the collection the links page through (default baseUrl/type) */
+  collectionUrl?: string;
+}
+
+// ---- value encoders (JSON text of a database value in wire form) -------------------------------
+
+const WIRE_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+function encNumber(v: unknown): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? '' + v : 'null';
+  if (v === null || v === undefined) return 'null';
+  const n = Number(v);
+  return Number.isFinite(n) ? '' + n : 'null';
+}
+function encString(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  return JSON.stringify(typeof v === 'string' ? v : toWire('string', v));
+}
+function encBoolean(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  return toWire('boolean', v) ? 'true' : 'false';
+}
+function encDatetime(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string' && WIRE_DATETIME.test(v)) return '"' + v + '"';
+  const s = formatDatetime(v);
+  return s === null ? 'null' : JSON.stringify(s);
+}
+function encDatetimePresentation(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string' && WIRE_DATETIME.test(v)) return '"' + v.slice(0, 10) + ' ' + v.slice(11, 19) + '"';
+  const s = formatDatetime(v, true);
+  return s === null ? 'null' : JSON.stringify(s);
+}
+function encArray(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  return JSON.stringify(toWire('array', v));
+}
+
+function encoderOf(type: ScalarType, presentation: boolean): (v: unknown) => string {
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return encNumber;
+    case 'string':
+      return encString;
+    case 'boolean':
+      return encBoolean;
+    case 'datetime':
+      return presentation ? encDatetimePresentation : encDatetime;
+    case 'array':
+      return encArray;
+  }
+}
+
+/** One id part: the wire value as text ('null' for none, arrays comma-joined). */
+function idPart(type: ScalarType, v: unknown): string {
+  if (typeof v === 'number') return '' + v;
+  if (typeof v === 'string' && type === 'string') return v;
+  const w = toWire(type, v);
+  return w === null ? 'null' : Array.isArray(w) ? w.join(',') : String(w);
+}
+
+// ---- the compiled row writer -----------------------------------------------------------------
+
+/** Writes one resource object; `relationshipData` adds, per relationship name, JSON members after its
+ *  links (`,"data":…` and `,"meta":…` of an included relationship). */
+export type RowWriter = (row: unknown[], relationshipData?: Record<string, string>) => string;
+
+interface WriterSpec {
+  plan: ReadPlan;
+  baseUrl: string;
+  columns: readonly string[];
+}
+
+const writerCache = new WeakMap<ReadPlan, Map<string, RowWriter>>();
+
+function json(s: string): string {
+  return JSON.stringify(s);
+}
+
+function compileWriter({ plan, baseUrl, columns }: WriterSpec): RowWriter {
+  const { resource } = plan;
+  const pres = plan.flags.presentationTimestamp;
+  const at = (c: ColumnAttribute): number => {
+    const i = columns.indexOf(c.column);
+    if (i < 0) throw new Error(`internal: column ${c.column} of ${resource.type} was not read`);
+    return i;
+  };
+  // generated code refers to encoders and constants through these arrays
+  const fns: ((v: unknown) => string)[] = [];
+  const consts: unknown[] = [];
+  const fn = (f: (v: unknown) => string) => `F[${fns.push(f) - 1}]`;
+  const k = (v: unknown) => `K[${consts.push(v) - 1}]`;
+
+  const idExpr = plan.identity.map((c) => `P(${k(c.type)}, r[${at(c)}])`).join(" + '_' + ");
+  const attrParts: string[] = [];
+  const units: Record<string, { units: string }> = {};
+  plan.projection.forEach((a, i) => {
+    const sep = i ? ',' : '';
+    if (a.kind === 'object') {
+      const members = a.members.map((m, j) => `${json((j ? ',' : '') + json(m.name.slice(a.name.length + 1)) + ':')} + ${fn(encoderOf(m.type, pres))}(r[${at(m)}])`);
+      attrParts.push(`${json(sep + json(a.name) + ':{')} + ${members.join(' + ')} + '}'`);
+      for (const m of a.members) if (m.unit) units[m.name] = { units: m.unit };
+    } else {
+      attrParts.push(`${json(sep + json(a.name) + ':')} + ${fn(encoderOf(a.type, pres))}(r[${at(a)}])`);
+      if (a.unit) units[a.name] = { units: a.unit };
+    }
+  });
+  const head = `'{"id":' + JSON.stringify(id) + ${json(`,"type":${json(resource.type)},"attributes":{`)}`;
+  const attrs = attrParts.length ? attrParts.join(' + ') : "''";
+  let body: string;
+  if (plan.flags.dataOnly) {
+    body = `return ${head} + ${attrs} + '}}';`;
+  } else {
+    let selfExpr: string;
+    if (plan.source.groupKeys) {
+      // a folded row is not addressable by id: its self link is the query that yields exactly it
+      const keys = plan.identity.map((c) => `{ key: ${k(`filter[${c.name}][EQ]`)}, value: P(${k(c.type)}, r[${at(c)}]) }`);
+      selfExpr = `${k(`${baseUrl}/${resource.type}?`)} + Q([${keys.join(', ')}, { key: 'group[granularity]', value: ${k(plan.source.granularity)} }])`;
+    } else selfExpr = `${k(`${baseUrl}/${resource.type}/`)} + encodeURIComponent(id)`;
+    // every relationship's links (none under a projection or a fold), and always the included ones
+    const included = new Set(plan.includes.map((i) => i.relationship.name));
+    const rels = plan.source.groupKeys ? [] : resource.relationships.filter((r) => !plan.flags.projected || included.has(r.name));
+    const relCode = rels.length
+      ? `+ ',"relationships":{' + ${rels
+          .map(
+            (r, i) =>
+              `${json((i ? ',' : '') + json(r.name) + ':{"links":{"self":')} + s.slice(0, -1) + ${json(`/relationships/${r.name}"`)} + ',"related":' + s.slice(0, -1) + ${json(`/${r.name}"`)} + '}' + (d && d[${json(r.name)}] !== undefined ? d[${json(r.name)}] : '') + '}'`,
+          )
+          .join(' + ')} + '}'`
+      : '';
+    const metaCode = !plan.flags.projected && Object.keys(units).length ? `+ ${json(`,"meta":{"row":${JSON.stringify(units)}}`)}` : '';
+    body = `const s = JSON.stringify(${selfExpr}); return ${head} + ${attrs} + '},"links":{"self":' + s + '}' ${relCode} ${metaCode} + '}';`;
+  }
+  const code = `return function writeRow(r, d) { const id = ${idExpr || "''"}; ${body} };`;
+  return new Function('F', 'K', 'P', 'Q', code)(fns, consts, idPart, serialiseQuery) as RowWriter;
+}
+
+/** The row writer of `plan` for rows with these columns (compiled once per plan and column order). */
+export function rowWriter(plan: ReadPlan, baseUrl: string, columns: readonly string[]): RowWriter {
+  let byColumns = writerCache.get(plan);
+  if (!byColumns) writerCache.set(plan, (byColumns = new Map()));
+  const key = `${baseUrl}\u0000${columns.join(',')}`;
+  let w = byColumns.get(key);
+  if (!w) byColumns.set(key, (w = compileWriter({ plan, baseUrl, columns })));
+  return w;
+}
+
+/** The id of a row (as in data[].id). */
+export function idOfRow(plan: Pick<ReadPlan, 'identity'>, rows: RowSet, row: unknown[]): string {
+  return plan.identity.map((c) => idPart(c.type, row[rows.columns.indexOf(c.column)])).join('_');
+}
+
+// ---- links and meta --------------------------------------------------------------------------
+
+function pageLink(collectionUrl: string, plan: ReadPlan, limit: number, page: Record<string, string>): string {
+  const kept = plan.params.filter((p) => p.name !== 'page' || (p.path[0] !== 'offset' && p.path[0] !== 'cursor' && p.path[0] !== 'limit'));
+  const params = [{ key: 'page[limit]', value: String(limit) }, ...kept, ...Object.entries(page).map(([key, value]) => ({ key, value }))];
+  return `${collectionUrl}?${serialiseQuery(params)}`;
+}
+
+export function collectionUrlOf(plan: ReadPlan, urls: Urls): string {
+  return urls.collectionUrl ?? `${urls.baseUrl}/${plan.resource.type}`;
+}
+
+/** Top-level links for a page; `more`: a row follows; `count` when known. */
+function linksOf(plan: ReadPlan, urls: Urls, more: boolean, nextCursor: string | null, count: Count | null): Record<string, string | null> {
+  const url = collectionUrlOf(plan, urls);
+  const page = plan.page;
+  if (page.mode === 'cursor') {
+    return { first: pageLink(url, plan, page.limit, { 'page[cursor]': '' }), next: nextCursor ? pageLink(url, plan, page.limit, { 'page[cursor]': nextCursor }) : null };
+  }
+  const limit = page.mode === 'offset' ? page.limit : 0;
+  const offset = page.offset;
+  const at = (o: number) => (o > 0 ? pageLink(url, plan, limit, { 'page[offset]': String(o) }) : pageLink(url, plan, limit, {}));
+  const total = count?.exact ? count.value : undefined;
+  const lastOffset = total !== undefined && limit > 0 && total > 0 ? Math.floor((total - 1) / limit) * limit : total !== undefined ? 0 : undefined;
+  return {
+    first: at(0),
+    last: lastOffset === undefined ? null : at(lastOffset),
+    next: limit > 0 && more ? at(offset + limit) : null,
+    prev: offset > 0 && limit > 0 ? at(Math.max(0, offset - limit)) : null,
+  };
+}
+
+function metaOf(plan: ReadPlan, count: Count | null, rowsOnPage: number, nextCursor: string | null): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  // without a count (cursor pages, count=none) the total is what this page holds, as before
+  meta.totalResourceCount = count ? count.value : rowsOnPage;
+  meta.count = count ? { exact: count.exact, method: count.method } : { exact: false, method: 'none' };
+  if (plan.page.mode === 'cursor') meta.nextCursor = nextCursor;
+  if (plan.flags.meta) Object.assign(meta, fieldsMeta(plan.resource));
+  return meta;
+}
+
+// ---- documents -------------------------------------------------------------------------------
+
+function relationshipData(plan: ReadPlan, rows: RowSet, result: PageResult): ((row: unknown[]) => Record<string, string>) | undefined {
+  if (!plan.includes.length) return undefined;
+  const lookups = plan.includes.map((inc) => {
+    const rel = result.related.get(inc.relationship.name)!;
+    const byKey = new Map<string, string[]>();
+    const ri = inc.remoteKeys.map((kc) => rel.rows.columns.indexOf(kc.column));
+    for (const r of rel.rows.rows) {
+      const key = relatedKey(ri.map((i) => r[i]));
+      const ids = byKey.get(key) ?? byKey.set(key, []).get(key)!;
+      ids.push(idOfRow(inc.target, rel.rows, r));
+    }
+    const li = inc.localKeys.map((kc) => rows.columns.indexOf(kc.column));
+    // the related link pages through all of them when the include was cut at its cap
+    const meta = rel.truncated && inc.relationship.cardinality === 'many' ? ',"meta":' + JSON.stringify({ truncated: true, includeLimit: inc.cap }) : '';
+    return { inc, byKey, li, meta };
+  });
+  return (row) => {
+    const out: Record<string, string> = {};
+    for (const { inc, byKey, li, meta } of lookups) {
+      const ids = byKey.get(relatedKey(li.map((i) => row[i]))) ?? [];
+      const linkage = ids.map((id) => ({ type: inc.target.resource.type, id }));
+      out[inc.relationship.name] = ',"data":' + JSON.stringify(inc.relationship.cardinality === 'one' ? linkage[0] ?? null : linkage) + meta;
+    }
+    return out;
+  };
+}
+
+function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const inc of plan.includes) {
+    const rel = result.related.get(inc.relationship.name)!;
+    if (!rel.rows.rows.length) continue;
+    const write = rowWriter(inc.target, urls.baseUrl, rel.rows.columns);
+    for (const r of rel.rows.rows) {
+      const key = `${inc.target.resource.type}/${idOfRow(inc.target, rel.rows, r)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(write(r));
+    }
+  }
+  return out;
+}
+
+/** A whole collection page as JSON text. */
+export function renderPage(plan: ReadPlan, result: PageResult, urls: Urls): string {
+  const { rows } = result;
+  const parts: string[] = new Array(rows.rows.length);
+  if (rows.rows.length) {
+    const write = rowWriter(plan, urls.baseUrl, rows.columns);
+    const data = relationshipData(plan, rows, result);
+    for (let i = 0; i < rows.rows.length; i++) parts[i] = write(rows.rows[i], data?.(rows.rows[i]));
+  }
+  let doc = '{"data":[' + parts.join(',') + ']';
+  if (plan.includes.length) doc += ',"included":[' + includedOf(plan, result, urls).join(',') + ']';
+  if (!plan.flags.dataOnly) doc += ',"links":' + JSON.stringify(linksOf(plan, urls, result.more, result.nextCursor, result.count));
+  doc += ',"meta":' + JSON.stringify(metaOf(plan, result.count, rows.rows.length, result.nextCursor)) + '}';
+  return doc;
+}
+
+/** One resource (`/{type}/{id}`, a to-one relationship): data is the object, or null. */
+export function renderSingle(plan: ReadPlan, result: PageResult, urls: Urls, self?: string): string {
+  const { rows } = result;
+  if (!rows.rows.length) return JSON.stringify({ data: null, links: { self } });
+  const write = rowWriter(plan, urls.baseUrl, rows.columns);
+  const data = relationshipData(plan, rows, result);
+  const obj = write(rows.rows[0], data?.(rows.rows[0]));
+  const link = self ?? (JSON.parse(obj) as { links?: { self?: string } }).links?.self;
+  let doc = '{"data":' + obj + ',"links":' + JSON.stringify({ self: link });
+  if (plan.includes.length) doc += ',"included":[' + includedOf(plan, result, urls).join(',') + ']';
+  if (plan.flags.meta) doc += ',"meta":' + JSON.stringify(fieldsMeta(plan.resource));
+  return doc + '}';
+}
+
+/** Resource linkage of a relationship (`/{type}/{id}/relationships/{name}`). */
+export function renderLinkage(plan: ReadPlan, result: PageResult, links: { self: string; related: string }, many: boolean): string {
+  const { rows } = result;
+  const ids = rows.rows.map((r) => ({ type: plan.resource.type, id: idOfRow(plan, rows, r) }));
+  const doc: Record<string, unknown> = { links, data: many ? ids : ids[0] ?? null };
+  if (many) doc.meta = { totalResourceCount: result.count ? result.count.value : ids.length };
+  return JSON.stringify(doc);
+}
+
+/** A collection as JSON text chunks, batch by batch (no includes: those need the whole page). */
+export async function* renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls): AsyncGenerator<string> {
+  let first = true;
+  yield '{"data":[';
+  for await (const set of stream.batches) {
+    const write = rowWriter(plan, urls.baseUrl, set.columns);
+    let chunk = '';
+    for (const r of set.rows) {
+      chunk += first ? write(r) : ',' + write(r);
+      first = false;
+    }
+    yield chunk;
+  }
+  const tail = stream.tail();
+  const count = await stream.count;
+  let end = ']';
+  if (!plan.flags.dataOnly) end += ',"links":' + JSON.stringify(linksOf(plan, urls, tail.more, tail.nextCursor, count));
+  end += ',"meta":' + JSON.stringify(metaOf(plan, count, tail.rows, tail.nextCursor)) + '}';
+  yield end;
+}
+
+// ---- CSV -------------------------------------------------------------------------------------
+
+/** CSV columns: one per projected scalar attribute, object members as `<object>.<member>`. */
+export function csvColumns(plan: Pick<ReadPlan, 'projection'>): ColumnAttribute[] {
+  return plan.projection.flatMap((a) => (a.kind === 'object' ? a.members : [a]));
+}
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+function csvCell(type: ScalarType, v: unknown, pres: boolean): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' && (type === 'integer' || type === 'number')) return Number.isFinite(v) ? '' + v : '';
+  if (type === 'datetime' && typeof v === 'string' && WIRE_DATETIME.test(v)) return pres ? v.slice(0, 10) + ' ' + v.slice(11, 19) : v;
+  const w = toWire(type, v, pres);
+  if (w === null) return '';
+  if (typeof w === 'boolean') return w ? 'true' : 'false';
+  return csvField(Array.isArray(w) ? w.join(',') : String(w));
+}
+
+export function csvHeader(plan: Pick<ReadPlan, 'projection'>): string {
+  return csvColumns(plan).map((c) => csvField(c.name)).join(',') + '\n';
+}
+
+/** Rows as CSV lines (no header). */
+export function csvLines(plan: Pick<ReadPlan, 'projection' | 'flags'>, set: RowSet): string {
+  const cols = csvColumns(plan);
+  const idx = cols.map((c) => set.columns.indexOf(c.column));
+  const types = cols.map((c) => c.type);
+  const pres = plan.flags.presentationTimestamp;
+  let out = '';
+  for (const r of set.rows) {
+    let line = '';
+    for (let j = 0; j < idx.length; j++) line += (j ? ',' : '') + csvCell(types[j], r[idx[j]], pres);
+    out += line + '\n';
+  }
+  return out;
+}
+
+export async function* renderCsvStream(plan: ReadPlan, batches: AsyncIterable<RowSet>): AsyncGenerator<string> {
+  yield csvHeader(plan);
+  for await (const set of batches) yield csvLines(plan, set);
+}
+
+export type { ResourceDef };
