@@ -121,6 +121,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     batchRows: deps.csvBatchRows,
     includeLimit: deps.includeLimit,
   });
+  await engine.watchSummaries();
+  app.addHook('onClose', async () => engine.close());
   registerResourceRoutes(app, engine, prefixes);
 
   const pluginOptions: AppPluginOptions = { config, db: deps.db, resources, engine, prefixes };

@@ -12,4 +12,4 @@ SELECT
   d.apve_deadtime,
   d.firmware_deadtime
 FROM deadtimes_ls d
-JOIN lumisections l ON l.run_number = d.run_number AND l.lumisection_number = d.lumisection_number
+LEFT JOIN lumisections l ON l.run_number = d.run_number AND l.lumisection_number = d.lumisection_number

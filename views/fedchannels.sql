@@ -13,7 +13,7 @@ SELECT
   s.last_error_code,
   t.error_name AS last_error_name
 FROM fed_channel_status s
-JOIN runs r ON r.run_number = s.run_number
+LEFT JOIN runs r ON r.run_number = s.run_number
 LEFT JOIN pixel_fed_channels fc ON fc.fed_id = s.fed_id AND fc.channel = s.channel
 LEFT JOIN pixel_modules m ON m.module_id = fc.module_id
 LEFT JOIN fed_error_types t ON t.error_code = s.last_error_code

@@ -13,7 +13,7 @@ SELECT
   t.error_name,
   e.error_count
 FROM fed_error_counts e
-JOIN lumisections l ON l.run_number = e.run_number AND l.lumisection_number = e.lumisection_number
-JOIN fed_error_types t ON t.error_code = e.error_code
+LEFT JOIN lumisections l ON l.run_number = e.run_number AND l.lumisection_number = e.lumisection_number
+LEFT JOIN fed_error_types t ON t.error_code = e.error_code
 LEFT JOIN pixel_fed_channels fc ON fc.fed_id = e.fed_id AND fc.channel = e.channel
 LEFT JOIN pixel_modules m ON m.module_id = fc.module_id

@@ -16,5 +16,5 @@ SELECT
   CASE WHEN s.last_lumisection_number >= s.first_lumisection_number
     THEN s.accepted / ((s.last_lumisection_number - s.first_lumisection_number + 1) * 23.31) ELSE NULL END AS rate
 FROM hlt_path_run_summary s
-JOIN hlt_paths p ON p.path_id = s.path_id
-JOIN runs r ON r.run_number = s.run_number
+LEFT JOIN hlt_paths p ON p.path_id = s.path_id
+LEFT JOIN runs r ON r.run_number = s.run_number

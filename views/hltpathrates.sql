@@ -14,7 +14,7 @@ SELECT
   ps.prescale,
   l.prescale_index
 FROM hlt_path_counts c
-JOIN lumisections l ON l.run_number = c.run_number AND l.lumisection_number = c.lumisection_number
-JOIN hlt_paths p ON p.path_id = c.path_id
-JOIN runs r ON r.run_number = c.run_number
+LEFT JOIN lumisections l ON l.run_number = c.run_number AND l.lumisection_number = c.lumisection_number
+LEFT JOIN hlt_paths p ON p.path_id = c.path_id
+LEFT JOIN runs r ON r.run_number = c.run_number
 LEFT JOIN hlt_prescales ps ON ps.hlt_key = r.hlt_key AND ps.path_id = c.path_id AND ps.prescale_index = l.prescale_index

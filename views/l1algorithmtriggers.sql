@@ -15,6 +15,6 @@ SELECT
   c.initial_prescale,
   c.final_prescale
 FROM l1_algorithm_counts c
-JOIN lumisections l ON l.run_number = c.run_number AND l.lumisection_number = c.lumisection_number
-JOIN runs r ON r.run_number = c.run_number
-JOIN l1_algorithms a ON a.l1_menu = r.l1_menu AND a.bit = c.bit
+LEFT JOIN lumisections l ON l.run_number = c.run_number AND l.lumisection_number = c.lumisection_number
+LEFT JOIN runs r ON r.run_number = c.run_number
+LEFT JOIN l1_algorithms a ON a.l1_menu = r.l1_menu AND a.bit = c.bit

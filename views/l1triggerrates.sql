@@ -22,4 +22,4 @@ SELECT
   CASE WHEN t.l1a_physics + t.trigger_physics_lost > 0
     THEN 100.0 * t.trigger_physics_lost / (t.l1a_physics + t.trigger_physics_lost) ELSE NULL END AS percentage_physics_triggers_lost
 FROM l1_trigger_counts t
-JOIN lumisections l ON l.run_number = t.run_number AND l.lumisection_number = t.lumisection_number
+LEFT JOIN lumisections l ON l.run_number = t.run_number AND l.lumisection_number = t.lumisection_number

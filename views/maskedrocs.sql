@@ -11,4 +11,4 @@ SELECT
   CASE WHEN m.total_rocs > 0 THEN 100.0 * m.masked_rocs / m.total_rocs ELSE NULL END AS masked_fraction,
   m.masked_roc_list
 FROM masked_roc_counts m
-JOIN lumisections l ON l.run_number = m.run_number AND l.lumisection_number = m.lumisection_number
+LEFT JOIN lumisections l ON l.run_number = m.run_number AND l.lumisection_number = m.lumisection_number

@@ -23,5 +23,5 @@ SELECT
   l.integrated_lumi,
   l.init_lumi AS inst_lumi
 FROM pixel_readings x
-JOIN pixel_power_groups g ON g.power_group = x.power_group
-JOIN lumisections l ON l.run_number = x.run_number AND l.lumisection_number = x.lumisection_number
+LEFT JOIN pixel_power_groups g ON g.power_group = x.power_group
+LEFT JOIN lumisections l ON l.run_number = x.run_number AND l.lumisection_number = x.lumisection_number

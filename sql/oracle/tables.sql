@@ -11,7 +11,7 @@ create index "RUNS_START_IDX" on "RUNS" ("START_TIME");
 
 create table "LUMISECTIONS" ("RUN_NUMBER" integer not null, "LUMISECTION_NUMBER" integer not null, "FILL_NUMBER" integer, "START_TIME" timestamp, "END_TIME" timestamp, "INIT_LUMI" binary_double, "END_LUMI" binary_double, "DELIVERED_LUMI" binary_double, "RECORDED_LUMI" binary_double, "DELIVERED_LUMI_PER_LUMISECTION" binary_double, "RECORDED_LUMI_PER_LUMISECTION" binary_double, "INTEGRATED_LUMI" binary_double, "PILEUP" binary_double, "PRESCALE_INDEX" integer, "PRESCALE_NAME" varchar2(64), "PHYSICS_FLAG" number(1), "BEAMS_STABLE" number(1), "BEAM1_PRESENT" number(1), "BEAM2_PRESENT" number(1), "CMS_ACTIVE" number(1), "BPIX_READY" number(1), "FPIX_READY" number(1), "TIBTID_READY" number(1), "TOB_READY" number(1), "TECP_READY" number(1), "TECM_READY" number(1));
 alter table "LUMISECTIONS" add constraint "LUMISECTIONS_PK" primary key ("RUN_NUMBER", "LUMISECTION_NUMBER");
-create index "LUMISECTIONS_FILL_IDX" on "LUMISECTIONS" ("FILL_NUMBER");
+create index "LUMISECTIONS_FILL_IDX" on "LUMISECTIONS" ("FILL_NUMBER", "RUN_NUMBER", "LUMISECTION_NUMBER");
 create index "LUMISECTIONS_START_IDX" on "LUMISECTIONS" ("START_TIME");
 
 create table "L1_ALGORITHMS" ("L1_MENU" varchar2(128) not null, "BIT" integer not null, "NAME" varchar2(128), "RESPONSE" varchar2(16), "PARAM_A" binary_double, "PARAM_B" binary_double, "PARAM_C" binary_double, "BASE_PRESCALE" integer);
@@ -54,9 +54,11 @@ create index "PIXEL_MODULES_FED_IDX" on "PIXEL_MODULES" ("FED_ID", "FED_CHANNEL"
 create table "PIXEL_READINGS" ("RUN_NUMBER" integer not null, "LUMISECTION_NUMBER" integer not null, "POWER_GROUP" integer not null, "TIME" timestamp, "HV_LEAKAGE_CURRENT" binary_double, "HV_SETTING" binary_double, "LV_DIGITAL_CURRENT" binary_double, "LV_ANALOG_CURRENT" binary_double, "TEMPERATURE" binary_double);
 alter table "PIXEL_READINGS" add constraint "PIXEL_READINGS_PK" primary key ("RUN_NUMBER", "LUMISECTION_NUMBER", "POWER_GROUP");
 create index "PIXEL_READINGS_PG_IDX" on "PIXEL_READINGS" ("POWER_GROUP", "RUN_NUMBER", "LUMISECTION_NUMBER");
+create index "PIXEL_READINGS_TIME_IDX" on "PIXEL_READINGS" ("TIME");
 
 create table "MASKED_ROC_COUNTS" ("RUN_NUMBER" integer not null, "LUMISECTION_NUMBER" integer not null, "PART" varchar2(16) not null, "MASKED_ROCS" integer, "TOTAL_ROCS" integer, "MASKED_ROC_LIST" varchar2(4000));
 alter table "MASKED_ROC_COUNTS" add constraint "MASKED_ROC_COUNTS_PK" primary key ("RUN_NUMBER", "LUMISECTION_NUMBER", "PART");
+create index "MASKED_ROC_COUNTS_PART_IDX" on "MASKED_ROC_COUNTS" ("RUN_NUMBER", "PART", "LUMISECTION_NUMBER");
 
 create table "PIXEL_FEDS" ("FED_ID" integer not null, "SUBDETECTOR" varchar2(8), "CRATE" integer, "N_CHANNELS" integer);
 alter table "PIXEL_FEDS" add constraint "PIXEL_FEDS_PK" primary key ("FED_ID");
@@ -70,6 +72,7 @@ alter table "FED_ERROR_TYPES" add constraint "FED_ERROR_TYPES_PK" primary key ("
 create table "FED_ERROR_COUNTS" ("RUN_NUMBER" integer not null, "LUMISECTION_NUMBER" integer not null, "FED_ID" integer not null, "CHANNEL" integer not null, "ERROR_CODE" integer not null, "ERROR_COUNT" integer);
 alter table "FED_ERROR_COUNTS" add constraint "FED_ERROR_COUNTS_PK" primary key ("RUN_NUMBER", "LUMISECTION_NUMBER", "FED_ID", "CHANNEL", "ERROR_CODE");
 create index "FED_ERROR_COUNTS_FED_IDX" on "FED_ERROR_COUNTS" ("FED_ID", "RUN_NUMBER", "LUMISECTION_NUMBER");
+create index "FED_ERROR_COUNTS_RUN_IDX" on "FED_ERROR_COUNTS" ("RUN_NUMBER", "FED_ID", "CHANNEL", "ERROR_CODE", "LUMISECTION_NUMBER");
 
 create table "FED_CHANNEL_STATUS" ("RUN_NUMBER" integer not null, "FED_ID" integer not null, "CHANNEL" integer not null, "STATUS" varchar2(16), "ERROR_COUNT" integer, "LAST_ERROR_CODE" integer);
 alter table "FED_CHANNEL_STATUS" add constraint "FED_CHANNEL_STATUS_PK" primary key ("RUN_NUMBER", "FED_ID", "CHANNEL");

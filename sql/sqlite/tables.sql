@@ -8,7 +8,7 @@ create index `runs_fill_idx` on `runs` (`fill_number`);
 create index `runs_start_idx` on `runs` (`start_time`);
 
 create table `lumisections` (`run_number` integer not null, `lumisection_number` integer not null, `fill_number` integer, `start_time` text, `end_time` text, `init_lumi` float, `end_lumi` float, `delivered_lumi` float, `recorded_lumi` float, `delivered_lumi_per_lumisection` float, `recorded_lumi_per_lumisection` float, `integrated_lumi` float, `pileup` float, `prescale_index` integer, `prescale_name` varchar(64), `physics_flag` boolean, `beams_stable` boolean, `beam1_present` boolean, `beam2_present` boolean, `cms_active` boolean, `bpix_ready` boolean, `fpix_ready` boolean, `tibtid_ready` boolean, `tob_ready` boolean, `tecp_ready` boolean, `tecm_ready` boolean, constraint `lumisections_pk` primary key (`run_number`, `lumisection_number`));
-create index `lumisections_fill_idx` on `lumisections` (`fill_number`);
+create index `lumisections_fill_idx` on `lumisections` (`fill_number`, `run_number`, `lumisection_number`);
 create index `lumisections_start_idx` on `lumisections` (`start_time`);
 
 create table `l1_algorithms` (`l1_menu` varchar(128) not null, `bit` integer not null, `name` varchar(128), `response` varchar(16), `param_a` float, `param_b` float, `param_c` float, `base_prescale` integer, constraint `l1_algorithms_pk` primary key (`l1_menu`, `bit`));
@@ -40,8 +40,10 @@ create index `pixel_modules_fed_idx` on `pixel_modules` (`fed_id`, `fed_channel`
 
 create table `pixel_readings` (`run_number` integer not null, `lumisection_number` integer not null, `power_group` integer not null, `time` text, `hv_leakage_current` float, `hv_setting` float, `lv_digital_current` float, `lv_analog_current` float, `temperature` float, constraint `pixel_readings_pk` primary key (`run_number`, `lumisection_number`, `power_group`)) without rowid;
 create index `pixel_readings_pg_idx` on `pixel_readings` (`power_group`, `run_number`, `lumisection_number`);
+create index `pixel_readings_time_idx` on `pixel_readings` (`time`);
 
 create table `masked_roc_counts` (`run_number` integer not null, `lumisection_number` integer not null, `part` varchar(16) not null, `masked_rocs` integer, `total_rocs` integer, `masked_roc_list` varchar(4000), constraint `masked_roc_counts_pk` primary key (`run_number`, `lumisection_number`, `part`));
+create index `masked_roc_counts_part_idx` on `masked_roc_counts` (`run_number`, `part`, `lumisection_number`);
 
 create table `pixel_feds` (`fed_id` integer not null, `subdetector` varchar(8), `crate` integer, `n_channels` integer, constraint `pixel_feds_pk` primary key (`fed_id`));
 
@@ -51,6 +53,7 @@ create table `fed_error_types` (`error_code` integer not null, `error_name` varc
 
 create table `fed_error_counts` (`run_number` integer not null, `lumisection_number` integer not null, `fed_id` integer not null, `channel` integer not null, `error_code` integer not null, `error_count` integer, constraint `fed_error_counts_pk` primary key (`run_number`, `lumisection_number`, `fed_id`, `channel`, `error_code`)) without rowid;
 create index `fed_error_counts_fed_idx` on `fed_error_counts` (`fed_id`, `run_number`, `lumisection_number`);
+create index `fed_error_counts_run_idx` on `fed_error_counts` (`run_number`, `fed_id`, `channel`, `error_code`, `lumisection_number`);
 
 create table `fed_channel_status` (`run_number` integer not null, `fed_id` integer not null, `channel` integer not null, `status` varchar(16), `error_count` integer, `last_error_code` integer, constraint `fed_channel_status_pk` primary key (`run_number`, `fed_id`, `channel`));
 

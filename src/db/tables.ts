@@ -86,7 +86,8 @@ export const TABLES: TableDef[] = [
       bool('tecm_ready'),
     ],
     indexes: [
-      { name: 'lumisections_fill_idx', columns: ['fill_number'] },
+      // in (run, LS) order within a fill: a fill's rows page along the index
+      { name: 'lumisections_fill_idx', columns: ['fill_number', 'run_number', 'lumisection_number'] },
       { name: 'lumisections_start_idx', columns: ['start_time'] },
     ],
   },
@@ -194,7 +195,10 @@ export const TABLES: TableDef[] = [
       c('hv_setting', 'real', 'V'), c('lv_digital_current', 'real', 'A'), c('lv_analog_current', 'real', 'A'),
       c('temperature', 'real', '{\\deg}C'),
     ],
-    indexes: [{ name: 'pixel_readings_pg_idx', columns: ['power_group', 'run_number', 'lumisection_number'] }],
+    indexes: [
+      { name: 'pixel_readings_pg_idx', columns: ['power_group', 'run_number', 'lumisection_number'] },
+      { name: 'pixel_readings_time_idx', columns: ['time'] },
+    ],
   },
   {
     name: 'masked_roc_counts',
@@ -203,6 +207,7 @@ export const TABLES: TableDef[] = [
       k('run_number'), k('lumisection_number'), { name: 'part', kind: 'str16', notNull: true }, c('masked_rocs', 'int', 'counts'),
       c('total_rocs', 'int', 'counts'), c('masked_roc_list', 'str4000'),
     ],
+    indexes: [{ name: 'masked_roc_counts_part_idx', columns: ['run_number', 'part', 'lumisection_number'] }],
   },
   {
     name: 'pixel_feds',
@@ -224,7 +229,11 @@ export const TABLES: TableDef[] = [
     primaryKey: ['run_number', 'lumisection_number', 'fed_id', 'channel', 'error_code'],
     withoutRowid: true,
     columns: [k('run_number'), k('lumisection_number'), k('fed_id'), k('channel'), k('error_code'), c('error_count', 'int', 'counts')],
-    indexes: [{ name: 'fed_error_counts_fed_idx', columns: ['fed_id', 'run_number', 'lumisection_number'] }],
+    indexes: [
+      { name: 'fed_error_counts_fed_idx', columns: ['fed_id', 'run_number', 'lumisection_number'] },
+      // per-run folds (run, FED, channel, code) stream along this order
+      { name: 'fed_error_counts_run_idx', columns: ['run_number', 'fed_id', 'channel', 'error_code', 'lumisection_number'] },
+    ],
   },
   {
     name: 'fed_channel_status',

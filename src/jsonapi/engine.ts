@@ -7,7 +7,8 @@
 import type { Db } from '../db/connection.js';
 import { NotFoundError, QueryValidationError } from './errors.js';
 import { executePage, executeStream, type ExecuteOptions, type PageResult, type StreamResult } from './execute.js';
-import { planRead, type PlanOptions, type ReadPlan } from './plan.js';
+import { planRead, summaryTableOf, type PlanOptions, type ReadPlan } from './plan.js';
+import { SUMMARY_LOG } from './sql.js';
 import { parseQuery, type ResourceQuery } from './query.js';
 import { parseRawQuery, type RawParam } from './querystring.js';
 import type { ResourceDef } from './resource.js';
@@ -42,8 +43,42 @@ export interface CatalogRead {
   url: string;
 }
 
+/** How often a running server looks for summary tables a job created meanwhile. */
+const SUMMARY_CHECK_MS = 60_000;
+
 export class ReadEngine {
+  private summaries: ReadonlySet<string> = new Set();
+  private summaryTimer: NodeJS.Timeout | undefined;
+
   constructor(readonly db: Db, readonly resources: ResourceLookup, readonly options: EngineOptions) {}
+
+  /** Finds the summary tables jobs have written (src/summaries/); folds of the rest are computed live. */
+  async checkSummaries(): Promise<ReadonlySet<string>> {
+    const found = new Set<string>();
+    for (const r of this.resources.all.filter((x) => x.granularity.run?.summary)) {
+      try {
+        await this.db.reader.all({ sql: `SELECT 1 FROM "${summaryTableOf(r)}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000 });
+        await this.db.reader.all({ sql: `SELECT 1 FROM "${SUMMARY_LOG}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000 });
+        found.add(r.type);
+      } catch {
+        // no summary table (an older database, or never summarized): folds stay live
+      }
+    }
+    this.summaries = found;
+    return found;
+  }
+
+  /** Checks now and then every minute, without keeping the process alive. */
+  async watchSummaries(): Promise<void> {
+    await this.checkSummaries().catch(() => undefined);
+    this.summaryTimer ??= setInterval(() => void this.checkSummaries().catch(() => undefined), SUMMARY_CHECK_MS);
+    this.summaryTimer.unref();
+  }
+
+  close(): void {
+    if (this.summaryTimer) clearInterval(this.summaryTimer);
+    this.summaryTimer = undefined;
+  }
 
   resource(type: string): ResourceDef {
     const r = this.resources.get(type);
@@ -62,7 +97,7 @@ export class ReadEngine {
 
   /** Stage 2: the plan. */
   plan(resource: ResourceDef, q: ResourceQuery, opts: PlanOptions = {}): ReadPlan {
-    return planRead(resource, q, { resolve: (t) => this.resources.get(t), includeCap: this.options.includeLimit, ...opts });
+    return planRead(resource, q, { resolve: (t) => this.resources.get(t), includeCap: this.options.includeLimit, summaries: this.summaries, ...opts });
   }
 
   private execOptions(): ExecuteOptions {

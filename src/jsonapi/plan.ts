@@ -28,11 +28,11 @@ export type PagePlan =
 export interface SourcePlan {
   /** the view rows come from */
   readonly view: string;
-  /** group[granularity]: the fold's key columns */
+  /** group[granularity]: its name and the columns SQL groups by */
   readonly granularity?: string;
   readonly groupKeys?: readonly ColumnAttribute[];
-  /** true when `view` already holds the folded rows (a summary view); false when SQL folds them */
-  readonly prefolded: boolean;
+  /** folded rows of summarized runs come from omsagg's summary table (the rest are folded live) */
+  readonly summary?: { readonly table: string; readonly level: 'run' | 'fill' };
 }
 
 export interface IncludePlan {
@@ -80,6 +80,13 @@ export interface PlanOptions {
   defaultCount?: CountMode;
   /** every matching row unless page[limit] is given (CSV exports, code reading a resource) */
   allRows?: boolean;
+  /** resource types whose summary tables exist in the database */
+  summaries?: ReadonlySet<string>;
+}
+
+/** The summary table of a resource (src/db/summaries.ts writes it). */
+export function summaryTableOf(resource: ResourceDef): string {
+  return `omsagg_sum_${resource.type}`;
 }
 
 function deepFreeze<T>(o: T): T {
@@ -106,13 +113,20 @@ export function planRead(resource: ResourceDef, q: ResourceQuery, opts: PlanOpti
   const representation = opts.representation ?? 'json';
   const granularity = q.granularity;
   const g = granularity ? resource.granularity[granularity] : undefined;
+  const filters = [...q.filters, ...(opts.fixedFilters ?? [])];
+  let summary: SourcePlan['summary'];
+  if (g?.summary && granularity && opts.summaries?.has(resource.type) && resource.granularity.run?.summary) {
+    // the summary holds folded rows: a filter on anything that varies inside a fold must see every row
+    const constant = new Set([...g.keys, ...g.groupBy, ...g.constant]);
+    if (filters.every((f) => constant.has(f.attribute) && !f.latest)) summary = { table: summaryTableOf(resource), level: granularity === 'fill' ? 'fill' : 'run' };
+  }
   const source: SourcePlan = g
-    ? { view: g.view ?? resource.view, granularity, groupKeys: g.keys.map((n) => col(resource, n)), prefolded: !!g.view }
-    : { view: resource.view, prefolded: false };
+    ? { view: resource.view, granularity, groupKeys: g.groupBy.map((n) => col(resource, n)), ...(summary ? { summary } : {}) }
+    : { view: resource.view };
   const identity = (g ? g.keys : resource.id).map((n) => col(resource, n));
 
   const order: OrderTerm[] = q.sort.map((s) => ({ column: col(resource, s.attribute), desc: s.desc }));
-  const unique = g ? g.keys : resource.uniqueKey;
+  const unique = g ? g.groupBy : resource.uniqueKey;
   for (const n of unique) if (!order.some((o) => o.column.name === n)) order.push({ column: col(resource, n), desc: false });
 
   const projection: Attribute[] = q.fields ? q.fields.map((n) => resource.byName.get(n)!) : resource.attributes.filter((a) => a.projectable);
@@ -152,7 +166,7 @@ export function planRead(resource: ResourceDef, q: ResourceQuery, opts: PlanOpti
     resource,
     representation,
     source,
-    filters: [...q.filters, ...(opts.fixedFilters ?? [])],
+    filters,
     select,
     projection,
     identity,

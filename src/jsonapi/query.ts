@@ -196,7 +196,7 @@ function parseFilter(p: RawParam, resource: ResourceDef): Filter {
 }
 
 function parseSort(p: RawParam | undefined, resource: ResourceDef, granularity?: string): { attribute: string; desc: boolean }[] {
-  const names = p ? list(p) : granularity ? resource.granularity[granularity].keys : resource.defaultSort;
+  const names = p ? list(p) : granularity ? resource.granularity[granularity].groupBy : resource.defaultSort;
   const out = names.map((n) => {
     const desc = n.startsWith('-');
     const attribute = desc ? n.slice(1) : n.replace(/^\+/, '');
@@ -216,7 +216,7 @@ export function identityOf(resource: ResourceDef, q: Pick<ResourceQuery, 'granul
 /** Sort + a unique key, without repeats: a total order for stable paging and keyset cursors. */
 export function totalOrder(resource: ResourceDef, q: ResourceQuery): { attribute: string; desc: boolean }[] {
   const out = [...q.sort];
-  const unique = q.granularity ? resource.granularity[q.granularity].keys : resource.uniqueKey;
+  const unique = q.granularity ? resource.granularity[q.granularity].groupBy : resource.uniqueKey;
   for (const id of unique) if (!out.some((s) => s.attribute === id)) out.push({ attribute: id, desc: false });
   return out;
 }

@@ -21,6 +21,18 @@ export interface ColumnAttribute {
   projectable: boolean;
   /** `-1` in a filter on this attribute means the latest value per run (lumisection numbers). */
   latestAlias: boolean;
+  /** filters on this attribute are answered as `(keys) IN (SELECT keys FROM view WHERE <filter>)` */
+  filterVia?: FilterVia;
+}
+
+/**
+ * A property of a smaller resource (a row's fill is its run's fill, its start time its
+ * lumisection's): filtering that resource first and joining on its keys lets the database walk
+ * this resource's key in order instead of sorting everything the filter matched.
+ */
+export interface FilterVia {
+  view: string;
+  keys: string[];
 }
 
 /** An OMS nested attribute such as l1a_total: {counter, rate}; each member is its own column. */
@@ -36,10 +48,26 @@ export interface ObjectAttribute {
 
 export type Attribute = ColumnAttribute | ObjectAttribute;
 
-/** group[granularity]=<name>: rows fold by `keys`; `view`, when given, already holds the folded rows. */
+/**
+ * group[granularity]=<name>: rows fold into one per value of `keys` (their id). SQL groups by
+ * `groupBy` (default: the keys), which must be one-to-one with them — e.g. a path's id for its name —
+ * so the fold can stream along an index; folded rows are ordered by it unless the client sorts.
+ * `summary`: jobs keep the folded rows of closed runs in omsagg's own table (src/db/summaries.ts);
+ * filters on `constant` attributes (and the keys) may then be answered from it.
+ */
 export interface Granularity {
   keys: string[];
-  view?: string;
+  groupBy: string[];
+  summary: boolean;
+  /** attributes with one value per folded row (besides the keys and groupBy) */
+  constant: string[];
+}
+
+export interface GranularitySpec {
+  keys: string[];
+  group_by?: string[];
+  summary?: boolean;
+  constant?: string[];
 }
 
 export interface Relationship {
@@ -84,7 +112,7 @@ export interface ResourceFile {
   id: string[];
   unique_key?: string[];
   default_sort?: string[];
-  granularity?: Record<string, string[] | { keys: string[]; view?: string }>;
+  granularity?: Record<string, string[] | GranularitySpec>;
   attributes: Record<string, AttributeSpec>;
   relationships?: Record<string, { type: string; cardinality: 'one' | 'many'; keys: Record<string, string>; description?: string }>;
   examples?: { summary: string; query: string }[];
@@ -101,6 +129,7 @@ export interface AttributeSpec {
   sortable?: boolean;
   projectable?: boolean;
   latest_alias?: boolean;
+  filter_via?: FilterVia;
   members?: Record<string, AttributeSpec>;
 }
 
@@ -136,6 +165,7 @@ function column(name: string, spec: AttributeSpec, field: string, source: string
     sortable: spec.sortable ?? true,
     projectable: spec.projectable ?? true,
     latestAlias: spec.latest_alias ?? false,
+    ...(spec.filter_via ? { filterVia: { view: spec.filter_via.view, keys: [...spec.filter_via.keys] } } : {}),
   };
 }
 
@@ -169,10 +199,17 @@ export function normaliseResource(file: ResourceFile, source = `code:${file.type
   uniqueKey.forEach((n, i) => scalar(n, `unique_key[${i}]`));
   const granularity: Record<string, Granularity> = {};
   for (const [g, spec] of Object.entries(file.granularity ?? {})) {
-    const gr = Array.isArray(spec) ? { keys: spec } : spec;
-    gr.keys.forEach((n, i) => scalar(n, `granularity.${g}${Array.isArray(spec) ? '' : '.keys'}[${i}]`));
-    granularity[g] = gr.view ? { keys: gr.keys, view: gr.view } : { keys: gr.keys };
+    const gr: GranularitySpec = Array.isArray(spec) ? { keys: spec } : spec;
+    const at = `granularity.${g}${Array.isArray(spec) ? '' : '.keys'}`;
+    gr.keys.forEach((n, i) => scalar(n, `${at}[${i}]`));
+    gr.group_by?.forEach((n, i) => scalar(n, `granularity.${g}.group_by[${i}]`));
+    gr.constant?.forEach((n, i) => scalar(n, `granularity.${g}.constant[${i}]`));
+    if (gr.summary && !gr.keys.includes(g === 'fill' ? 'fill_number' : 'run_number')) {
+      throw new ResourceDefinitionError(source, `granularity.${g}.summary`, `summaries are kept per ${g}: the keys must include ${g}_number`);
+    }
+    granularity[g] = { keys: gr.keys, groupBy: gr.group_by ?? gr.keys, summary: gr.summary ?? false, constant: gr.constant ?? [] };
   }
+  for (const c of columns) c.filterVia?.keys.forEach((n, i) => scalar(n, `attributes.${c.name}.filter_via.keys[${i}]`));
   const relationships: Relationship[] = Object.entries(file.relationships ?? {}).map(([name, r]) => {
     Object.keys(r.keys).forEach((k) => scalar(k, `relationships.${name}.keys.${k}`));
     return { name, type: r.type, cardinality: r.cardinality, keys: r.keys, description: r.description ?? '' };

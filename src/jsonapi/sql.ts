@@ -48,6 +48,8 @@ function toStatement(db: SqlDb, qb: Knex.QueryBuilder | Knex.Raw): Statement {
 }
 
 function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, view: string, filters: readonly Filter[], alias: string): void {
+  // filters answered through a smaller view: one IN subquery per view, holding all its conditions
+  const via = new Map<string, { keys: string[]; sub: Knex.QueryBuilder }>();
   for (const f of filters) {
     const a = resource.scalars.get(f.attribute)!;
     const column = `${alias}.${a.column}`;
@@ -59,50 +61,116 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, v
       qb.where(column, COMPARE_SQL[f.op] ?? '=', sub);
       continue;
     }
+    if (a.filterVia) {
+      const key = `${a.filterVia.view}|${a.filterVia.keys.join(',')}`;
+      let v = via.get(key);
+      if (!v) {
+        const keys = a.filterVia.keys.map((k) => resource.scalars.get(k)!.column);
+        v = { keys, sub: db.knex({ via_: a.filterVia.view }).select(keys.map((k) => `via_.${k}`)) };
+        via.set(key, v);
+      }
+      FILTER_OPERATORS[f.op].sql(v.sub, ref(db, a, `via_.${a.name}`), f.value, { knex: db.knex, dialect: db.dialect, type: a.type });
+      continue;
+    }
     FILTER_OPERATORS[f.op].sql(qb, ref(db, a, column), f.value, { knex: db.knex, dialect: db.dialect, type: a.type });
+  }
+  for (const { keys, sub } of via.values()) {
+    const cols = keys.map((k) => `${alias}.${k}`);
+    qb.whereIn(cols.length === 1 ? cols[0] : (cols as unknown as string), sub);
   }
 }
 
-/** Whether the plan's summary view can answer: every filter is on a fold key. */
-function usesSummaryView(plan: ReadPlan): boolean {
-  const s = plan.source;
-  if (!s.prefolded || !s.groupKeys) return false;
-  const keys = new Set(s.groupKeys.map((k) => k.name));
-  return plan.filters.every((f) => keys.has(f.attribute) && !f.latest);
+/** Bookkeeping of the summary tables: which runs of which resource are summarized. */
+export const SUMMARY_LOG = 'omsagg_summaries';
+
+interface Arm {
+  qb: Knex.QueryBuilder;
+  alias: string;
+}
+
+/** `?? IN (SELECT run_number FROM v_runs WHERE run_number [NOT] IN (summarized runs of the resource))` */
+function runsSummarized(db: SqlDb, resource: ResourceDef, summarized: boolean): Knex.QueryBuilder {
+  const done = db.knex({ s_: SUMMARY_LOG }).select('s_.run_number').where('s_.resource', resource.type);
+  const runs = db.knex({ r_: 'v_runs' }).select('r_.run_number');
+  return summarized ? runs.whereIn('r_.run_number', done) : runs.whereNotIn('r_.run_number', done);
+}
+
+/** Fills with at least one run not (yet) summarized: their folds are computed live. */
+function fillsPending(db: SqlDb, resource: ResourceDef): Knex.QueryBuilder {
+  return db.knex({ f_: 'v_runs' }).select('f_.fill_number').whereNotNull('f_.fill_number').whereIn('f_.run_number', runsSummarized(db, resource, false));
+}
+
+function aggregate(db: SqlDb, c: ColumnAttribute, from: string): Knex.Raw {
+  if (c.type === 'boolean') return db.knex.raw(`${AGGREGATE_SQL[c.aggregation]}(CAST(?? AS integer)) as ??`, [`${from}.${c.column}`, c.column]);
+  return db.knex.raw(`${AGGREGATE_SQL[c.aggregation]}(??) as ??`, [`${from}.${c.column}`, c.column]);
+}
+
+/** The columns of a SQL fold: group keys as they are, the rest by their aggregation (+ counts for means). */
+export function foldSelects(db: SqlDb, groupKeys: readonly ColumnAttribute[], columns: readonly ColumnAttribute[], withCounts = false): (string | Knex.Raw)[] {
+  const keys = new Set(groupKeys.map((k) => k.column));
+  const selects: (string | Knex.Raw)[] = [];
+  const seen = new Set<string>();
+  for (const c of [...groupKeys, ...columns]) {
+    if (seen.has(c.column)) continue;
+    seen.add(c.column);
+    if (keys.has(c.column)) selects.push(`t.${c.column}`);
+    else {
+      selects.push(aggregate(db, c, 't'));
+      if (withCounts && c.aggregation === 'mean') selects.push(db.knex.raw('count(??) as ??', [`t.${c.column}`, `${c.column}__n`]));
+    }
+  }
+  return selects;
+}
+
+/** Folds rows of the summary table (one per run) further, by fill: means weighted by their counts. */
+function fillSelects(db: SqlDb, groupKeys: readonly ColumnAttribute[], columns: readonly ColumnAttribute[]): (string | Knex.Raw)[] {
+  const keys = new Set(groupKeys.map((k) => k.column));
+  const selects: (string | Knex.Raw)[] = [];
+  const seen = new Set<string>();
+  for (const c of [...groupKeys, ...columns]) {
+    if (seen.has(c.column)) continue;
+    seen.add(c.column);
+    const col = `t.${c.column}`;
+    if (keys.has(c.column)) selects.push(col);
+    else if (c.aggregation === 'mean') {
+      const n = `t.${c.column}__n`;
+      selects.push(db.knex.raw('CASE WHEN sum(??) > 0 THEN sum(?? * ??) / sum(??) END as ??', [n, col, n, n, c.column]));
+    } else selects.push(db.knex.raw(`${AGGREGATE_SQL[c.aggregation]}(??) as ??`, [col, c.column]));
+  }
+  return selects;
 }
 
 /**
- * The filtered (and folded) row source, as a builder whose rows carry `columns` under their view
- * column names. `alias` is the name the caller refers to it by.
+ * The filtered (and folded) row sources: one, or two whose rows are disjoint (the summary table
+ * for summarized runs, a live fold for the others). Each is a builder whose rows carry `columns`
+ * under their view column names.
  */
-function source(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[]): { qb: Knex.QueryBuilder; alias: string; wrapped: boolean } {
+function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[]): Arm[] {
   const { resource } = plan;
   const s = plan.source;
   if (!s.groupKeys) {
     const qb = db.knex({ t: resource.view });
     applyFilters(db, qb, resource, resource.view, plan.filters, 't');
-    return { qb, alias: 't', wrapped: false };
+    return [{ qb, alias: 't' }];
   }
-  if (usesSummaryView(plan)) {
-    const qb = db.knex({ t: s.view });
-    applyFilters(db, qb, resource, s.view, plan.filters, 't');
-    return { qb, alias: 't', wrapped: false };
+  const live = db.knex({ t: resource.view });
+  applyFilters(db, live, resource, resource.view, plan.filters, 't');
+  if (!s.summary) {
+    live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
+    return [{ qb: db.knex.from(live.as('g')), alias: 'g' }];
   }
-  // fold in SQL: the rows of the resource's view, filtered, grouped by the keys
-  const inner = db.knex({ t: resource.view });
-  applyFilters(db, inner, resource, resource.view, plan.filters, 't');
-  const keys = new Set(s.groupKeys.map((k) => k.column));
-  const selects: (string | Knex.Raw)[] = [];
-  const seen = new Set<string>();
-  for (const c of [...s.groupKeys, ...columns]) {
-    if (seen.has(c.column)) continue;
-    seen.add(c.column);
-    if (keys.has(c.column)) selects.push(`t.${c.column}`);
-    else if (c.type === 'boolean') selects.push(db.knex.raw(`${AGGREGATE_SQL[c.aggregation]}(CAST(?? AS integer)) as ??`, [`t.${c.column}`, c.column]));
-    else selects.push(db.knex.raw(`${AGGREGATE_SQL[c.aggregation]}(??) as ??`, [`t.${c.column}`, c.column]));
+  const stored = db.knex({ t: s.summary.table });
+  applyFilters(db, stored, resource, s.summary.table, plan.filters, 't');
+  if (s.summary.level === 'run') {
+    live.whereIn('t.run_number', runsSummarized(db, resource, false));
+    live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
+    return [{ qb: stored, alias: 't' }, { qb: db.knex.from(live.as('g')), alias: 'g' }];
   }
-  inner.select(selects).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
-  return { qb: db.knex.from(inner.as('g')), alias: 'g', wrapped: true };
+  stored.whereNotIn('t.fill_number', fillsPending(db, resource));
+  stored.select(fillSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
+  live.whereIn('t.run_number', db.knex({ p_: 'v_runs' }).select('p_.run_number').whereIn('p_.fill_number', fillsPending(db, resource)));
+  live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
+  return [{ qb: db.knex.from(stored.as('h')), alias: 'h' }, { qb: db.knex.from(live.as('g')), alias: 'g' }];
 }
 
 function orderBy(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, alias: string): void {
@@ -159,55 +227,70 @@ function keysetCondition(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, value
   });
 }
 
-/** The page (limit + 1 rows, to learn whether another follows), or every row of an export. */
-export function compileRows(db: SqlDb, plan: ReadPlan): Statement {
-  const { qb, alias } = source(db, plan, plan.select);
+function pageOf(db: SqlDb, plan: ReadPlan, arm: Arm, limit: number | undefined): Knex.QueryBuilder {
+  const { qb, alias } = arm;
   qb.select(plan.select.map((c) => `${alias}.${c.column}`));
   const page = plan.page;
   if (page.mode === 'cursor' && page.after) keysetCondition(db, qb, plan, page.after, alias);
   orderBy(db, qb, plan, alias);
-  const limit = fetchLimit(page);
   if (limit !== undefined) qb.limit(limit);
-  if (page.mode !== 'cursor' && page.offset) {
+  return qb;
+}
+
+/** The page (limit + 1 rows, to learn whether another follows), or every row of an export. */
+export function compileRows(db: SqlDb, plan: ReadPlan): Statement {
+  const arms = sources(db, plan, plan.select);
+  const page = plan.page;
+  const limit = fetchLimit(page);
+  const offset = page.mode !== 'cursor' ? page.offset : 0;
+  let qb: Knex.QueryBuilder;
+  if (arms.length === 1) qb = pageOf(db, plan, arms[0], limit);
+  else {
+    // each source pages on its own (so each can walk its index), then the union is ordered once
+    const [a, b] = arms.map((arm) => pageOf(db, plan, arm, limit === undefined ? undefined : limit + offset));
+    qb = db.knex.from(db.knex.select('*').from(a.as('a1')).unionAll(db.knex.select('*').from(b.as('a2'))).as('u'));
+    qb.select(plan.select.map((c) => `u.${c.column}`));
+    orderBy(db, qb, plan, 'u');
+    if (limit !== undefined) qb.limit(limit);
+  }
+  if (offset) {
     // SQLite needs a LIMIT before OFFSET: -1 means none
     if (limit === undefined && db.dialect === 'sqlite') qb.limit(-1);
-    qb.offset(page.offset);
+    qb.offset(offset);
   }
   return toStatement(db, qb);
 }
 
 /** count(*) of the plan's rows; with `cap`, counts at most cap + 1 of them (cheap whatever the size). */
 export function compileCount(db: SqlDb, plan: ReadPlan, cap?: number): Statement {
-  const { qb, wrapped } = source(db, plan, []);
-  if (cap === undefined && !wrapped) return toStatement(db, qb.count({ n: '*' }));
-  if (!wrapped) qb.select(db.knex.raw('1 as one'));
-  else qb.select(db.knex.raw('1 as one'));
-  if (cap !== undefined) qb.limit(cap + 1);
-  return toStatement(db, db.knex.from(qb.as('c')).count({ n: '*' }));
+  const counts = sources(db, plan, []).map(({ qb }) => {
+    qb.select(db.knex.raw('1 as one'));
+    if (cap !== undefined) qb.limit(cap + 1);
+    return db.knex.from(qb.as('c')).count({ n: '*' });
+  });
+  if (counts.length === 1) return toStatement(db, counts[0]);
+  return toStatement(db, db.knex.from(db.knex.select('*').from(counts[0].as('c1')).unionAll(db.knex.select('*').from(counts[1].as('c2'))).as('cs')).sum({ n: 'cs.n' }));
 }
 
 /** PostgreSQL: the planner's estimate of the plan's row count, as EXPLAIN (FORMAT JSON). */
 export function compileEstimate(db: SqlDb, plan: ReadPlan): Statement | undefined {
   if (db.dialect !== 'postgres') return undefined;
-  const { qb } = source(db, plan, []);
-  qb.select(db.knex.raw('1 as one'));
+  const arms = sources(db, plan, []).map(({ qb }) => qb.select(db.knex.raw('1 as one')));
+  const qb = arms.length === 1 ? arms[0] : db.knex.select('*').from(arms[0].as('e1')).unionAll(db.knex.select('*').from(arms[1].as('e2')));
   const st = toStatement(db, qb);
   return { sql: `EXPLAIN (FORMAT JSON) ${st.sql}`, bindings: st.bindings };
 }
 
 /** Whether a row exists past `offset` rows (a CSV export cut by page[limit] says so in a header). */
 export function compileExists(db: SqlDb, plan: ReadPlan, offset: number): Statement {
-  const { qb, alias } = source(db, plan, plan.order.map((o) => o.column));
-  qb.select(db.knex.raw('1 as one'));
-  orderBy(db, qb, plan, alias);
-  qb.limit(1).offset(offset);
-  return toStatement(db, qb);
+  const st = compileRows(db, { ...plan, page: { mode: 'offset', offset, limit: 0 } } as ReadPlan);
+  return st;
 }
 
 /** The related rows of an included relationship for the given local key tuples (OR-ed equality groups). */
 export function compileRelated(db: SqlDb, inc: IncludePlan, tuples: readonly unknown[][], limit: number): Statement {
   const plan = inc.target;
-  const { qb, alias } = source(db, plan, plan.select);
+  const [{ qb, alias }] = sources(db, plan, plan.select);
   qb.select(plan.select.map((c) => `${alias}.${c.column}`));
   qb.where((w) => {
     for (const t of tuples) {

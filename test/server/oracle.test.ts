@@ -34,7 +34,7 @@ describe('Oracle SQL of every resource compiles', () => {
       const sql = compileRows(db, plan).sql;
       const count = compileCount(db, plan, 1000).sql;
       expect(compileCount(db, plan).sql, qs).not.toMatch(/"[a-z_]*[a-z][a-z_0-9]*"/);
-      expect(sql, qs).toContain(`"${(q.granularity && r.granularity[q.granularity].view) || r.view}"`.toUpperCase());
+      expect(sql, qs).toContain(`"${r.view}"`.toUpperCase());
       expect(sql, qs).not.toMatch(/"[a-z_]*[a-z][a-z_0-9]*"/); // every quoted identifier is upper case
       expect(count, qs).not.toMatch(/"[a-z_]*[a-z][a-z_0-9]*"/);
       expect(sql, qs).toMatch(/rownum/i);
