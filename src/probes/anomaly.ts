@@ -1,8 +1,9 @@
-// Reading v_anomalyscores (written by `omsagg score`) for overlays: flagged episodes as spans.
-// Works without it: no view, or no rows for the run, gives no spans.
-import type { Db } from '../db/connection.js';
+// Reading anomalyscores (v_anomalyscores, written by `omsagg score`) for overlays: flagged episodes
+// as spans. Works without it: no view, or no rows for the run, gives no spans.
+import { ApiError } from '../jsonapi/errors.js';
 import type { Span } from '../plot/types.js';
-import { viewExists } from './sql.js';
+import { omsQuery } from './query.js';
+import type { ProbeContext, Row } from './types.js';
 
 export interface ScoreRow {
   lumisection_number: number;
@@ -32,23 +33,37 @@ export function parseContributors(v: unknown): Contributor[] {
   }
 }
 
-const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
-
-export async function anomalyModels(db: Db, run: number): Promise<string[]> {
-  if (!(await viewExists(db, 'v_anomalyscores'))) return [];
-  return (await db.knex('v_anomalyscores').distinct('model').where('run_number', run).orderBy('model')).map((r) => String(r.model));
+/** A read of anomalyscores; where the view is missing (a database never scored, or older than the
+ *  prediction columns) the engine's schema_mismatch means "no scores". */
+async function readScores(ctx: ProbeContext, query: string, description?: string): Promise<Row[]> {
+  try {
+    return await ctx.read('anomalyscores', query, description);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'schema_mismatch') return [];
+    throw err;
+  }
 }
 
-export async function scoreRows(db: Db, run: number, model: string): Promise<ScoreRow[]> {
-  if (!(await viewExists(db, 'v_anomalyscores'))) return [];
-  const rows = await db.knex('v_anomalyscores').select('lumisection_number', 'model', 'score', 'threshold', 'flag', 'contributors')
-    .where({ run_number: run, model }).orderBy('lumisection_number');
+/** The latest scored run, or undefined when nothing is scored. */
+export async function latestScoredRun(ctx: ProbeContext): Promise<number | undefined> {
+  const [r] = await readScores(ctx, omsQuery({ filters: [['run_number', 'NEQ', null]], fields: ['run_number'], sort: ['-run_number'], limit: 1 }));
+  return r ? Number(r.run_number) : undefined;
+}
+
+/** The models that scored the run, sorted: the run fold (one row per run and model) is the distinct list. */
+export async function anomalyModels(ctx: ProbeContext, run: number): Promise<string[]> {
+  const rows = await readScores(ctx, omsQuery({ filters: [['run_number', 'EQ', run]], granularity: 'run', fields: ['model'], sort: ['model'] }), 'the models that scored the run');
+  return rows.map((r) => String(r.model));
+}
+
+export async function scoreRows(ctx: ProbeContext, run: number, model: string): Promise<ScoreRow[]> {
+  const rows = await readScores(ctx, omsQuery({ filters: [['run_number', 'EQ', run], ['model', 'EQ', model]], fields: ['lumisection_number', 'model', 'score', 'threshold', 'flag', 'contributors'], sort: ['lumisection_number'] }), `scores of model ${model}`);
   return rows.map((r) => ({
     lumisection_number: Number(r.lumisection_number),
     model: String(r.model),
     score: r.score === null ? null : Number(r.score),
     threshold: r.threshold === null ? null : Number(r.threshold),
-    flag: truthy(r.flag),
+    flag: r.flag === true,
     contributors: parseContributors(r.contributors),
   }));
 }
@@ -94,16 +109,7 @@ export function chooseModel(models: string[], wanted?: string): string | undefin
  * The rate model's prediction for a path, where the view carries it (v_anomalyscores.predicted_rate is
  * the prediction for the lumisection's top contributing path only): lumisection → predicted rate in Hz.
  */
-export async function predictedRates(db: Db, run: number, path: string): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  if (!(await viewExists(db, 'v_anomalyscores'))) return out;
-  let rows: { lumisection_number: unknown; predicted_rate: unknown }[];
-  try {
-    rows = await db.knex('v_anomalyscores').select('lumisection_number', 'predicted_rate')
-      .where({ run_number: run, top_contributor: path }).whereNotNull('predicted_rate');
-  } catch {
-    return out; // an older view without the prediction columns
-  }
-  for (const r of rows) out.set(Number(r.lumisection_number), Number(r.predicted_rate));
-  return out;
+export async function predictedRates(ctx: ProbeContext, run: number, path: string): Promise<Map<number, number>> {
+  const rows = await readScores(ctx, omsQuery({ filters: [['run_number', 'EQ', run], ['top_contributor', 'EQ', path], ['predicted_rate', 'NEQ', null]], fields: ['lumisection_number', 'predicted_rate'] }), `rate-model prediction for ${path}`);
+  return new Map(rows.map((r) => [Number(r.lumisection_number), Number(r.predicted_rate)]));
 }

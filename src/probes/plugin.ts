@@ -7,10 +7,13 @@
 //   GET {prefix}/probes/{id}/csv?…                   the plotted data as CSV
 //   GET {prefix}/probes/{id}/points[/meta|/csv]      the points form for the OMS GUI's generic portlets
 //   GET {prefix}/probes/{id}/series/{key}/points[/meta|/csv]   one series (the chart portlet cannot add filters)
-// Probe parameters come as `name=value` or as OMS filters `filter[name][EQ]=value`. The points
-// collections go through the JSON:API engine's parse → memory → document stages (src/jsonapi/memory.ts).
+// Probe parameters come as `name=value` or as OMS filters `filter[name][EQ]=value`. Probes read
+// through the app's read engine (AppPluginOptions.engine). The points collections go through the
+// JSON:API engine's parse → memory → document stages (src/jsonapi/memory.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection.js';
+import { ReadEngine } from '../jsonapi/engine.js';
+import { loadResources } from '../resources/loader.js';
 import { ApiError, errorDocument, JSONAPI_MEDIA_TYPE, NotFoundError } from '../jsonapi/errors.js';
 import { memoryCollection, memoryCsv, memoryMeta, memorySingle } from '../jsonapi/memory.js';
 import { parseQuery } from '../jsonapi/query.js';
@@ -20,14 +23,18 @@ import { plotToCsv } from '../plot/csv.js';
 import { plotToPoints } from '../plot/points.js';
 import { loadProbes, type ProbeRegistry } from './registry.js';
 import { ProbeService } from './service.js';
+import type { CatalogReader } from './context.js';
 import { pointsResource, pointRowsFor, patchRowUnits } from './points-resource.js';
 import { rejectUnknown, splitQuery } from './params.js';
 import type { Params, Probe } from './types.js';
 import type { Series } from '../plot/types.js';
 
 export interface ProbesPluginOptions {
-  db: Db;
-  config: { prefixes?: string[]; maxPageLimit?: number; defaultPageLimit?: number };
+  /** the read engine probes read through (buildApp passes the app's own) */
+  engine?: CatalogReader;
+  /** without an engine: one is built over this database and resources/ */
+  db?: Db;
+  config: { prefixes?: string[]; maxPageLimit?: number; defaultPageLimit?: number; statementTimeoutMs?: number; resourcesDir?: string };
   /** for tests: a registry other than src/probes/catalog/ */
   registry?: ProbeRegistry;
 }
@@ -81,11 +88,22 @@ async function asSeries<T>(probe: Probe, key: string | undefined, chosen: boolea
   }
 }
 
+/** The engine probes read through: the app's, or (plugin registered on its own) one over `db`. */
+function engineOf(opts: ProbesPluginOptions, limits: { maxLimit: number; defaultLimit: number }): CatalogReader {
+  if (opts.engine) return opts.engine;
+  if (!opts.db) throw new Error('probesPlugin needs an engine (from buildApp) or a db');
+  return new ReadEngine(opts.db, loadResources(opts.config.resourcesDir), {
+    defaultPageLimit: limits.defaultLimit,
+    maxPageLimit: limits.maxLimit,
+    statementTimeoutMs: opts.config.statementTimeoutMs,
+  });
+}
+
 export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptions): Promise<void> {
   const registry = opts.registry ?? (await loadProbes());
-  const service = new ProbeService(opts.db);
   const prefixes = opts.config.prefixes?.length ? opts.config.prefixes : DEFAULT_PREFIXES;
   const limits = { maxLimit: opts.config.maxPageLimit ?? 100_000, defaultLimit: opts.config.defaultPageLimit ?? 100 };
+  const service = new ProbeService(engineOf(opts, limits));
 
   // JSON:API errors for these routes even when the plugin runs outside buildApp (the app's handler does the same)
   app.setErrorHandler((err, req, reply) => {
@@ -106,10 +124,10 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
   };
 
   /** parameters for the plot/plotly/csv forms: nothing but probe parameters is accepted */
-  const strictParams = async (probe: Probe, req: FastifyRequest) => {
+  const strictParams = async (probe: Probe, req: FastifyRequest, prefix: string) => {
     const { given, rest } = splitQuery(probe, rawQueryOf(req.raw.url ?? ''));
     rejectUnknown(probe, rest);
-    return service.resolveParams(probe, given);
+    return service.resolveParams(probe, given, { apiPrefix: prefix });
   };
 
   for (const prefix of prefixes) {
@@ -121,7 +139,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
         registry.list().map(async (p) => {
           let defaults: Params | undefined;
           try {
-            defaults = await service.resolveParams(p, {});
+            defaults = await service.resolveParams(p, {}, ctxOf());
           } catch {
             defaults = undefined; // no data yet: the list still works
           }
@@ -136,7 +154,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       const root = rootUrl(req);
       let defaults: Params | undefined;
       try {
-        defaults = await service.resolveParams(p, {});
+        defaults = await service.resolveParams(p, {}, ctxOf());
       } catch {
         defaults = undefined;
       }
@@ -146,7 +164,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
 
     app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plot`, { schema: doc('Run a probe: generic plot object', 'JSON:API resource of type `plots` whose attributes are the plot object (src/plot/plot-object.schema.json). Probe parameters as `name=value` or as OMS filters `filter[name][EQ]=value`.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
-      const params = await strictParams(probe, req);
+      const params = await strictParams(probe, req, prefix);
       const plot = await service.plot(probe, params, ctxOf());
       const root = rootUrl(req);
       const query = serialiseQuery(Object.entries(params).map(([key, v]) => ({ key, value: Array.isArray(v) ? v.join(',') : String(v) })));
@@ -160,13 +178,13 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
 
     app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plotly`, { schema: doc('Run a probe: Plotly figure', 'The plot object converted to a Plotly figure {data, layout}; sources, parameters and spans in layout.meta.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
-      const plot = await service.plot(probe, await strictParams(probe, req), ctxOf());
+      const plot = await service.plot(probe, await strictParams(probe, req, prefix), ctxOf());
       return reply.type('application/json').send(toPlotly(plot));
     });
 
     app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/csv`, { schema: doc('Run a probe: CSV', 'The plotted data as CSV, one line per point, units in the header and in y_unit/z_unit columns.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
-      const plot = await service.plot(probe, await strictParams(probe, req), ctxOf());
+      const plot = await service.plot(probe, await strictParams(probe, req, prefix), ctxOf());
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${probe.id}.csv"`).send(plotToCsv(plot));
     });
 
@@ -178,7 +196,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       const { given, plainNames } = splitQuery(probe, raw);
       const chosen = seriesDefault(probe, given, req.params.key);
       const { params, plot } = await asSeries(probe, req.params.key, chosen, async () => {
-        const params = await service.resolveParams(probe, given);
+        const params = await service.resolveParams(probe, given, ctxOf());
         return { params, plot: await service.plot(probe, params, ctxOf()) };
       });
       let series: Series | undefined;
@@ -209,7 +227,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       const chosen = seriesDefault(probe, given, req.params.key);
       let params: Params;
       try {
-        params = await asSeries(probe, req.params.key, chosen, () => service.resolveParams(probe, given));
+        params = await asSeries(probe, req.params.key, chosen, () => service.resolveParams(probe, given, ctxOf()));
       } catch (err) {
         if (!(err instanceof ApiError) || err.status !== 404 || err.code === 'unknown_series') throw err;
         // no data yet: meta still lists every field (neutral titles, no units)

@@ -27,7 +27,8 @@ function check(p: unknown, file: string): Probe {
   if (probe.id !== id) fail(`id '${probe.id}' must equal the file name '${id}'`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(probe.id)) fail(`id '${probe.id}' must be lower-case letters, digits and dashes`);
   if (!probe.title || !probe.description) fail('needs a title and a description');
-  if (typeof probe.run !== 'function') fail('needs run(db, params, ctx)');
+  if (typeof probe.run !== 'function') fail('needs run(ctx, params)');
+  if (probe.defaults !== undefined && typeof probe.defaults !== 'function') fail('defaults must be a function defaults(ctx, given)');
   if (probe.params?.type !== 'object' || probe.params.additionalProperties !== false) fail('params must be an object schema with additionalProperties: false');
   for (const [name, prop] of Object.entries(probe.params.properties)) {
     if (!prop.title || !prop.description) fail(`parameter ${name} needs a title and a description`);

@@ -1,7 +1,8 @@
 // The probe contract (docs/design.md "Probes"): an id, a title, a JSON Schema for the parameters
-// and run(db, params, ctx) → PlotObject. One file per probe in src/probes/catalog/; the registry
-// finds them, so adding a probe needs no change elsewhere.
-import type { Db } from '../db/connection.js';
+// and run(ctx, params) → plot. A probe reads data only through ctx.read (the read engine's catalog
+// API); every read is recorded and becomes a source of the plot, so sources are never hand-typed.
+// One file per probe in src/probes/catalog/; the registry finds them, so adding a probe needs no
+// change elsewhere.
 import type { PlotObject } from '../plot/types.js';
 
 /** How the built-in page should draw a parameter's input. */
@@ -31,10 +32,22 @@ export interface ParamSchema {
   additionalProperties: false;
 }
 
+/** One row of a resource read: attribute names (object members as `obj.member`) → wire values. */
+export type Row = Record<string, unknown>;
+
 export interface ProbeContext {
-  /** the API prefix the request came in under (e.g. "/api/v1"), for the URLs in plot sources */
+  /** the API prefix the request came in under (e.g. "/api/v1"); source URLs carry it */
   apiPrefix: string;
+  /**
+   * Every row of `type` that the OMS query selects (`filter[a][OP]=v&fields=…&sort=…`, see
+   * query.ts), honouring page[limit]. Recorded: a read that returns rows becomes a plot source
+   * with its API URL and `description`.
+   */
+  read(type: string, query: string, description?: string): Promise<Row[]>;
 }
+
+/** What run() returns: the plot without sources (derived from the reads) and parameters (added by the service). */
+export type ProbePlot = Omit<PlotObject, 'sources' | 'parameters'>;
 
 export type Params = Record<string, unknown>;
 
@@ -53,8 +66,8 @@ export interface Probe<P extends Params = Params> {
   seriesParam?: string;
   seriesValue?(key: string): string;
   /** fills parameters whose default depends on the data (e.g. the latest run); static defaults live in the schema */
-  defaults?(db: Db, given: Partial<P>): Promise<Partial<P>>;
-  run(db: Db, params: P, ctx: ProbeContext): Promise<PlotObject>;
+  defaults?(ctx: ProbeContext, given: Partial<P>): Promise<Partial<P>>;
+  run(ctx: ProbeContext, params: P): Promise<ProbePlot>;
 }
 
 /** Identity helper so a probe file gets type checking on its parameters. */

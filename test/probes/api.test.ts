@@ -61,10 +61,14 @@ for (const d of testDatabases()) {
       expect(plotProblems(body.data.attributes)).toEqual([]);
       expect(body.data.attributes.parameters.run_number).toBe(run);
       expect(body.data.attributes.axes.y).toMatchObject({ label: 'Rate', unit: 'Hz' });
-      expect(body.data.attributes.sources[0].url).toBe(`/api/v1/hltpathrates?filter[run_number][EQ]=${run}&fields=lumisection_number%2Cpath_name%2Crate%2Cprescale_index&page[limit]=100000`);
+      // the sources are the reads the probe made: one per path, filtered by run and path
+      const rates = body.data.attributes.sources.filter((s: { resource: string }) => s.resource === 'hltpathrates').map((s: { url: string }) => s.url);
+      expect(rates).toEqual(body.data.attributes.parameters.paths.map((p: string) => `/api/v1/hltpathrates?filter[run_number][EQ]=${run}&filter[path_name][EQ]=${p}&fields=lumisection_number,rate,prescale_index&sort=lumisection_number`));
       // under a subsystem prefix the sources point at that prefix
       const pix = (await get(app, '/pixel-agg/api/v1/probes/fed-channels/plot')).json();
-      expect(pix.data.attributes.sources[0].url).toMatch(/^\/pixel-agg\/api\/v1\/fedchannels\?/);
+      const urls: string[] = pix.data.attributes.sources.map((s: { url: string }) => s.url);
+      expect(urls.filter((u) => /^\/pixel-agg\/api\/v1\/fedchannels\?/.test(u))).toHaveLength(1);
+      for (const u of urls) expect(u).toMatch(/^\/pixel-agg\/api\/v1\//);
     });
 
     it('serves a Plotly figure that Plotly.validate accepts, and CSV with units', async () => {

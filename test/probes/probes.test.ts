@@ -11,6 +11,7 @@ import type { PlotObject } from '../../src/plot/types.js';
 import { leakageScale } from '../../src/probes/catalog/pixel-leakage.js';
 import { testDatabases } from '../helpers/databases.js';
 import { loadPlotly } from './plotly-jsdom.js';
+import { engineFor } from './engine.js';
 
 const ctx = { apiPrefix: '/api/v1' };
 let registry: ProbeRegistry;
@@ -42,7 +43,7 @@ for (const d of testDatabases()) {
       '%s renders with defaults: valid plot object and valid Plotly figure',
       async (id) => {
         const probe = registry.get(id)!;
-        const svc = new ProbeService(opened[d.name]);
+        const svc = new ProbeService(engineFor(opened[d.name]));
         const params = await svc.resolveParams(probe, {});
         const plot = await svc.plot(probe, params, ctx);
         expect(plotProblems(plot)).toEqual([]);
@@ -64,7 +65,7 @@ for (const d of testDatabases()) {
     it('probes that need anomaly scores say so clearly when there are none', async () => {
       for (const id of NEEDS_SCORES) {
         const probe = registry.get(id)!;
-        const svc = new ProbeService(opened[d.name]);
+        const svc = new ProbeService(engineFor(opened[d.name]));
         await expect(svc.resolveParams(probe, {})).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/omsagg score/) });
       }
     });
@@ -75,7 +76,7 @@ describe('physics of the probe outputs', () => {
   const sqlite = () => opened.sqlite;
   it('pixel leakage: layer 1 draws more current than layer 4, and the temperature normalisation follows T²·exp(−Eg/2kT)', async () => {
     const probe = registry.get('pixel-leakage')!;
-    const svc = new ProbeService(sqlite());
+    const svc = new ProbeService(engineFor(sqlite()));
     const at = async (ref: number) => svc.plot(probe, await svc.resolveParams(probe, { ref_temperature: String(ref) }), ctx);
     const m20 = await at(-20);
     const zero = await at(0);
@@ -96,7 +97,7 @@ describe('physics of the probe outputs', () => {
   });
   it('rate versus pileup: the fitted curves follow the points (R² in the legend) and rates rise with pileup', async () => {
     const probe = registry.get('rate-vs-pileup')!;
-    const svc = new ProbeService(sqlite());
+    const svc = new ProbeService(engineFor(sqlite()));
     const plot = await svc.plot(probe, await svc.resolveParams(probe, { fit: 'linear' }), ctx);
     const fits = plot.series.filter((s) => s.key.startsWith('fit_'));
     expect(fits.length).toBeGreaterThan(0);
@@ -107,7 +108,7 @@ describe('physics of the probe outputs', () => {
     }
   });
   it('L1 total rate stays below the 100 kHz limit and dead time is a few %', async () => {
-    const plot = plots.sqlite?.['trigger-rates'] ?? (await new ProbeService(sqlite()).plot(registry.get('trigger-rates')!, await new ProbeService(sqlite()).resolveParams(registry.get('trigger-rates')!, {}), ctx));
+    const plot = plots.sqlite?.['trigger-rates'] ?? (await new ProbeService(engineFor(sqlite())).plot(registry.get('trigger-rates')!, await new ProbeService(engineFor(sqlite())).resolveParams(registry.get('trigger-rates')!, {}), ctx));
     const l1 = plot.series.find((s) => s.key === 'l1_total') as { y: (number | null)[] };
     expect(Math.max(...l1.y.filter((v): v is number => v !== null))).toBeLessThanOrEqual(100_000);
     const dt = plot.series.find((s) => s.key === 'deadtime') as { y: (number | null)[] };
@@ -119,8 +120,8 @@ describe('physics of the probe outputs', () => {
     if (!opened.postgres) return;
     for (const id of ['hlt-rates', 'fed-channels', 'fill-summary']) {
       const probe = registry.get(id)!;
-      const a = new ProbeService(opened.sqlite);
-      const b = new ProbeService(opened.postgres);
+      const a = new ProbeService(engineFor(opened.sqlite));
+      const b = new ProbeService(engineFor(opened.postgres));
       const pa = await a.plot(probe, await a.resolveParams(probe, {}), ctx);
       const pb = await b.plot(probe, await b.resolveParams(probe, {}), ctx);
       expect(pb.parameters).toEqual(pa.parameters);

@@ -1,8 +1,8 @@
 // Anomaly scores over a run: the score per lumisection, the threshold, flagged episodes shaded and
 // the top contributing paths/channels in the hover.
 import { defineProbe } from '../types.js';
-import { apiUrl, runInfo, viewExists } from '../sql.js';
-import { anomalyModels, chooseModel, flaggedEpisodes, scoreRows } from '../anomaly.js';
+import { runInfo } from '../lookups.js';
+import { anomalyModels, chooseModel, flaggedEpisodes, latestScoredRun, scoreRows } from '../anomaly.js';
 import type { Annotation, Series } from '../../plot/types.js';
 import { NotFoundError, QueryValidationError } from '../../jsonapi/errors.js';
 
@@ -24,20 +24,19 @@ export default defineProbe<P>({
       model: { type: 'string', title: 'Model', description: 'Scoring model (default: the combined model, else the first one)', 'x-picker': 'text' },
     },
   },
-  async defaults(db, given) {
+  async defaults(ctx, given) {
     if (given.run_number !== undefined) return {};
-    if (!(await viewExists(db, 'v_anomalyscores'))) throw new NotFoundError('no anomaly scores in this database (run `omsagg score`)', 'no_data');
-    const row = (await db.knex('v_anomalyscores').max({ run: 'run_number' }).first()) as { run: unknown } | undefined;
-    if (!row || row.run === null || row.run === undefined) throw new NotFoundError('no anomaly scores in this database (run `omsagg score`)', 'no_data');
-    return { run_number: Number(row.run) };
+    const run = await latestScoredRun(ctx);
+    if (run === undefined) throw new NotFoundError('no anomaly scores in this database (run `omsagg score`)', 'no_data');
+    return { run_number: run };
   },
-  async run(db, p, ctx) {
-    const run = await runInfo(db, p.run_number);
-    const models = await anomalyModels(db, p.run_number);
+  async run(ctx, p) {
+    const run = await runInfo(ctx, p.run_number);
+    const models = await anomalyModels(ctx, p.run_number);
     if (!models.length) throw new NotFoundError(`run ${p.run_number} has no anomaly scores (run \`omsagg score --runs ${p.run_number}\`)`, 'no_data');
     const model = chooseModel(models, p.model);
     if (!model) throw new QueryValidationError('unknown_model', `run ${p.run_number} has no scores of model '${p.model}' (models: ${models.join(', ')})`, 'model');
-    const rows = await scoreRows(db, p.run_number, model);
+    const rows = await scoreRows(ctx, p.run_number, model);
     const x = rows.map((r) => r.lumisection_number);
     const hover = rows.map((r) =>
       r.contributors.length
@@ -55,7 +54,6 @@ export default defineProbe<P>({
       subtitle: `model ${model} · ${flagged} of ${rows.length} lumisections flagged in ${spans.length} episode${spans.length === 1 ? '' : 's'}${models.length > 1 ? ` · other models: ${models.filter((m) => m !== model).join(', ')}` : ''}`,
       axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'Anomaly score', unit: null, scale: 'linear', range: [0, 1.02] } },
       series, annotations, spans, live: run.end_time === null,
-      sources: [{ resource: 'anomalyscores', url: apiUrl(ctx.apiPrefix, 'anomalyscores', [['run_number', 'EQ', p.run_number], ['model', 'EQ', model]], { 'page[limit]': '100000' }) }],
     };
   },
 });

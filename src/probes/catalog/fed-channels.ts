@@ -1,6 +1,7 @@
 // Every pixel FED channel on one page: status per FED × channel as categorical colours.
 import { defineProbe } from '../types.js';
-import { apiUrl, latestRunIn, runInfo } from '../sql.js';
+import { latestRunIn, runInfo } from '../lookups.js';
+import { omsQuery } from '../query.js';
 import type { HeatmapCategory } from '../../plot/types.js';
 import { NotFoundError } from '../../jsonapi/errors.js';
 
@@ -28,13 +29,12 @@ export default defineProbe<P>({
       run_number: { type: 'integer', title: 'Run', description: 'Run number (default: the latest run with channel status)', unit: null, minimum: 1, 'x-picker': 'run' },
     },
   },
-  async defaults(db, given) {
-    return { run_number: given.run_number ?? (await latestRunIn(db, 'v_fedchannels')) };
+  async defaults(ctx, given) {
+    return { run_number: given.run_number ?? (await latestRunIn(ctx, 'fedchannels')) };
   },
-  async run(db, p, ctx) {
-    const run = await runInfo(db, p.run_number);
-    const rows = await db.knex('v_fedchannels').select('fed_id', 'channel', 'status', 'error_count', 'last_error_name', 'module_name', 'part')
-      .where('run_number', p.run_number).orderBy(['fed_id', 'channel']);
+  async run(ctx, p) {
+    const run = await runInfo(ctx, p.run_number);
+    const rows = await ctx.read('fedchannels', omsQuery({ filters: [['run_number', 'EQ', p.run_number]], fields: ['fed_id', 'channel', 'status', 'error_count', 'last_error_name', 'module_name', 'part'], sort: ['fed_id', 'channel'] }));
     if (!rows.length) throw new NotFoundError(`no FED channel status for run ${p.run_number}`, 'no_data');
     // FEDs across (134 columns fit a page width), the channels in use down: readable cells
     const feds = [...new Set(rows.map((r) => Number(r.fed_id)))].sort((a, b) => a - b);
@@ -60,7 +60,6 @@ export default defineProbe<P>({
       axes: { x: { label: 'FED id', unit: null, scale: 'linear' }, y: { label: 'FED channel', unit: null, scale: 'category' } },
       series: [{ key: 'status', name: 'Channel status', kind: 'heatmap', x: feds, y: channels.map(String), z, z_label: 'Status', z_unit: null, categories: CATEGORIES, hover }],
       annotations: [], spans: [], live: run.end_time === null,
-      sources: [{ resource: 'fedchannels', url: apiUrl(ctx.apiPrefix, 'fedchannels', [['run_number', 'EQ', p.run_number]], { 'page[limit]': '100000' }) }],
     };
   },
 });

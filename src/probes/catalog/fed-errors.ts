@@ -1,6 +1,7 @@
 // Pixel FED errors as a heatmap: FED × lumisection, for one error type or all of them.
 import { defineProbe } from '../types.js';
-import { apiUrl, latestRunIn, runInfo, type FilterSpec } from '../sql.js';
+import { latestRunIn, runInfo } from '../lookups.js';
+import { omsQuery, type Filter } from '../query.js';
 
 interface P extends Record<string, unknown> {
   run_number: number;
@@ -27,29 +28,38 @@ export default defineProbe<P>({
       error_code: { type: 'integer', title: 'Error type', description: 'Pixel FED error code (default: all types summed)', unit: null, enum: Object.keys(CODES).map(Number), 'x-picker': 'enum', 'x-labels': CODES },
     },
   },
-  async defaults(db, given) {
-    return { run_number: given.run_number ?? (await latestRunIn(db, 'v_federrors')) };
+  async defaults(ctx, given) {
+    return { run_number: given.run_number ?? (await latestRunIn(ctx, 'federrors')) };
   },
-  async run(db, p, ctx) {
-    const run = await runInfo(db, p.run_number);
-    let q = db.knex('v_federrors').select('fed_id', 'lumisection_number').sum({ n: 'error_count' }).where('run_number', p.run_number).groupBy('fed_id', 'lumisection_number');
-    if (p.error_code !== undefined) q = q.where('error_code', p.error_code);
-    const rows = (await q) as { fed_id: unknown; lumisection_number: unknown; n: unknown }[];
-    const feds = (await db.knex('v_fedchannels').distinct('fed_id').where('run_number', p.run_number).orderBy('fed_id')).map((r) => Number(r.fed_id));
-    for (const r of rows) if (!feds.includes(Number(r.fed_id))) feds.push(Number(r.fed_id));
+  async run(ctx, p) {
+    const run = await runInfo(ctx, p.run_number);
+    const filters: Filter[] = [['run_number', 'EQ', p.run_number]];
+    if (p.error_code !== undefined) filters.push(['error_code', 'EQ', p.error_code]);
+    // errors per FED and lumisection: the rows are per channel and error type (the granularities
+    // keep both), so they are summed here
+    const errors = await ctx.read('federrors', omsQuery({ filters, fields: ['fed_id', 'lumisection_number', 'error_count'] }));
+    const sums = new Map<string, { fed_id: number; lumisection_number: number; n: number }>();
+    for (const r of errors) {
+      const k = `${r.fed_id}_${r.lumisection_number}`;
+      const acc = sums.get(k) ?? { fed_id: Number(r.fed_id), lumisection_number: Number(r.lumisection_number), n: 0 };
+      acc.n += Number(r.error_count ?? 0);
+      sums.set(k, acc);
+    }
+    const rows = [...sums.values()];
+    // every FED of the run, those without errors too (one row per channel: the distinct ids here)
+    const channels = await ctx.read('fedchannels', omsQuery({ filters: [['run_number', 'EQ', p.run_number]], fields: ['fed_id'], sort: ['fed_id'] }), 'the FEDs of the run');
+    const feds = [...new Set(channels.map((r) => Number(r.fed_id)))];
+    for (const r of rows) if (!feds.includes(r.fed_id)) feds.push(r.fed_id);
     feds.sort((a, b) => a - b);
-    const lastLs = Math.max(run.last_lumisection_number ?? 0, ...rows.map((r) => Number(r.lumisection_number)), 1);
+    const lastLs = Math.max(run.last_lumisection_number ?? 0, ...rows.map((r) => r.lumisection_number), 1);
     const xs = Array.from({ length: lastLs }, (_, i) => i + 1);
     const fedIndex = new Map(feds.map((f, i) => [f, i]));
     const z: (number | null)[][] = feds.map(() => new Array<number | null>(lastLs).fill(null));
     let total = 0;
     for (const r of rows) {
-      const n = Number(r.n);
-      total += n;
-      z[fedIndex.get(Number(r.fed_id))!][Number(r.lumisection_number) - 1] = n > 0 ? n : null;
+      total += r.n;
+      z[fedIndex.get(r.fed_id)!][r.lumisection_number - 1] = r.n > 0 ? r.n : null;
     }
-    const filters: FilterSpec[] = [['run_number', 'EQ', p.run_number]];
-    if (p.error_code !== undefined) filters.push(['error_code', 'EQ', p.error_code]);
     const what = p.error_code !== undefined ? CODES[p.error_code] : 'all error types';
     return {
       title: `Pixel FED errors — run ${p.run_number}`,
@@ -57,7 +67,6 @@ export default defineProbe<P>({
       axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'FED id', unit: null, scale: 'linear' } },
       series: [{ key: 'errors', name: `FED errors (${what})`, kind: 'heatmap', x: xs, y: feds, z, z_label: 'Errors', z_unit: 'counts', z_scale: 'log' }],
       annotations: [], spans: [], live: run.end_time === null,
-      sources: [{ resource: 'federrors', url: apiUrl(ctx.apiPrefix, 'federrors', filters, { fields: 'fed_id,channel,lumisection_number,error_code,error_name,error_count', 'page[limit]': '100000' }) }],
     };
   },
 });

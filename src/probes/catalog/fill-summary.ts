@@ -1,6 +1,8 @@
 // A fill at a glance: instantaneous luminosity and pileup against time, runs marked.
 import { defineProbe } from '../types.js';
-import { apiUrl, isoTime, latestFillIn, num } from '../sql.js';
+import { latestFillIn } from '../lookups.js';
+import { omsQuery } from '../query.js';
+import { num } from '../values.js';
 import type { Annotation } from '../../plot/types.js';
 import { NotFoundError } from '../../jsonapi/errors.js';
 
@@ -20,16 +22,17 @@ export default defineProbe<P>({
       fill_number: { type: 'integer', title: 'Fill', description: 'LHC fill (default: the latest fill with lumisections)', unit: null, minimum: 1, 'x-picker': 'fill' },
     },
   },
-  async defaults(db, given) {
-    return { fill_number: given.fill_number ?? (await latestFillIn(db, 'v_lumisections')) };
+  async defaults(ctx, given) {
+    return { fill_number: given.fill_number ?? (await latestFillIn(ctx, 'lumisections')) };
   },
   // the views carry luminosity in 10^30 cm^-2 s^-1 (OMS); plotted in 10^34 for readable ticks
-  async run(db, p, ctx) {
-    const fill = await db.knex('v_fills').select('fill_number', 'peak_lumi', 'peak_pileup', 'delivered_lumi', 'recorded_lumi', 'bunches_colliding', 'end_time').where('fill_number', p.fill_number).first();
-    const rows = await db.knex('v_lumisections').select('run_number', 'lumisection_number', 'start_time', 'init_lumi', 'pileup')
-      .where('fill_number', p.fill_number).orderBy(['start_time', 'run_number', 'lumisection_number']);
+  async run(ctx, p) {
+    const [[fill], rows] = await Promise.all([
+      ctx.read('fills', omsQuery({ filters: [['fill_number', 'EQ', p.fill_number]], fields: ['fill_number', 'peak_lumi', 'peak_pileup', 'delivered_lumi', 'recorded_lumi', 'bunches_colliding', 'end_time'] }), 'peak and integrated luminosity of the fill'),
+      ctx.read('lumisections', omsQuery({ filters: [['fill_number', 'EQ', p.fill_number]], fields: ['run_number', 'lumisection_number', 'start_time', 'init_lumi', 'pileup'], sort: ['start_time', 'run_number', 'lumisection_number'] })),
+    ]);
     if (!rows.length) throw new NotFoundError(`no lumisections in fill ${p.fill_number}`, 'no_data');
-    const x = rows.map((r) => isoTime(r.start_time));
+    const x = rows.map((r) => String(r.start_time));
     const hover = rows.map((r) => `run ${r.run_number} LS ${r.lumisection_number}`);
     const annotations: Annotation[] = [];
     let prev: unknown;
@@ -57,10 +60,6 @@ export default defineProbe<P>({
         { key: 'pileup', name: 'Pileup', kind: 'line', axis: 'y2', x, y: rows.map((r) => num(r.pileup)), hover, dash: 'dot' },
       ],
       annotations, spans: [], live: fill ? fill.end_time === null : false,
-      sources: [
-        { resource: 'lumisections', url: apiUrl(ctx.apiPrefix, 'lumisections', [['fill_number', 'EQ', p.fill_number]], { fields: 'run_number,lumisection_number,start_time,init_lumi,pileup', 'page[limit]': '100000' }) },
-        { resource: 'fills', url: apiUrl(ctx.apiPrefix, 'fills', [['fill_number', 'EQ', p.fill_number]]) },
-      ],
     };
   },
 });

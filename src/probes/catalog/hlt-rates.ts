@@ -1,14 +1,16 @@
 // HLT path rates per lumisection for chosen paths of a run, with prescale-column changes marked and,
 // when `omsagg score` has scored the run, the flagged lumisections shaded.
 import { defineProbe } from '../types.js';
-import { apiUrl, latestRunIn, num, runInfo } from '../sql.js';
-import { busiestPaths, checkPaths } from '../paths.js';
+import { latestRunIn, runInfo } from '../lookups.js';
+import { busiestPaths, readPerPath } from '../paths.js';
 import { anomalyModels, chooseModel, flaggedEpisodes, predictedRates, scoreRows } from '../anomaly.js';
+import { omsQuery } from '../query.js';
+import { num } from '../values.js';
+import { paletteColor } from '../../plot/palette.js';
+import type { Annotation, Series } from '../../plot/types.js';
 
 /** one lumisection: 2^18 orbits / 11245.5 Hz */
 const LS_SECONDS = 23.31;
-import { paletteColor } from '../../plot/palette.js';
-import type { Annotation, Series } from '../../plot/types.js';
 
 interface P extends Record<string, unknown> {
   run_number: number;
@@ -31,24 +33,27 @@ export default defineProbe<P>({
     },
   },
   seriesParam: 'paths',
-  async defaults(db, given) {
-    const run = given.run_number ?? (await latestRunIn(db, 'v_hltpathrates'));
-    return { run_number: run, paths: given.paths ?? (await busiestPaths(db, run, 4)) };
+  async defaults(ctx, given) {
+    const run = given.run_number ?? (await latestRunIn(ctx, 'hltpathrates'));
+    return { run_number: run, paths: given.paths ?? (await busiestPaths(ctx, run, 4)) };
   },
-  async run(db, p, ctx) {
-    const run = await runInfo(db, p.run_number);
-    await checkPaths(db, p.paths);
-    const rows = await db.knex('v_hltpathrates').select('lumisection_number', 'path_name', 'rate', 'prescale_index')
-      .where('run_number', p.run_number).whereIn('path_name', p.paths).orderBy(['path_name', 'lumisection_number']);
+  async run(ctx, p) {
+    const run = await runInfo(ctx, p.run_number);
+    const byPath = await readPerPath(ctx, p.paths, (path) =>
+      ctx.read('hltpathrates', omsQuery({ filters: [['run_number', 'EQ', p.run_number], ['path_name', 'EQ', path]], fields: ['lumisection_number', 'rate', 'prescale_index'], sort: ['lumisection_number'] }), `rates of ${path}`));
     const lines: Series[] = p.paths.map((name, i) => {
-      const mine = rows.filter((r) => r.path_name === name);
+      const mine = byPath.get(name)!;
       return { key: name, name, kind: 'line', step: true, color: paletteColor(i), x: mine.map((r) => Number(r.lumisection_number)), y: mine.map((r) => num(r.rate)) };
     });
+    const models = await anomalyModels(ctx, p.run_number);
+    const model = chooseModel(models);
     // the rate model's prediction ±2σ (Poisson) where the scorer recorded it for a path, drawn under the data
+    // (an unscored run has no predictions: not asked for)
+    const predictions = models.length ? await Promise.all(p.paths.map((name) => predictedRates(ctx, p.run_number, name))) : [];
     const bands: Series[] = [];
     for (const [i, name] of p.paths.entries()) {
-      const pred = await predictedRates(db, p.run_number, name);
-      if (!pred.size) continue;
+      const pred = predictions[i];
+      if (!pred?.size) continue;
       const xs = (lines[i] as { x: number[] }).x;
       const sigma = (hz: number) => Math.sqrt(Math.max(hz, 0) * LS_SECONDS) / LS_SECONDS;
       bands.push({
@@ -61,26 +66,20 @@ export default defineProbe<P>({
     // prescale-column changes: a known cause of rate steps, not an anomaly
     const annotations: Annotation[] = [];
     const byLs = new Map<number, number | null>();
-    for (const r of rows) byLs.set(Number(r.lumisection_number), num(r.prescale_index));
+    for (const rows of byPath.values()) for (const r of rows) byLs.set(Number(r.lumisection_number), num(r.prescale_index));
     let prev: number | null | undefined;
     for (const [ls, idx] of [...byLs.entries()].sort((a, b) => a[0] - b[0])) {
       if (prev !== undefined && idx !== prev) annotations.push({ x: ls - 0.5, text: `prescale column ${prev ?? '?'}→${idx ?? '?'}` });
       prev = idx;
     }
-    const model = chooseModel(await anomalyModels(db, p.run_number));
-    const spans = model ? flaggedEpisodes(await scoreRows(db, p.run_number, model), model) : [];
-    const sources = [
-      { resource: 'hltpathrates', url: apiUrl(ctx.apiPrefix, 'hltpathrates', [['run_number', 'EQ', p.run_number]], { fields: 'lumisection_number,path_name,rate,prescale_index', 'page[limit]': '100000' }), description: `rates of ${p.paths.join(', ')} (filter path_name per path)` },
-      { resource: 'runs', url: apiUrl(ctx.apiPrefix, 'runs', [['run_number', 'EQ', p.run_number]]) },
-    ];
-    if (model) sources.push({ resource: 'anomalyscores', url: apiUrl(ctx.apiPrefix, 'anomalyscores', [['run_number', 'EQ', p.run_number], ['model', 'EQ', model]]), description: 'flagged lumisections' });
+    const spans = model ? flaggedEpisodes(await scoreRows(ctx, p.run_number, model), model) : [];
     const notes: string[] = [];
     if (!model) notes.push('This run has not been scored for anomalies (omsagg score); no lumisections are shaded.');
     return {
       title: `HLT path rates — run ${p.run_number}`,
       subtitle: `${run.end_time ? 'ended ' + run.end_time.replace('T', ' ').replace('Z', ' UTC') : 'ongoing'}${run.fill_number ? ` · fill ${run.fill_number}` : ''}${model ? ` · anomaly model: ${model}` : ''}`,
       axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'Rate', unit: 'Hz', scale: p.scale } },
-      series, annotations, spans, sources, notes, live: run.end_time === null,
+      series, annotations, spans, notes, live: run.end_time === null,
     };
   },
 });

@@ -1,7 +1,8 @@
 // Masked readout chips over time per BPix layer and FPix disk: single-event upsets mask ROCs during
 // a fill (a saw-tooth that resets at each recovery); a jump that survives recovery is a real fault.
 import { defineProbe } from '../types.js';
-import { apiUrl, dbTime, isoTime, type FilterSpec } from '../sql.js';
+import { omsQuery, type Filter } from '../query.js';
+import { wireTime } from '../values.js';
 import type { Series } from '../../plot/types.js';
 import { NotFoundError, QueryValidationError } from '../../jsonapi/errors.js';
 
@@ -39,36 +40,33 @@ export default defineProbe<P>({
       quantity: { type: 'string', title: 'Quantity', description: 'Masked ROC count or percentage of the part\'s ROCs', enum: ['count', 'fraction'], default: 'count', 'x-picker': 'enum' },
     },
   },
-  async run(db, p, ctx) {
-    let q = db.knex('v_maskedrocs').select('part', 'start_time', 'masked_rocs', 'total_rocs', 'fill_number');
+  async run(ctx, p) {
     let windowText: string;
-    const filters: FilterSpec[] = [];
+    const filters: Filter[] = [];
     if (p.fill_number !== undefined) {
-      q = q.where('fill_number', p.fill_number);
       filters.push(['fill_number', 'EQ', p.fill_number]);
       windowText = `fill ${p.fill_number}`;
     } else {
       let end = p.to;
       if (end === undefined) {
-        const row = (await db.knex('v_maskedrocs').max({ t: 'start_time' }).first()) as { t: unknown } | undefined;
-        if (!row || row.t === null || row.t === undefined) throw new NotFoundError('no masked-ROC data in the database', 'no_data');
-        end = isoTime(row.t);
+        const [last] = await ctx.read('maskedrocs', omsQuery({ filters: [['start_time', 'NEQ', null]], fields: ['start_time'], sort: ['-start_time'], limit: 1 }), 'the latest data (end of the window)');
+        if (!last) throw new NotFoundError('no masked-ROC data in the database', 'no_data');
+        end = String(last.start_time);
       }
       const endMs = Date.parse(end);
       if (!Number.isFinite(endMs)) throw new QueryValidationError('invalid_parameter', `to='${p.to}' is not a datetime`, 'to');
-      const start = isoTime(new Date(endMs - p.days * 86_400_000));
-      end = isoTime(new Date(endMs));
-      q = q.where('start_time', '>=', dbTime(db, start)).where('start_time', '<=', dbTime(db, end));
+      const start = wireTime(endMs - p.days * 86_400_000);
+      end = wireTime(endMs);
       filters.push(['start_time', 'GE', start], ['start_time', 'LE', end]);
       windowText = `${start.replace('T', ' ').replace('Z', '')} – ${end.replace('T', ' ').replace('Z', '')} UTC`;
     }
-    const rows = await q.orderBy('start_time');
+    const rows = await ctx.read('maskedrocs', omsQuery({ filters, fields: ['part', 'start_time', 'masked_rocs', 'total_rocs'], sort: ['start_time'] }));
     if (!rows.length) throw new NotFoundError(`no masked-ROC data for ${windowText}`, 'no_data');
     // sum both FPix sides per lumisection, then keep the maximum per time bin
     const perTime = new Map<string, Map<string, { masked: number; total: number }>>();
     for (const r of rows) {
       const g = partGroup(String(r.part));
-      const t = isoTime(r.start_time);
+      const t = String(r.start_time);
       const m = perTime.get(g) ?? new Map();
       const acc = m.get(t) ?? { masked: 0, total: 0 };
       acc.masked += Number(r.masked_rocs ?? 0);
@@ -76,8 +74,8 @@ export default defineProbe<P>({
       m.set(t, acc);
       perTime.set(g, m);
     }
-    const t0 = Date.parse(isoTime(rows[0].start_time));
-    const t1 = Date.parse(isoTime(rows[rows.length - 1].start_time));
+    const t0 = Date.parse(String(rows[0].start_time));
+    const t1 = Date.parse(String(rows[rows.length - 1].start_time));
     const width = Math.max(23_310, (t1 - t0) / MAX_BINS);
     const series: Series[] = [...perTime.keys()].sort().map((g) => {
       const bins = new Map<number, { t: string; v: number }>();
@@ -93,7 +91,7 @@ export default defineProbe<P>({
       const y: (number | null)[] = [];
       sorted.forEach(([b, v], i) => {
         if (i > 0 && b - sorted[i - 1][0] > GAP_BINS) {
-          x.push(isoTime(new Date(Date.parse(sorted[i - 1][1].t) + width)));
+          x.push(wireTime(Date.parse(sorted[i - 1][1].t) + width));
           y.push(null);
         }
         x.push(v.t);
@@ -109,7 +107,6 @@ export default defineProbe<P>({
         y: p.quantity === 'count' ? { label: 'Masked ROCs', unit: 'counts', scale: 'linear' } : { label: 'Masked ROCs', unit: '%', scale: 'linear' },
       },
       series, annotations: [], spans: [],
-      sources: [{ resource: 'maskedrocs', url: apiUrl(ctx.apiPrefix, 'maskedrocs', filters, { fields: 'part,start_time,masked_rocs,total_rocs', 'page[limit]': '100000' }) }],
     };
   },
 });

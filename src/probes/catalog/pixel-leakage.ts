@@ -1,7 +1,8 @@
 // Pixel ageing: HV leakage current per module against integrated luminosity, per BPix layer and
 // FPix disk, normalised to a reference temperature with s(T) ∝ T²·exp(−Eg/2kT) (Eg = 1.21 eV).
 import { defineProbe } from '../types.js';
-import { apiUrl } from '../sql.js';
+import { omsQuery, type Filter } from '../query.js';
+import type { Row } from '../types.js';
 import type { Series } from '../../plot/types.js';
 import { NotFoundError } from '../../jsonapi/errors.js';
 
@@ -22,6 +23,38 @@ export function leakageScale(tC: number): number {
   return t * t * Math.exp(-EG_EV / (2 * K_B_EV_PER_K * t));
 }
 
+interface LayerReading {
+  subdetector: string;
+  layer_or_disk: number;
+  /** mean per module over the layer's power groups */
+  current: number;
+  /** mean over the power groups that report one (null when none does) */
+  temperature: number | null;
+  lumi: number;
+}
+
+/**
+ * Power-group readings → one per subdetector, layer/disk and lumisection: mean current and
+ * temperature, highest integrated luminosity. The granularities of pixelcurrents keep the power
+ * group, so this fold (SQL's AVG/MAX … GROUP BY) is done here; AVG skips nulls, so does this.
+ */
+function meanPerLayerAndLumisection(readings: Row[]): LayerReading[] {
+  const groups = new Map<string, { subdetector: string; layer_or_disk: number; c: number; n: number; t: number; nt: number; lumi: number }>();
+  for (const r of readings) {
+    const k = `${r.subdetector}|${r.layer_or_disk}|${r.run_number}|${r.lumisection_number}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { subdetector: String(r.subdetector), layer_or_disk: Number(r.layer_or_disk), c: 0, n: 0, t: 0, nt: 0, lumi: -Infinity }));
+    g.c += Number(r.hv_leakage_current_per_module);
+    g.n += 1;
+    if (r.temperature !== null) {
+      g.t += Number(r.temperature);
+      g.nt += 1;
+    }
+    g.lumi = Math.max(g.lumi, Number(r.integrated_lumi));
+  }
+  return [...groups.values()].map((g) => ({ subdetector: g.subdetector, layer_or_disk: g.layer_or_disk, current: g.c / g.n, temperature: g.nt ? g.t / g.nt : null, lumi: g.lumi }));
+}
+
 export default defineProbe<P>({
   id: 'pixel-leakage',
   group: 'Pixel',
@@ -37,15 +70,11 @@ export default defineProbe<P>({
       scale: { type: 'string', title: 'Current axis', description: 'Linear or logarithmic current axis', enum: ['linear', 'log'], default: 'log', 'x-picker': 'enum' },
     },
   },
-  async run(db, p, ctx) {
-    let q = db.knex('v_pixelcurrents')
-      .select('subdetector', 'layer_or_disk', 'run_number', 'lumisection_number')
-      .avg({ current: 'hv_leakage_current_per_module', temperature: 'temperature' })
-      .max({ lumi: 'integrated_lumi' })
-      .whereNotNull('hv_leakage_current_per_module').whereNotNull('integrated_lumi')
-      .groupBy('subdetector', 'layer_or_disk', 'run_number', 'lumisection_number');
-    if (p.subdetector !== 'all') q = q.where('subdetector', p.subdetector);
-    const rows = (await q) as { subdetector: string; layer_or_disk: unknown; current: unknown; temperature: unknown; lumi: unknown }[];
+  async run(ctx, p) {
+    const filters: Filter[] = [['hv_leakage_current_per_module', 'NEQ', null], ['integrated_lumi', 'NEQ', null]];
+    if (p.subdetector !== 'all') filters.push(['subdetector', 'EQ', p.subdetector]);
+    const readings = await ctx.read('pixelcurrents', omsQuery({ filters, fields: ['subdetector', 'layer_or_disk', 'run_number', 'lumisection_number', 'hv_leakage_current_per_module', 'temperature', 'integrated_lumi'] }), 'averaged per layer/disk and lumisection, temperature-normalised, then averaged in integrated-luminosity bins');
+    const rows = meanPerLayerAndLumisection(readings);
     if (!rows.length) throw new NotFoundError('no pixel currents in the database', 'no_data');
     const sRef = leakageScale(p.ref_temperature);
     const groups = new Map<string, { lumi: number; current: number }[]>();
@@ -88,11 +117,6 @@ export default defineProbe<P>({
         y: { label: p.normalise ? `Leakage current per module at ${p.ref_temperature} °C` : 'Leakage current per module', unit: '{\\mu}A', scale: p.scale },
       },
       series, annotations: [], spans: [],
-      sources: [{
-        resource: 'pixelcurrents',
-        url: apiUrl(ctx.apiPrefix, 'pixelcurrents', p.subdetector === 'all' ? [] : [['subdetector', 'EQ', p.subdetector]], { fields: 'part,layer_or_disk,run_number,lumisection_number,hv_leakage_current_per_module,temperature,integrated_lumi', 'page[limit]': '100000' }),
-        description: 'averaged per layer/disk and lumisection, temperature-normalised, then averaged in integrated-luminosity bins',
-      }],
     };
   },
 });

@@ -1,8 +1,11 @@
 // Rate versus pileup per HLT path with a linear or quadratic fit, as the trigger group's RateMon
 // plots: deviations from the fit show paths that misbehave at high pileup.
 import { defineProbe } from '../types.js';
-import { apiUrl, latestFillIn, num, runInfo } from '../sql.js';
-import { busiestPathsInFill, checkPaths } from '../paths.js';
+import { latestFillIn, runInfo } from '../lookups.js';
+import { busiestPathsInFill, readPerPath } from '../paths.js';
+import { omsQuery, type Filter } from '../query.js';
+import { num } from '../values.js';
+import type { Row } from '../types.js';
 import { formatPoly, polyfit, polyval, rSquared } from '../fit.js';
 import { paletteColor } from '../../plot/palette.js';
 import type { Series } from '../../plot/types.js';
@@ -34,28 +37,32 @@ export default defineProbe<P>({
   },
   seriesParam: 'paths',
   seriesValue: (key) => key.replace(/^fit_/, ''),
-  async defaults(db, given) {
+  async defaults(ctx, given) {
     let fill = given.fill_number;
-    if (fill === undefined && given.run_number !== undefined) fill = (await runInfo(db, given.run_number)).fill_number ?? undefined;
-    fill ??= await latestFillIn(db, 'v_hltpathrates');
-    return { fill_number: fill, paths: given.paths ?? (await busiestPathsInFill(db, fill, 3)) };
+    if (fill === undefined && given.run_number !== undefined) fill = (await runInfo(ctx, given.run_number)).fill_number ?? undefined;
+    fill ??= await latestFillIn(ctx, 'hltpathrates');
+    return { fill_number: fill, paths: given.paths ?? (await busiestPathsInFill(ctx, fill, 3)) };
   },
-  async run(db, p, ctx) {
-    await checkPaths(db, p.paths);
-    let q = db.knex('v_hltpathrates as r')
-      .join('v_lumisections as l', function () {
-        this.on('l.run_number', '=', 'r.run_number').andOn('l.lumisection_number', '=', 'r.lumisection_number');
-      })
-      .select('r.path_name', 'r.rate', 'r.prescale', 'l.pileup', 'r.run_number', 'r.lumisection_number')
-      .where('r.fill_number', p.fill_number).whereIn('r.path_name', p.paths).whereNotNull('l.pileup').where('l.pileup', '>', 0);
-    if (p.run_number !== undefined) q = q.where('r.run_number', p.run_number);
-    const rows = await q.orderBy(['r.path_name', 'r.run_number', 'r.lumisection_number']);
-    if (!rows.length) throw new NotFoundError(`no HLT rates with pileup in fill ${p.fill_number}${p.run_number ? ` run ${p.run_number}` : ''} for these paths`, 'no_data');
+  async run(ctx, p) {
+    const where: Filter[] = [['fill_number', 'EQ', p.fill_number]];
+    if (p.run_number !== undefined) where.push(['run_number', 'EQ', p.run_number]);
+    const [byPath, lumisections] = await Promise.all([
+      readPerPath(ctx, p.paths, (path) =>
+        ctx.read('hltpathrates', omsQuery({ filters: [...where, ['path_name', 'EQ', path]], fields: ['run_number', 'lumisection_number', 'rate', 'prescale'], sort: ['run_number', 'lumisection_number'] }), `rates of ${path}`)),
+      ctx.read('lumisections', omsQuery({ filters: [...where, ['pileup', 'GT', 0]], fields: ['run_number', 'lumisection_number', 'pileup'] }), 'pileup per lumisection'),
+    ]);
+    // rates joined with the pileup of their lumisection (lumisections without pileup drop out)
+    const pileup = new Map(lumisections.map((l) => [`${l.run_number}_${l.lumisection_number}`, Number(l.pileup)]));
+    const joined = new Map([...byPath].map(([path, rows]) => [path, rows.flatMap((r): Row[] => {
+      const mu = pileup.get(`${r.run_number}_${r.lumisection_number}`);
+      return mu === undefined ? [] : [{ ...r, pileup: mu }];
+    })]));
+    if (![...joined.values()].some((rows) => rows.length)) throw new NotFoundError(`no HLT rates with pileup in fill ${p.fill_number}${p.run_number ? ` run ${p.run_number}` : ''} for these paths`, 'no_data');
     const degree = p.fit === 'linear' ? 1 : 2;
     const series: Series[] = [];
     let maxMu = 0;
     p.paths.forEach((name, i) => {
-      const mine = rows.filter((r) => r.path_name === name && num(r.rate) !== null);
+      const mine = joined.get(name)!.filter((r) => num(r.rate) !== null);
       const xs = mine.map((r) => Number(r.pileup));
       const ys = mine.map((r) => Number(r.rate) * (p.unprescale && num(r.prescale) ? Number(r.prescale) : 1));
       maxMu = Math.max(maxMu, ...xs);
@@ -72,8 +79,6 @@ export default defineProbe<P>({
         });
       }
     });
-    const filters: [string, 'EQ', number][] = [['fill_number', 'EQ', p.fill_number]];
-    if (p.run_number !== undefined) filters.push(['run_number', 'EQ', p.run_number]);
     return {
       title: `HLT rate versus pileup — fill ${p.fill_number}${p.run_number ? `, run ${p.run_number}` : ''}`,
       subtitle: `${p.fit} fit per path${p.unprescale ? ' · rates multiplied by the HLT prescale' : ''} · one point per lumisection`,
@@ -82,10 +87,6 @@ export default defineProbe<P>({
         y: { label: p.unprescale ? 'Rate × HLT prescale' : 'Rate', unit: 'Hz', scale: 'linear' },
       },
       series, annotations: [], spans: [],
-      sources: [
-        { resource: 'hltpathrates', url: apiUrl(ctx.apiPrefix, 'hltpathrates', filters, { fields: 'run_number,lumisection_number,path_name,rate,prescale', 'page[limit]': '100000' }), description: 'rates (filter path_name per path)' },
-        { resource: 'lumisections', url: apiUrl(ctx.apiPrefix, 'lumisections', filters, { fields: 'run_number,lumisection_number,pileup', 'page[limit]': '100000' }), description: 'pileup per lumisection' },
-      ],
     };
   },
 });

@@ -1,17 +1,18 @@
 // L1 and HLT physics rates over a run or a fill, with dead time or luminosity on a secondary axis.
 import { defineProbe } from '../types.js';
-import { apiUrl, isoTime, latestRunIn, num, runInfo, type FilterSpec } from '../sql.js';
+import { latestRunIn, runInfo } from '../lookups.js';
+import { NON_PHYSICS } from '../paths.js';
+import { omsQuery, type Filter } from '../query.js';
+import { num } from '../values.js';
 import type { Annotation, Series } from '../../plot/types.js';
 import { NotFoundError } from '../../jsonapi/errors.js';
+import type { Row } from '../types.js';
 
 interface P extends Record<string, unknown> {
   run_number?: number;
   fill_number?: number;
   secondary: 'deadtime' | 'luminosity';
 }
-
-// HLT paths of these groups are not physics triggers
-const NON_PHYSICS = ['alca', 'zerobias'];
 
 export default defineProbe<P>({
   id: 'trigger-rates',
@@ -27,35 +28,38 @@ export default defineProbe<P>({
       secondary: { type: 'string', title: 'Secondary axis', description: 'What the right-hand axis shows', enum: ['deadtime', 'luminosity'], default: 'deadtime', 'x-picker': 'enum' },
     },
   },
-  async defaults(db, given) {
+  async defaults(ctx, given) {
     if (given.fill_number !== undefined) return {};
-    return { run_number: given.run_number ?? (await latestRunIn(db, 'v_l1triggerrates')) };
+    return { run_number: given.run_number ?? (await latestRunIn(ctx, 'l1triggerrates')) };
   },
-  async run(db, p, ctx) {
+  async run(ctx, p) {
     const byFill = p.fill_number !== undefined;
-    const filter: FilterSpec = byFill ? ['fill_number', 'EQ', p.fill_number!] : ['run_number', 'EQ', p.run_number!];
-    const [col, , val] = filter;
-    const live = byFill ? false : (await runInfo(db, p.run_number!)).end_time === null;
-    const l1 = await db.knex('v_l1triggerrates').select('run_number', 'lumisection_number', 'start_time', 'l1a_total_rate', 'l1a_physics_rate')
-      .where(col, val).orderBy(['start_time', 'run_number', 'lumisection_number']);
+    const filter: Filter = byFill ? ['fill_number', 'EQ', p.fill_number!] : ['run_number', 'EQ', p.run_number!];
+    const val = filter[2];
+    const live = byFill ? false : (await runInfo(ctx, p.run_number!)).end_time === null;
+    const [l1, paths, second] = await Promise.all([
+      ctx.read('l1triggerrates', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'start_time', 'l1a_total', 'l1a_physics'], sort: ['start_time', 'run_number', 'lumisection_number'] })),
+      ctx.read('hltpathrates', omsQuery({ filters: [filter, ...NON_PHYSICS], fields: ['run_number', 'lumisection_number', 'rate'] }), 'HLT physics = sum of the rates of paths outside the alca and zerobias groups'),
+      p.secondary === 'deadtime'
+        ? ctx.read('deadtimes', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'overall_total_deadtime'] }))
+        : ctx.read('lumisections', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'init_lumi'] })),
+    ]);
     if (!l1.length) throw new NotFoundError(`no L1 trigger rates for ${byFill ? 'fill' : 'run'} ${val}`, 'no_data');
-    const key = (r: { run_number: unknown; lumisection_number: unknown }) => `${r.run_number}_${r.lumisection_number}`;
+    const key = (r: Row) => `${r.run_number}_${r.lumisection_number}`;
+    // HLT physics rate per lumisection: the sum over the physics paths (the granularities of
+    // hltpathrates keep the path, so the sum is done here)
     const hlt = new Map<string, number>();
-    for (const r of await db.knex('v_hltpathrates').select('run_number', 'lumisection_number').sum({ rate: 'rate' })
-      .where(col, val).whereNotIn('path_group', NON_PHYSICS).groupBy('run_number', 'lumisection_number')) {
-      hlt.set(key(r as never), Number((r as { rate: unknown }).rate));
-    }
+    for (const r of paths) hlt.set(key(r), (hlt.get(key(r)) ?? 0) + (num(r.rate) ?? 0));
     const secondary = new Map<string, number | null>();
-    if (p.secondary === 'deadtime') {
-      for (const r of await db.knex('v_deadtimes').select('run_number', 'lumisection_number', 'overall_total_deadtime').where(col, val)) secondary.set(key(r), num(r.overall_total_deadtime));
-    } else {
-      for (const r of await db.knex('v_lumisections').select('run_number', 'lumisection_number', 'init_lumi').where(col, val)) secondary.set(key(r), num(r.init_lumi) === null ? null : Number(r.init_lumi) / 1e4); // 10^30 → 10^34 cm^-2 s^-1
+    for (const r of second) {
+      const v = num(p.secondary === 'deadtime' ? r.overall_total_deadtime : r.init_lumi);
+      secondary.set(key(r), v === null || p.secondary === 'deadtime' ? v : v / 1e4); // luminosity 10^30 → 10^34 cm^-2 s^-1
     }
-    const x = l1.map((r) => isoTime(r.start_time));
+    const x = l1.map((r) => String(r.start_time));
     const hover = l1.map((r) => `run ${r.run_number} LS ${r.lumisection_number}`);
     const series: Series[] = [
-      { key: 'l1_total', name: 'L1 total', kind: 'line', x, y: l1.map((r) => num(r.l1a_total_rate)), hover },
-      { key: 'l1_physics', name: 'L1 physics', kind: 'line', x, y: l1.map((r) => num(r.l1a_physics_rate)), hover },
+      { key: 'l1_total', name: 'L1 total', kind: 'line', x, y: l1.map((r) => num(r['l1a_total.rate'])), hover },
+      { key: 'l1_physics', name: 'L1 physics', kind: 'line', x, y: l1.map((r) => num(r['l1a_physics.rate'])), hover },
       { key: 'hlt_physics', name: 'HLT physics (sum of physics paths)', kind: 'line', x, y: l1.map((r) => hlt.get(key(r)) ?? null), hover },
       p.secondary === 'deadtime'
         ? { key: 'deadtime', name: 'Dead time (overall)', kind: 'line', axis: 'y2', color: '#999999', x, y: l1.map((r) => secondary.get(key(r)) ?? null), hover }
@@ -70,7 +74,6 @@ export default defineProbe<P>({
         prevRun = r.run_number;
       });
     }
-    const f: FilterSpec[] = [filter];
     return {
       title: `L1 and HLT rates — ${byFill ? 'fill' : 'run'} ${val}`,
       subtitle: `rates per lumisection (23.31 s)${live ? ' · run ongoing' : ''}`,
@@ -82,13 +85,6 @@ export default defineProbe<P>({
           : { label: 'Inst. luminosity', unit: '10^{34}cm^{-2}s^{-1}', scale: 'linear' },
       },
       series, annotations, spans: [], live,
-      sources: [
-        { resource: 'l1triggerrates', url: apiUrl(ctx.apiPrefix, 'l1triggerrates', f, { 'page[limit]': '100000' }) },
-        { resource: 'hltpathrates', url: apiUrl(ctx.apiPrefix, 'hltpathrates', f, { fields: 'run_number,lumisection_number,path_name,path_group,rate', 'page[limit]': '100000' }), description: 'HLT physics = sum of the rates of paths outside the alca and zerobias groups' },
-        p.secondary === 'deadtime'
-          ? { resource: 'deadtimes', url: apiUrl(ctx.apiPrefix, 'deadtimes', f, { 'page[limit]': '100000' }) }
-          : { resource: 'lumisections', url: apiUrl(ctx.apiPrefix, 'lumisections', f, { fields: 'run_number,lumisection_number,start_time,init_lumi', 'page[limit]': '100000' }) },
-      ],
     };
   },
 });
