@@ -57,7 +57,9 @@ export class ReadEngine {
     const found = new Set<string>();
     for (const r of this.resources.all.filter((x) => x.granularity.run?.summary)) {
       try {
-        await this.db.reader.all({ sql: `SELECT 1 FROM "${summaryTableOf(r)}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000 });
+        // every column the summary must hold: a table from an older resource definition is not used
+        const cols = [...new Set(r.columns.flatMap((c) => (c.aggregation === 'mean' ? [c.column, `${c.column}__n`] : [c.column])))];
+        await this.db.reader.all({ sql: `SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${summaryTableOf(r)}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000 });
         await this.db.reader.all({ sql: `SELECT 1 FROM "${SUMMARY_LOG}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000 });
         found.add(r.type);
       } catch {

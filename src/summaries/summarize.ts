@@ -26,6 +26,11 @@ function columnsOf(resource: ResourceDef): ColumnAttribute[] {
   return resource.columns.filter((c) => !seen.has(c.column) && (seen.add(c.column), true));
 }
 
+/** The columns of a resource's summary table: its view columns, and a count beside each averaged one. */
+export function summaryColumns(resource: ResourceDef): string[] {
+  return columnsOf(resource).flatMap((c) => (c.aggregation === 'mean' ? [c.column, `${c.column}__n`] : [c.column]));
+}
+
 function addColumn(t: Knex.CreateTableBuilder, db: Db, name: string, c: ColumnAttribute | 'count'): void {
   if (c === 'count') return void t.bigInteger(name);
   switch (c.type) {
@@ -61,7 +66,14 @@ export async function ensureSummaryTables(db: Db, resources: readonly ResourceDe
   }
   for (const r of summarizedResources(resources)) {
     const table = summaryTableOf(r);
-    if (await k.schema.hasTable(table)) continue;
+    const wanted = summaryColumns(r);
+    if (await k.schema.hasTable(table)) {
+      const have = Object.keys(await k(table).columnInfo()).map((c) => c.toLowerCase());
+      if (wanted.length === have.length && wanted.every((c) => have.includes(c))) continue;
+      // the resource's columns changed since: summarize it again from scratch
+      await k.schema.dropTable(table);
+      await k(SUMMARY_LOG).where('resource', r.type).delete();
+    }
     const run = r.granularity.run;
     const byColumn = (n: string) => r.scalars.get(n)!.column;
     await k.schema.createTable(table, (t) => {

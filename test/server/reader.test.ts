@@ -1,0 +1,107 @@
+// The SQLite read path: reader processes off the event loop. A statement past its time limit is
+// really stopped (its process ends, a fresh one serves the next statement) and answers the same
+// 503 statement_timeout as PostgreSQL; a slow statement does not delay other requests; a stream
+// the consumer leaves early gives its reader back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { openDb, type Db } from '../../src/db/connection.js';
+import { StatementTimeoutError } from '../../src/db/errors.js';
+import { SqlitePool } from '../../src/db/sqlite-pool.js';
+import { testDatabase } from '../helpers/databases.js';
+
+const file = () => testDatabase('sqlite').url.slice('sqlite:'.length);
+/** a statement that keeps SQLite busy inside a single step for a few seconds */
+const busy = (n: number) => ({ sql: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${n}) SELECT count(*) FROM c`, bindings: [] });
+
+describe('SQLite reader processes', () => {
+  let pool: SqlitePool;
+  beforeAll(async () => {
+    pool = new SqlitePool(file(), { size: 2 });
+    await pool.start();
+  });
+  afterAll(async () => pool?.close());
+
+  it('stops a statement at its time limit and serves the next one from a fresh process', async () => {
+    const t0 = Date.now();
+    await expect(pool.all(busy(1e9), { timeoutMs: 300 })).rejects.toBeInstanceOf(StatementTimeoutError);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((await pool.all({ sql: 'select count(*) from v_runs', bindings: [] })).rows[0][0]).toBeGreaterThan(0);
+    expect(pool.stats()).toMatchObject({ busy: 0, queued: 0 });
+  });
+
+  it('answers a short statement while a long one runs', async () => {
+    const order: string[] = [];
+    const long = pool.all(busy(1e7)).then(() => order.push('long'));
+    await new Promise((r) => setTimeout(r, 50));
+    await pool.all({ sql: 'select 1', bindings: [] }).then(() => order.push('short'));
+    await long;
+    expect(order).toEqual(['short', 'long']);
+  });
+
+  it('gives the reader back when the consumer of a stream stops early', async () => {
+    let batches = 0;
+    for await (const b of pool.stream({ sql: 'select * from v_lumisections', bindings: [] }, { batchRows: 10 })) {
+      expect(b.rows).toHaveLength(10);
+      if (++batches === 3) break;
+    }
+    expect(pool.stats().busy).toBe(0);
+    expect((await pool.all({ sql: 'select count(*) from v_lumisections', bindings: [] })).rows[0][0]).toBeGreaterThan(30);
+  });
+
+  it('reports SQL errors with their code and a file it cannot open at start', async () => {
+    await expect(pool.all({ sql: 'select * from no_such_view', bindings: [] })).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
+    const missing = new SqlitePool('/nonexistent/omsagg.sqlite', { size: 1 });
+    await expect(missing.start()).rejects.toMatchObject({ status: 503, code: 'database_unavailable' });
+    await missing.close();
+  });
+});
+
+describe('the server on SQLite', () => {
+  let db: Db;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = await openDb(testDatabase('sqlite').url, { readonly: true, statementTimeoutMs: 30_000 });
+    app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { db, logger: false });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  it('answers /health and a page while a slow request runs', async () => {
+    const order: string[] = [];
+    const slow = app.inject('/api/v1/hltpathrates?group[granularity]=lumisection&filter[path_group][EQ]=jet&count=exact&page[limit]=1').then((r) => order.push(`slow ${r.statusCode}`));
+    await new Promise((r) => setTimeout(r, 20));
+    const [health, page] = await Promise.all([app.inject('/health'), app.inject('/api/v1/runs?page[limit]=5')]);
+    order.push(`others ${health.statusCode} ${page.statusCode}`);
+    await slow;
+    expect(order).toEqual(['others 200 200', 'slow 200']);
+  });
+
+  it('a query past the statement time limit is a clean 503 statement_timeout', async () => {
+    const slowDb = await openDb(testDatabase('sqlite').url, { readonly: true, statementTimeoutMs: 5 });
+    const app2 = await buildApp(loadConfig({ LOG_LEVEL: 'silent', OMSAGG_STATEMENT_TIMEOUT_MS: '5' }), { db: slowDb, logger: false });
+    const res = await app2.inject('/api/v1/hltpathrates?group[granularity]=lumisection&filter[path_group][EQ]=jet&count=exact');
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(res.json().errors[0]).toMatchObject({ status: '503', code: 'statement_timeout' });
+    expect(res.body).not.toMatch(/select|v_hltpathrates/i);
+    await app2.close();
+    await slowDb.close();
+  });
+
+  it('exports every matching row as CSV, and says so when page[limit] cuts the export', async () => {
+    const count = (await app.inject('/api/v1/lumisections?count=exact&page[limit]=1')).json().meta.totalResourceCount;
+    const all = await app.inject('/api/v1/lumisections/csv?fields=run_number,lumisection_number');
+    expect(all.statusCode).toBe(200);
+    expect(all.body.trim().split('\n')).toHaveLength(count + 1);
+    expect(all.headers['omsagg-truncated']).toBeUndefined();
+    const cut = await app.inject('/api/v1/lumisections/csv?fields=run_number,lumisection_number&page[limit]=10');
+    expect(cut.body.trim().split('\n')).toHaveLength(11);
+    expect(cut.headers['omsagg-truncated']).toContain('page[limit]=10');
+    expect(String(cut.headers.link)).toMatch(/page%5Boffset%5D=10.*rel="next"/);
+  });
+});
