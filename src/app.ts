@@ -10,6 +10,10 @@ import { ApiError, DatabaseError, errorDocument, JSONAPI_MEDIA_TYPE, NotFoundErr
 import { ReadEngine } from './jsonapi/engine.js';
 import { loadResources, type ResourceRegistry } from './resources/loader.js';
 import { registerResourceRoutes } from './resources/routes.js';
+import compress from '@fastify/compress';
+import zlib from 'node:zlib';
+import { DataVersions } from './http/versions.js';
+import { DEFAULT_CACHING, ResponseCache, type HttpCaching } from './http/caching.js';
 
 export interface AppPluginOptions {
   config: Config;
@@ -17,11 +21,14 @@ export interface AppPluginOptions {
   resources: ResourceRegistry;
   /** the read engine every route, probe and report reads through */
   engine: ReadEngine;
+  /** HTTP validators and freshness: what the data behind an answer is at, and the answer cache */
+  http: HttpCaching;
   /** every API prefix ('/api/v1', '/agg/api/v1', configured extras) */
   prefixes: string[];
 }
 
 export type AppPlugin = FastifyPluginAsync<AppPluginOptions>;
+
 
 export interface AppDeps {
   db: Db;
@@ -72,6 +79,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     if (api.status >= 500 && !(api instanceof DatabaseError)) req.log.error({ err, cause: (err as { cause?: unknown }).cause }, 'request failed');
     else if (api.status >= 500) req.log.warn({ code: api.code }, api.message);
     if (api.retryAfter !== undefined) reply.header('retry-after', String(api.retryAfter));
+    // validators and freshness belong to the answer that was not given
+    reply.removeHeader('etag');
+    reply.header('cache-control', 'no-store');
     reply.status(api.status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([api]));
   });
   app.setNotFoundHandler((req, reply) => {
@@ -85,6 +95,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     }
     const e = new NotFoundError(detail);
     reply.status(404).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
+  });
+
+  // br/gzip by Accept-Encoding, streamed for large answers; never for tiny ones; quick brotli
+  // settings (quality 5): the server compresses on the fly, often on one core
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
+    zlibOptions: { level: 5 },
   });
 
   await app.register(swagger, {
@@ -104,10 +124,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.get('/health', { schema: { hide: true } as Record<string, unknown> }, async (req, reply) => {
     try {
       await deps.db.reader.ping({ timeoutMs: 2000 });
-      return reply.type('application/json').send({ status: 'ok', database: deps.db.dialect });
+      return reply.type('application/json').header('cache-control', 'no-store').send({ status: 'ok', database: deps.db.dialect, pool: deps.db.reader.stats(), cache: http.cache.stats() });
     } catch (err) {
       req.log.warn({ err }, 'health check: database unreachable');
-      return reply.status(503).type('application/json').send({ status: 'unavailable', database: deps.db.dialect });
+      return reply.status(503).type('application/json').header('cache-control', 'no-store').send({ status: 'unavailable', database: deps.db.dialect, pool: deps.db.reader.stats() });
     }
   });
   for (const p of prefixes) {
@@ -122,10 +142,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     includeLimit: deps.includeLimit,
   });
   await engine.watchSummaries();
-  app.addHook('onClose', async () => engine.close());
-  registerResourceRoutes(app, engine, prefixes);
+  const caching = { ...DEFAULT_CACHING, cacheBytes: config.cacheMb * (1 << 20) };
+  const http: HttpCaching = { versions: new DataVersions(deps.db.reader, config.versionRefreshMs), cache: new ResponseCache(caching), options: caching };
+  await http.versions.start();
+  app.addHook('onClose', async () => {
+    engine.close();
+    http.versions.stop();
+  });
+  registerResourceRoutes(app, engine, http, prefixes);
 
-  const pluginOptions: AppPluginOptions = { config, db: deps.db, resources, engine, prefixes };
+  const pluginOptions: AppPluginOptions = { config, db: deps.db, resources, engine, http, prefixes };
   for (const plugin of deps.plugins ?? []) await app.register(plugin, pluginOptions);
   return app;
 }

@@ -8,6 +8,10 @@
 //   OMSAGG_STATEMENT_TIMEOUT_MS / --statement-timeout-ms  per-statement limit (default 30000 ms)
 //   LOG_LEVEL / --log-level          fatal|error|warn|info|debug|trace|silent (default info)
 //   OMSAGG_RESOURCES / --resources   directory of resource files (default resources/)
+//   OMSAGG_DB_POOL / --db-pool       database connections (PostgreSQL, Oracle) or SQLite reader processes
+//                                    per server (default 8 / 3); × replicas must stay under the account's session limit
+//   OMSAGG_CACHE_MB / --cache-mb     memory for compressed answers about closed runs (default 64, 0 = none)
+//   OMSAGG_VERSION_REFRESH_MS        how often the runs' state (closed, latest lumisection) is re-read (default 2000)
 export const DEFAULT_DB_URL = 'sqlite:data/omsagg.sqlite';
 export const BUILTIN_PREFIXES = ['/api/v1', '/agg/api/v1'] as const;
 
@@ -23,6 +27,10 @@ export interface Config {
   statementTimeoutMs: number;
   logLevel: string;
   resourcesDir?: string;
+  /** connections (PostgreSQL, Oracle) or reader processes (SQLite); undefined = the dialect's default */
+  dbPool?: number;
+  cacheMb: number;
+  versionRefreshMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -39,6 +47,8 @@ const FLAGS: Record<string, string> = {
   '--statement-timeout-ms': 'OMSAGG_STATEMENT_TIMEOUT_MS',
   '--log-level': 'LOG_LEVEL',
   '--resources': 'OMSAGG_RESOURCES',
+  '--db-pool': 'OMSAGG_DB_POOL',
+  '--cache-mb': 'OMSAGG_CACHE_MB',
 };
 
 export const CONFIG_HELP = Object.entries(FLAGS)
@@ -99,5 +109,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statementTimeoutMs: int('OMSAGG_STATEMENT_TIMEOUT_MS', e.OMSAGG_STATEMENT_TIMEOUT_MS, 30_000, 0, 3_600_000, 'ms'),
     logLevel,
     resourcesDir: e.OMSAGG_RESOURCES?.trim() || undefined,
+    dbPool: e.OMSAGG_DB_POOL ? int('OMSAGG_DB_POOL', e.OMSAGG_DB_POOL, 8, 1, 1000, 'connections') : undefined,
+    cacheMb: int('OMSAGG_CACHE_MB', e.OMSAGG_CACHE_MB, 64, 0, 65_536, 'MB'),
+    versionRefreshMs: int('OMSAGG_VERSION_REFRESH_MS', e.OMSAGG_VERSION_REFRESH_MS, 2000, 100, 3_600_000, 'ms'),
   };
 }

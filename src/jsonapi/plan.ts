@@ -62,7 +62,7 @@ export interface ReadPlan {
   readonly count: CountMode;
   readonly includes: readonly IncludePlan[];
   readonly flags: { readonly meta: boolean; readonly presentationTimestamp: boolean; readonly dataOnly: boolean; readonly projected: boolean };
-  /** every parameter as received, for links */
+  /** the request's parameters in canonical form (query.ts canonicalParams), for links */
   readonly params: readonly RawParam[];
 }
 
@@ -175,7 +175,7 @@ export function planRead(resource: ResourceDef, q: ResourceQuery, opts: PlanOpti
     count,
     includes,
     flags: { meta: q.include.meta, presentationTimestamp: q.include.presentationTimestamp, dataOnly: q.include.dataOnly, projected: !!q.fields },
-    params: q.params,
+    params: q.canonical ?? q.params,
   });
 }
 

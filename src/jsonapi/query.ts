@@ -25,8 +25,24 @@ export interface ResourceQuery {
   granularity?: string;
   /** count=exact|estimated|none (absent: the server's default) */
   count?: 'exact' | 'estimated' | 'none';
-  /** every parameter as received (decoded), in order: used to build links */
+  /** every parameter as received (decoded), in order */
   params: RawParam[];
+  /** the parameters in one spelling and order (filters as filter[attr][OP]): links and cache keys */
+  canonical?: RawParam[];
+}
+
+/** The parameters in one spelling (filter[a]=v → filter[a][EQ]=v, [eq] → [EQ], namespaced filters
+ *  plain) and one order, so two spellings of a query get the same links, ETag and cache entry. */
+export function canonicalParams(params: readonly RawParam[], filters: readonly Filter[]): RawParam[] {
+  let i = 0;
+  const out = params.map((p) => {
+    if (p.name !== 'filter') return p;
+    const f = filters[i++];
+    if (!f) return p;
+    const key = `filter[${f.attribute}][${f.op}]`;
+    return { key, name: 'filter', path: [f.attribute, f.op], value: p.value };
+  });
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
 
 export interface QueryOptions {
@@ -154,6 +170,7 @@ export function parseQuery(search: string | RawParam[], resource: ResourceDef, o
     throw new QueryValidationError('include_with_group', `include=${q.include.relationships.join(',')} cannot be combined with group[granularity] (grouped rows have no relationships)`, 'include');
   }
   q.sort = parseSort(sort, resource, q.granularity);
+  q.canonical = canonicalParams(params, q.filters);
   return q;
 }
 

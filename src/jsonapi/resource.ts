@@ -93,6 +93,8 @@ export interface ResourceDef {
   relationships: Relationship[];
   /** example query strings for documentation */
   examples: { summary: string; query: string }[];
+  /** rows of a closed run may still change (omsagg's own derived data, e.g. anomaly scores) */
+  revisable: boolean;
   /** where it came from (file name, or 'code:<name>'), for messages */
   source: string;
   /** lookups */
@@ -116,6 +118,7 @@ export interface ResourceFile {
   attributes: Record<string, AttributeSpec>;
   relationships?: Record<string, { type: string; cardinality: 'one' | 'many'; keys: Record<string, string>; description?: string }>;
   examples?: { summary: string; query: string }[];
+  revisable?: boolean;
 }
 
 export interface AttributeSpec {
@@ -226,6 +229,7 @@ export function normaliseResource(file: ResourceFile, source = `code:${file.type
     attributes,
     relationships,
     examples: file.examples ?? [],
+    revisable: file.revisable ?? false,
     source,
     byName,
     columns,

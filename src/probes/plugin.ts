@@ -11,6 +11,7 @@
 // through the app's read engine (AppPluginOptions.engine). The points collections go through the
 // JSON:API engine's parse → memory → document stages (src/jsonapi/memory.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cacheControlOf, etagOf, ifNoneMatch, type HttpCaching } from '../http/caching.js';
 import type { Db } from '../db/connection.js';
 import { ReadEngine } from '../jsonapi/engine.js';
 import { loadResources } from '../resources/loader.js';
@@ -37,6 +38,8 @@ export interface ProbesPluginOptions {
   config: { prefixes?: string[]; maxPageLimit?: number; defaultPageLimit?: number; statementTimeoutMs?: number; resourcesDir?: string };
   /** for tests: a registry other than src/probes/catalog/ */
   registry?: ProbeRegistry;
+  /** validators and freshness (buildApp passes the app's); without it answers carry none */
+  http?: HttpCaching;
 }
 
 export const DEFAULT_PREFIXES = ['/api/v1', '/agg/api/v1'];
@@ -99,7 +102,30 @@ function engineOf(opts: ProbesPluginOptions, limits: { maxLimit: number; default
   });
 }
 
+/**
+ * Validators and freshness of a probe answer (as for resources, src/http/caching.ts): the version of
+ * the runs its parameters name (the run, or the fill's runs; all data otherwise). True when the
+ * client's copy is current: the reply is then a 304 and the probe does not run.
+ */
+function probeConditional(http: HttpCaching | undefined, req: FastifyRequest, reply: FastifyReply, probe: Probe, params: Params): boolean {
+  if (!http) return false;
+  const v = http.versions;
+  const runs =
+    typeof params.run_number === 'number'
+      ? v.runsOf([{ attribute: 'run_number', op: 'EQ', value: params.run_number }])
+      : typeof params.fill_number === 'number'
+        ? v.runsOf([{ attribute: 'fill_number', op: 'EQ', value: params.fill_number }])
+        : undefined;
+  // probes draw anomaly scores too, which omsagg may revise for closed runs
+  const scope = v.scopeOf(runs, { scores: true });
+  const resolved = Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => `${k}=${Array.isArray(x) ? x.join(',') : String(x)}`);
+  const etag = etagOf([`${req.protocol}://${req.host}`, req.url.split('?')[0].replace(/\/{2,}/g, '/'), rawQueryOf(req.url), resolved.join('&'), scope.version, probe.id]);
+  reply.header('etag', etag).header('cache-control', cacheControlOf(scope, false, http.options)).header('vary', 'Accept, Accept-Encoding');
+  return ifNoneMatch(req.headers['if-none-match'] as string | undefined, etag);
+}
+
 export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptions): Promise<void> {
+  const http = opts.http;
   const registry = opts.registry ?? (await loadProbes());
   const prefixes = opts.config.prefixes?.length ? opts.config.prefixes : DEFAULT_PREFIXES;
   const limits = { maxLimit: opts.config.maxPageLimit ?? 100_000, defaultLimit: opts.config.defaultPageLimit ?? 100 };
@@ -165,6 +191,7 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
     app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plot`, { schema: doc('Run a probe: generic plot object', 'JSON:API resource of type `plots` whose attributes are the plot object (src/plot/plot-object.schema.json). Probe parameters as `name=value` or as OMS filters `filter[name][EQ]=value`.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
       const params = await strictParams(probe, req, prefix);
+      if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
       const plot = await service.plot(probe, params, ctxOf());
       const root = rootUrl(req);
       const query = serialiseQuery(Object.entries(params).map(([key, v]) => ({ key, value: Array.isArray(v) ? v.join(',') : String(v) })));
@@ -178,37 +205,42 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
 
     app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plotly`, { schema: doc('Run a probe: Plotly figure', 'The plot object converted to a Plotly figure {data, layout}; sources, parameters and spans in layout.meta.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
-      const plot = await service.plot(probe, await strictParams(probe, req, prefix), ctxOf());
+      const params = await strictParams(probe, req, prefix);
+      if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
+      const plot = await service.plot(probe, params, ctxOf());
       return reply.type('application/json').send(toPlotly(plot));
     });
 
     app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/csv`, { schema: doc('Run a probe: CSV', 'The plotted data as CSV, one line per point, units in the header and in y_unit/z_unit columns.') }, async (req, reply) => {
       const probe = probeOf(req.params.id);
-      const plot = await service.plot(probe, await strictParams(probe, req, prefix), ctxOf());
+      const params = await strictParams(probe, req, prefix);
+      if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
+      const plot = await service.plot(probe, params, ctxOf());
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${probe.id}.csv"`).send(plotToCsv(plot));
     });
 
     // ---- points: one generic mechanism (the JSON:API engine over in-memory rows) ----
     /** The probe, its parameters and plot, and the selected series, for a points request. */
-    const pointsPlot = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>) => {
+    const pointsPlot = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, reply: FastifyReply) => {
       const probe = probeOf(req.params.id);
       const raw = rawQueryOf(req.raw.url ?? '');
       const { given, plainNames } = splitQuery(probe, raw);
       const chosen = seriesDefault(probe, given, req.params.key);
-      const { params, plot } = await asSeries(probe, req.params.key, chosen, async () => {
-        const params = await service.resolveParams(probe, given, ctxOf());
-        return { params, plot: await service.plot(probe, params, ctxOf()) };
-      });
+      const params = await asSeries(probe, req.params.key, chosen, () => service.resolveParams(probe, given, ctxOf()));
+      if (probeConditional(http, req, reply, probe, params)) return { fresh: true as const };
+      const plot = await asSeries(probe, req.params.key, chosen, () => service.plot(probe, params, ctxOf()));
       let series: Series | undefined;
       if (req.params.key !== undefined) {
         series = plot.series.find((s) => s.key === req.params.key);
         if (!series) throw new NotFoundError(`probe ${probe.id} has no series '${req.params.key}' for these parameters (series: ${plot.series.map((s) => s.key).join(', ')})`, 'unknown_series');
       }
-      return { probe, raw, plainNames, params, plot, series };
+      return { fresh: false as const, probe, raw, plainNames, params, plot, series };
     };
 
-    const points = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, form: 'collection' | 'csv') => {
-      const { probe, raw, plainNames, params, plot, series } = await pointsPlot(req);
+    const points = async (req: FastifyRequest<{ Params: { id: string; key?: string } }>, reply: FastifyReply, form: 'collection' | 'csv') => {
+      const p = await pointsPlot(req, reply);
+      if (p.fresh) return undefined;
+      const { probe, raw, plainNames, params, plot, series } = p;
       const resource = pointsResource(probe, plot, series);
       const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
       const rows = pointRowsFor(all, params, probe);
@@ -242,13 +274,17 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
     for (const base of [`${prefix}/probes/:id`, `${prefix}/probes/:id/series/:key`]) {
       app.get<{ Params: { id: string; key?: string } }>(`${base}/points`, { schema: doc('Probe points (OMS generic portlets)', 'One row per plotted point: series, numeric x (times in epoch ms), y, y_low/y_high for bands, z for heatmap cells, and the probe parameters echoed. The full JSON:API query grammar applies (filter, fields, sort, page, include=meta); probe parameters also as filter[name][EQ].') }, async (req, reply) => {
         const accept = req.headers.accept ?? '';
-        if (/text\/csv/.test(accept) && !/json/.test(accept)) return reply.type('text/csv; charset=utf-8').send(await points(req, 'csv'));
-        return jsonApi(reply, await points(req, 'collection'));
+        const csv = /text\/csv/.test(accept) && !/json/.test(accept);
+        const body = await points(req, reply, csv ? 'csv' : 'collection');
+        if (body === undefined) return reply.code(304).send();
+        return csv ? reply.type('text/csv; charset=utf-8').send(body) : jsonApi(reply, body);
       });
       app.get<{ Params: { id: string; key?: string } }>(`${base}/points/meta`, { schema: doc('Probe points: field metadata', 'meta.fields (title, api_type, units, description) and fields_order, as OMS /{resource}/meta.') }, metaRoute);
       // the `links.self` of every point
       app.get<{ Params: { id: string; key?: string; point: string } }>(`${base}/points/:point`, { schema: doc('One probe point', 'The point a links.self of the points collection names.') }, async (req, reply) => {
-        const { probe, raw, plainNames, params, plot, series } = await pointsPlot(req);
+        const p = await pointsPlot(req, reply);
+        if (p.fresh) return reply.code(304).send();
+        const { probe, raw, plainNames, params, plot, series } = p;
         const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
         const point = all.find((r) => r.id === req.params.point);
         if (!point) throw new NotFoundError(`probe ${probe.id} has no point '${req.params.point}' for these parameters`);
@@ -258,8 +294,11 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
         patchRowUnits({ data: [doc.data as never] }, [point]);
         return jsonApi(reply, doc);
       });
-      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/csv`, { schema: doc('Probe points as CSV', 'The points collection as CSV, same query grammar.') }, async (req, reply) =>
-        reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${req.params.id}-points.csv"`).send(await points(req, 'csv')));
+      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/csv`, { schema: doc('Probe points as CSV', 'The points collection as CSV, same query grammar.') }, async (req, reply) => {
+        const body = await points(req, reply, 'csv');
+        if (body === undefined) return reply.code(304).send();
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${req.params.id}-points.csv"`).send(body);
+      });
     }
   }
 }

@@ -9,11 +9,14 @@
 // The query string is parsed from the raw URL by src/jsonapi/querystring.ts, never by Fastify.
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cacheControlOf, etagOf, ifNoneMatch, type HttpCaching } from '../http/caching.js';
+import type { Scope } from '../http/versions.js';
 import { JSONAPI_MEDIA_TYPE, MethodNotAllowedError, NotFoundError, QueryParseError } from '../jsonapi/errors.js';
 import type { ReadEngine } from '../jsonapi/engine.js';
 import { rowsBeyond } from '../jsonapi/execute.js';
 import { metaDocument } from '../jsonapi/meta.js';
 import { checkContentType, negotiate } from '../jsonapi/negotiate.js';
+import type { ReadPlan } from '../jsonapi/plan.js';
 import type { Filter } from '../jsonapi/query.js';
 import { rawQueryOf, parseRawQuery, serialiseQuery } from '../jsonapi/querystring.js';
 import { renderCsvStream, renderJsonStream, renderLinkage, renderPage, renderSingle } from '../jsonapi/render.js';
@@ -57,9 +60,33 @@ function relationFilters(resource: ResourceDef, rel: Relationship, row: unknown[
   });
 }
 
-export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine, prefixes: string[]): void {
+/** The request's path in one spelling (doubled and trailing slashes gone), for validators. */
+function pathOf(req: FastifyRequest): string {
+  return req.url.split('?')[0].replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+}
+
+export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine, http: HttpCaching, prefixes: string[]): void {
   const resources = engine.resources;
   const sendJson = (reply: FastifyReply, body: string | Readable) => reply.type(JSONAPI_MEDIA_TYPE).send(body);
+
+  /**
+   * Validators and freshness for an answer of `plan`; true when the client's copy is current (the
+   * reply is then a 304 and no query runs). The ETag covers the path, the canonical parameters,
+   * the representation, the base URL (links carry it) and the version of the data read.
+   */
+  function conditional(req: FastifyRequest, reply: FastifyReply, plan: ReadPlan, representation: string): { etag: string; scope: Scope; fresh: boolean } {
+    const scope = http.versions.scopeOfPlan(plan);
+    const base = `${req.protocol}://${req.host}`;
+    const etag = etagOf([base, pathOf(req), representation, plan.params.map((p) => `${p.key}=${p.value}`).join('&'), scope.version, plan.resource.type]);
+    reply.header('etag', etag).header('cache-control', cacheControlOf(scope, !plan.resource.revisable, http.options)).header('vary', 'Accept, Accept-Encoding');
+    return { etag, scope, fresh: ifNoneMatch(req.headers['if-none-match'] as string | undefined, etag) };
+  }
+
+  /** Sends a built answer, keeping it (compressed) when it is about closed runs only. */
+  function sendBuilt(reply: FastifyReply, type: string, body: string, v: { etag: string; scope: Scope }) {
+    if (v.scope.closed) void http.cache.put(v.etag, body, type);
+    return reply.type(type).send(body);
+  }
 
   function request(req: FastifyRequest): { params: ReturnType<typeof parseRawQuery> } {
     checkContentType(req.headers['content-type']);
@@ -86,6 +113,8 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
     const urls = { baseUrl: baseUrlOf(req, prefix), collectionUrl: extra.collectionUrl };
     if (representation === 'csv') {
       const plan = engine.plan(resource, { ...q, include: { ...q.include, relationships: [] } }, { representation: 'csv', fixedFilters: extra.filters });
+      const v = conditional(req, reply, plan, 'csv');
+      if (v.fresh) return reply.code(304).send();
       // an export cut by page[limit] says so before the first byte: a header and a link to the rest
       if (plan.page.mode === 'offset' && (await rowsBeyond(engine.db, plan, plan.page.offset + plan.page.limit))) {
         const next = (extra.collectionUrl ?? `${urls.baseUrl}/${resource.type}`) + '/csv?' + serialiseQuery([...plan.params.filter((p) => !(p.name === 'page' && p.path[0] === 'offset')).map((p) => ({ key: p.key, value: p.value })), { key: 'page[offset]', value: String(plan.page.offset + plan.page.limit) }]);
@@ -96,13 +125,16 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
       return reply.send(Readable.from(renderCsvStream(plan, stream.batches)));
     }
     const rels = q.include.relationships.flatMap((n) => Object.keys(resource.relationships.find((r) => r.name === n)!.keys));
-    if (extra.single) {
-      const plan = engine.plan(resource, { ...q, count: 'none', page: { offset: 0, limit: 1 } }, { fixedFilters: extra.filters, extraColumns: rels });
-      return sendJson(reply, renderSingle(plan, await engine.page(plan), urls, extra.collectionUrl));
-    }
-    const plan = engine.plan(resource, q, { fixedFilters: extra.filters, extraColumns: rels });
+    const plan = extra.single
+      ? engine.plan(resource, { ...q, count: 'none', page: { offset: 0, limit: 1 } }, { fixedFilters: extra.filters, extraColumns: rels })
+      : engine.plan(resource, q, { fixedFilters: extra.filters, extraColumns: rels });
+    const v = conditional(req, reply, plan, 'json');
+    if (v.fresh) return reply.code(304).send();
+    const hit = v.scope.closed ? http.cache.get(v.etag) : undefined;
+    if (hit) return http.cache.send(req, reply, hit);
+    if (extra.single) return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingle(plan, await engine.page(plan), urls, extra.collectionUrl), v);
     if (engine.streams(plan)) return sendJson(reply, Readable.from(renderJsonStream(plan, await engine.stream(plan), urls)));
-    return sendJson(reply, renderPage(plan, await engine.page(plan), urls));
+    return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderPage(plan, await engine.page(plan), urls), v);
   }
 
   for (const prefix of prefixes) {
@@ -149,9 +181,13 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
         if (!values) throw new NotFoundError(`${resource.type} '${(req.params as { id: string }).id}' does not exist`);
         const rels = q.include.relationships.flatMap((n) => Object.keys(resource.relationships.find((r) => r.name === n)!.keys));
         const plan = engine.plan(resource, { ...q, count: 'none', page: { offset: 0, limit: 1 } }, { fixedFilters: equalityFilters(values), extraColumns: rels });
+        const v = conditional(req, reply, plan, 'json');
+        if (v.fresh) return reply.code(304).send();
+        const hit = v.scope.closed ? http.cache.get(v.etag) : undefined;
+        if (hit) return http.cache.send(req, reply, hit);
         const res = await engine.page(plan);
         if (!res.rows.rows.length) throw new NotFoundError(`${resource.type} '${(req.params as { id: string }).id}' does not exist`);
-        return sendJson(reply, renderSingle(plan, res, { baseUrl: baseUrlOf(req, prefix) }));
+        return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingle(plan, res, { baseUrl: baseUrlOf(req, prefix) }), v);
       });
       const related = async (req: FastifyRequest, reply: FastifyReply, linkage: boolean) => {
         const { id, relationship } = req.params as { id: string; relationship: string };

@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let db;
   try {
-    db = await openDb(url, { readonly: true, statementTimeoutMs: config.statementTimeoutMs });
+    db = await openDb(url, { readonly: true, statementTimeoutMs: config.statementTimeoutMs, poolMax: config.dbPool });
   } catch (err) {
     if (err instanceof DbConfigError) {
       console.error(`omsagg serve: ${err.message}`);
