@@ -1,0 +1,57 @@
+// Building findings: device names, where-and-when phrases, and the choice of the occurrence a
+// sentence describes.
+import type { ResourceInfo } from './data.js';
+import type { Point } from './readings.js';
+import { lsDuration, utcMinute } from './units.js';
+import type { CheckDef, Finding, Occurrence, Unit } from './types.js';
+
+/** `PixelBarrel_BpI_SEC8_LYR3_HV32 (BPix_L3)`, `FED id 1214`, or the resource's title for the whole system. */
+export function unitLabel(unit: Unit, info: ResourceInfo | undefined): string {
+  if (!unit.labels.length) return info?.title ?? 'All';
+  const name = ([attr, v]: [string, string]) => {
+    const a = info?.attributes.find((x) => x.name === attr);
+    return a && (a.type === 'integer' || a.type === 'number') ? `${a.title} ${v}` : v;
+  };
+  const last = name(unit.labels[unit.labels.length - 1]);
+  return unit.labels.length > 1 ? `${last} (${name(unit.labels[unit.labels.length - 2])})` : last;
+}
+
+/** The finest device name of a unit (what injected ground truth and silences talk about). */
+export const deviceName = (unit: Unit) => (unit.labels.length ? unit.labels[unit.labels.length - 1][1] : '*');
+
+export function occurrence(points: Point[], value: number, excess: number): Occurrence {
+  const first = points[0];
+  const last = points[points.length - 1];
+  return { run: first.run, firstLs: first.ls, lastLs: last.ls, start: first.time, end: last.time, points: points.length, value, excess };
+}
+
+/** `for 12 lumisections (4.7 min) in run 317392 LS 851–862 from 2018-06-15 06:03 UTC` */
+export function whereWhen(o: Occurrence, withDuration = true): string {
+  const dur = withDuration && o.firstLs !== null ? `for ${lsDuration(o.points)} ` : '';
+  const ls = o.firstLs === null ? '' : o.firstLs === o.lastLs ? ` LS ${o.firstLs}` : ` LS ${o.firstLs}–${o.lastLs}`;
+  const at = o.start ? ` from ${utcMinute(o.start)}` : '';
+  return `${dur}in run ${o.run}${ls}${at}`;
+}
+
+/** `; 3 such stretches, 41 lumisections in all` when there was more than one. */
+export function moreText(occs: Occurrence[]): string {
+  if (occs.length < 2) return '';
+  const n = occs.reduce((s, o) => s + o.points, 0);
+  const ls = occs[0].firstLs !== null;
+  return `; ${occs.length} such stretches in the period, ${n} ${ls ? 'lumisections' : 'readings'} in all`;
+}
+
+/** The occurrence a sentence describes: the one farthest past the limit. */
+export function worst(occs: Occurrence[]): Occurrence {
+  return occs.reduce((a, b) => (b.excess > a.excess || (b.excess === a.excess && b.points > a.points) ? b : a));
+}
+
+export function finding(check: CheckDef, unit: Unit, occs: Occurrence[], sentence: string): Finding {
+  return { check: check.id, unit, severity: check.severity, sentence, occurrences: occs, devices: [deviceName(unit)] };
+}
+
+export function attributeTitle(info: ResourceInfo, name: string): string {
+  const a = info.attributes.find((x) => x.name === name);
+  const t = a?.title ?? name;
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
