@@ -31,7 +31,7 @@ export async function evaluate(catalog: Catalog, def: ReportDefinition, period: 
       const out = await impl.run(c, readings, levelsOf(def, c));
       const findings = out.findings.length ? rollUp(c, out, readings) : [];
       checks.push({
-        ...base, rule, findings, units: out.units, sources: out.sources, coverage: out.coverage,
+        ...base, rule, findings, units: out.units, sources: out.sources, coverage: out.coverage, plot: out.plot,
         state: findings.length ? 'alarm' : out.noData ? 'no_data' : 'ok', ...(out.noData && !findings.length ? { detail: out.noData } : {}),
       });
     } catch (err) {

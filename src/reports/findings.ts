@@ -1,9 +1,9 @@
 // Building findings: device names, where-and-when phrases, and the choice of the occurrence a
 // sentence describes.
 import type { ResourceInfo } from './data.js';
-import type { Point } from './readings.js';
+import type { Point, UnitSeries } from './readings.js';
 import { lsDuration, utcMinute } from './units.js';
-import type { CheckDef, Finding, Occurrence, Unit } from './types.js';
+import type { AlarmPlot, CheckDef, Finding, Occurrence, Unit } from './types.js';
 
 /** `PixelBarrel_BpI_SEC8_LYR3_HV32 (BPix_L3)`, `FED id 1214`, or the resource's title for the whole system. */
 export function unitLabel(unit: Unit, info: ResourceInfo | undefined): string {
@@ -54,4 +54,25 @@ export function attributeTitle(info: ResourceInfo, name: string): string {
   const a = info.attributes.find((x) => x.name === name);
   const t = a?.title ?? name;
   return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+const MAX_TRACES = 6;
+
+/** The series of the devices in alarm (worst first, at most six) with the limits, for a plot. */
+export function alarmPlot(
+  info: ResourceInfo, attribute: string, unit: string | null, findings: Finding[], series: UnitSeries[],
+  opts: { limits?: { label: string; value: number }[]; transform?: (v: number) => number; yLabel?: string } = {},
+): AlarmPlot | undefined {
+  const byName = new Map(series.map((s) => [deviceName(s.unit), s]));
+  const ranked = [...findings].sort((a, b) => Math.max(...b.occurrences.map((o) => o.excess), 0) - Math.max(...a.occurrences.map((o) => o.excess), 0));
+  const names: string[] = [];
+  for (const f of ranked) for (const d of f.devices) if (!names.includes(d) && byName.has(d)) names.push(d);
+  const traces = names.slice(0, MAX_TRACES).map((n) => {
+    const pts = byName.get(n)!.points.filter((p) => p.time !== null);
+    return { name: n === '*' ? info.title : n, x: pts.map((p) => p.time!), y: pts.map((p) => (opts.transform ? opts.transform(p.value) : p.value)) };
+  }).filter((t) => t.x.length > 0);
+  if (!traces.length) return undefined;
+  const spans = ranked.flatMap((f) => f.occurrences).filter((o) => o.start && o.end).slice(0, 40)
+    .map((o) => ({ from: o.start!, to: o.end!, label: `run ${o.run}${o.firstLs !== null ? ` LS ${o.firstLs}–${o.lastLs}` : ''}` }));
+  return { yLabel: opts.yLabel ?? attributeTitle(info, attribute), unit, traces, limits: opts.limits ?? [], spans };
 }

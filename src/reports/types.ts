@@ -140,6 +140,8 @@ export interface CheckResult {
   rule: string;
   /** what was judged: the period by time, or whole runs (per-run resources) */
   coverage: { timeBased: boolean; runs: number[] };
+  /** readings of the devices in alarm (not written to report.json) */
+  plot?: AlarmPlot;
 }
 
 export interface Evaluation {
@@ -147,4 +149,13 @@ export interface Evaluation {
   period: Period;
   runs: RunInfo[];
   checks: CheckResult[];
+}
+
+/** The readings behind a check's alarms, for a plot in the report (time-based checks). */
+export interface AlarmPlot {
+  yLabel: string;
+  unit: string | null;
+  traces: { name: string; x: string[]; y: number[] }[];
+  limits: { label: string; value: number }[];
+  spans: { from: string; to: string; label: string }[];
 }

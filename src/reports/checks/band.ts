@@ -1,5 +1,5 @@
 // Values outside an allowed band [min, max] for at least `for` consecutive readings.
-import { attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
+import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
 import { stretches, unitsIn } from '../readings.js';
 import { durationLs, lsDuration, withUnit } from '../units.js';
 import type { CheckKindImpl } from './kind.js';
@@ -32,6 +32,6 @@ export const band: CheckKindImpl = {
       const sentence = `${unitLabel(s.unit, info)}: ${attributeTitle(info, c.attribute!)} ${withUnit(o.value, c.unit)}, ${low ? 'below the allowed minimum' : 'above the allowed maximum'} of ${withUnit(limit, c.unit)}, ${whereWhen(o)}${moreText(occs)}.`;
       findings.push(finding(c, s.unit, occs, sentence));
     }
-    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs } };
+    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs }, plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series, { limits: [...(c.min !== undefined ? [{ label: 'minimum', value: c.min }] : []), ...(c.max !== undefined ? [{ label: 'maximum', value: c.max }] : [])] }) : undefined };
   },
 };

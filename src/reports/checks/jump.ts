@@ -1,6 +1,6 @@
 // Steps between consecutive readings of a run: a rise of at least `rise` or a fall of at least
 // `fall` (in the attribute's unit) from one reading to the next.
-import { attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
+import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
 import { unitsIn } from '../readings.js';
 import { withUnit } from '../units.js';
 import type { Occurrence } from '../types.js';
@@ -31,6 +31,6 @@ export const jump: CheckKindImpl = {
       const sentence = `${unitLabel(s.unit, info)}: ${attributeTitle(info, c.attribute!)} ${dir} by ${withUnit(Math.abs(o.value), c.unit)} in one step, from ${withUnit(o.from, c.unit)} to ${withUnit(o.from + o.value, c.unit)}, ${whereWhen(o, false)}${occs.length > 1 ? `; ${occs.length} such steps in the period` : ''}.`;
       findings.push(finding(c, s.unit, occs, sentence));
     }
-    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs } };
+    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs }, plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series) : undefined };
   },
 };

@@ -1,7 +1,7 @@
 // The contract of a check kind: which fields it reads from the period, its rule in words, and
 // run() → findings per device unit. One file per kind; index.ts maps kind names to them.
 import type { Readings } from '../readings.js';
-import type { CheckDef, Finding, Unit } from '../types.js';
+import type { AlarmPlot, CheckDef, Finding, Unit } from '../types.js';
 
 export interface CheckOutcome {
   findings: Finding[];
@@ -12,6 +12,7 @@ export interface CheckOutcome {
   noData?: string;
   /** what the check looked at, for matching against other sources of truth */
   coverage: { timeBased: boolean; runs: number[] };
+  plot?: AlarmPlot;
 }
 
 export interface CheckKindImpl {

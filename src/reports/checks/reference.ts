@@ -3,7 +3,7 @@
 // latest runs before the period with enough lumisections. An alarm needs a deviation beyond the
 // tolerance for `for` consecutive readings. Without any earlier run the period's own median is the
 // reference (said so in the sentence).
-import { attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
+import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
 import { runsBefore } from '../period.js';
 import { stretches, unitOf, unitsIn } from '../readings.js';
 import { durationLs, lsDuration, withUnit } from '../units.js';
@@ -71,6 +71,6 @@ export const reference: CheckKindImpl = {
       const sentence = `${unitLabel(s.unit, info)}: ${attributeTitle(info, c.attribute!)} ${withUnit(o.value, c.unit)}, ${withUnit(Math.abs(d), c.unit)} ${d > 0 ? 'above' : 'below'} its reference ${withUnit(ref, c.unit)} (${refText(own ? [] : refRuns)}), beyond the allowed ±${withUnit(c.tolerance!, c.unit)}, ${whereWhen(o)}${moreText(occs)}.`;
       findings.push(finding(c, s.unit, occs, sentence));
     }
-    return { findings, units: unitsIn(data.rows, levels), sources, coverage };
+    return { findings, units: unitsIn(data.rows, levels), sources, coverage, plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series) : undefined };
   },
 };

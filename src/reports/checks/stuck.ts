@@ -1,6 +1,6 @@
 // Flat-lined readings: a value that does not move by more than `tolerance` over `for` consecutive
 // readings (a frozen sensor or a dead readout that repeats its last value).
-import { attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
+import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
 import { stretches, unitsIn } from '../readings.js';
 import { durationLs, lsDuration, withUnit } from '../units.js';
 import type { CheckKindImpl } from './kind.js';
@@ -36,6 +36,6 @@ export const stuck: CheckKindImpl = {
       const sentence = `${unitLabel(s.unit, info)}: ${attributeTitle(info, c.attribute!)} stuck at ${withUnit(o.value, c.unit)} (no change beyond ${withUnit(tol, c.unit)}) ${whereWhen(o)}${moreText(occs)}.`;
       findings.push(finding(c, s.unit, occs, sentence));
     }
-    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs } };
+    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs }, plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series) : undefined };
   },
 };
