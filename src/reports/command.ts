@@ -16,8 +16,7 @@ import { ensureReportTables } from './store.js';
 import type { Period, ReportDefinition } from './types.js';
 import { parseDuration, DurationError } from './units.js';
 
-export const DEFAULT_OUT = 'data/reports';
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080/reports';
+import { DEFAULT_BASE_URL, DEFAULT_OUT } from './defaults.js';
 
 const USAGE = `usage: omsagg report [options]            evaluate every report definition over a period
        omsagg report eval [--db URL]         alarms against the injected anomalies of a seeded data set

@@ -6,7 +6,7 @@ import type { Db } from '../db/connection.js';
 import { parseQuery } from '../jsonapi/query.js';
 import { serialiseQuery, type RawParam } from '../jsonapi/querystring.js';
 import type { ColumnAttribute, ResourceDef } from '../jsonapi/resource.js';
-import { runPage } from '../jsonapi/sql.js';
+import { pageQueries } from '../jsonapi/sql.js';
 import { toWire } from '../jsonapi/values.js';
 import { loadResources, type ResourceRegistry } from '../resources/loader.js';
 
@@ -48,8 +48,7 @@ export interface ReadResult {
   rows: DataRow[];
   /** the same read through the API, relative to the server root */
   url: string;
-  /** rows matching the filters */
-  total: number;
+  /** more rows matched than `limit` */
   truncated: boolean;
 }
 
@@ -120,17 +119,17 @@ async function readResource(db: Db, r: ResourceDef, apiPrefix: string, spec: Rea
   const params = queryParams(r, spec);
   const url = `${apiPrefix}/${r.type}?${serialiseQuery(params).replace(/%5B/g, '[').replace(/%5D/g, ']').replace(/%2C/g, ',')}`;
   const limit = spec.limit ?? DEFAULT_LIMIT;
-  // one statement for the rows and one for the count: keyset pages cost a count each here
-  const q = parseQuery([...params, { key: 'page[limit]', name: 'page', path: ['limit'], value: String(limit) }], r, { defaultLimit: limit, maxLimit: limit });
+  // one statement, one row past the limit to know whether there is more (no count query)
+  const q = parseQuery([...params, { key: 'page[limit]', name: 'page', path: ['limit'], value: String(limit + 1) }], r, { defaultLimit: limit + 1, maxLimit: limit + 1 });
   const cols: ColumnAttribute[] = spec.fields.map((f) => r.scalars.get(f)!);
-  const page = await runPage(db, r, q);
-  const rows = page.rows.map((raw) => {
+  const raw = (await pageQueries(db, r, q).rows) as Record<string, unknown>[];
+  const rows = raw.slice(0, limit).map((x) => {
     const row: DataRow = {};
     for (const c of cols) {
-      const v = toWire(c.type, raw[c.column]);
+      const v = toWire(c.type, x[c.column]);
       row[c.name] = Array.isArray(v) ? v.join(',') : (v as DataRow[string]);
     }
     return row;
   });
-  return { rows, url, total: page.total, truncated: page.total > rows.length };
+  return { rows, url, truncated: raw.length > limit };
 }

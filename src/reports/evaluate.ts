@@ -5,7 +5,7 @@
 import type { Catalog } from './data.js';
 import { CHECKS } from './checks/index.js';
 import type { CheckOutcome } from './checks/kind.js';
-import { deviceName, unitLabel } from './findings.js';
+import { deviceName, nounOf, unitLabel } from './findings.js';
 import { runsBetween } from './period.js';
 import { levelsOf, parentOf, Readings, within, WHOLE } from './readings.js';
 import type { CheckDef, CheckResult, Evaluation, Finding, Period, ReportDefinition, RunInfo, Unit } from './types.js';
@@ -43,16 +43,6 @@ export async function evaluate(catalog: Catalog, def: ReportDefinition, period: 
   return { definition: def.id, period, runs, checks };
 }
 
-/** `Power group name` → `power group`, `FED id` → `FED`: the noun for a group level. */
-export function levelNoun(r: Readings, c: CheckDef, level: string): string {
-  const a = r.info(c.resource).attributes.find((x) => x.name === level);
-  return (a?.title ?? level)
-    .replace(/\s+(name|id)$/i, '')
-    .split(' ')
-    .map((w) => (w === w.toUpperCase() ? w : w.toLowerCase()))
-    .join(' ');
-}
-
 /** Parents with enough children in alarm get one alarm that inhibits the children's, level by level. */
 function rollUp(c: CheckDef, out: CheckOutcome, r: Readings): Finding[] {
   const findings = [...out.findings];
@@ -76,7 +66,7 @@ function rollUp(c: CheckDef, out: CheckOutcome, r: Readings): Finding[] {
       const worst = fired.reduce((a, b) => (Math.max(0, ...b.occurrences.map((o) => o.excess)) > Math.max(0, ...a.occurrences.map((o) => o.excess)) ? b : a));
       const info = r.info(c.resource);
       const name = parent.key === '*' ? info.title : unitLabel(parent, info);
-      const what = `${levelNoun(r, c, childLevel)}${children === 1 ? '' : 's'}`;
+      const what = `${nounOf(r.info(c.resource), childLevel)}${children === 1 ? '' : 's'}`;
       const f: Finding = {
         check: c.id, unit: parent, severity: c.severity,
         sentence: `${name}: ${c.title.toLowerCase()} on ${fired.length} of ${children} ${what}; worst ${worst.sentence}`,

@@ -50,6 +50,16 @@ export function finding(check: CheckDef, unit: Unit, occs: Occurrence[], sentenc
   return { check: check.id, unit, severity: check.severity, sentence, occurrences: occs, devices: [deviceName(unit)] };
 }
 
+/** `Power group name` → `power group`, `FED id` → `FED`: the noun for a group level or member. */
+export function nounOf(info: ResourceInfo, name: string): string {
+  const a = info.attributes.find((x) => x.name === name);
+  return (a?.title ?? name)
+    .replace(/\s+(name|id)$/i, '')
+    .split(' ')
+    .map((w) => (w === w.toUpperCase() ? w : w.toLowerCase()))
+    .join(' ');
+}
+
 export function attributeTitle(info: ResourceInfo, name: string): string {
   const a = info.attributes.find((x) => x.name === name);
   const t = a?.title ?? name;

@@ -2,6 +2,7 @@
 // shared by its checks), device units from the definition's groups, and per-unit series in
 // run/lumisection order.
 import type { Catalog, DataRow, Filter, FilterOp, ReadResult, ResourceInfo } from './data.js';
+import { runsBetween } from './period.js';
 import type { CheckDef, Period, ReportDefinition, RunInfo, Unit, Where } from './types.js';
 
 export interface Point {
@@ -117,13 +118,13 @@ export class Readings {
       runs = this.runs.filter((r) => r.end !== null && r.end >= start && r.end < end).map((r) => r.run);
     }
     if (hasRun) {
-      if (!runs.length) return { rows: [], url: '', total: 0, truncated: false, timeBased: !!time, runs };
+      if (!runs.length) return { rows: [], url: '', truncated: false, timeBased: !!time, runs };
       filters.push(['run_number', 'GE', runs[0]], ['run_number', 'LE', runs[runs.length - 1]]);
     }
     const order = [...(hasRun ? ['run_number'] : []), ...(hasLs(info) ? ['lumisection_number'] : []), ...(time && !hasRun ? [time] : [])];
     const need = new Set([...fields, ...order, ...(time ? [time] : [])]);
     const res = await this.catalog.read(check.resource, { filters, fields: [...need], sort: order, limit });
-    if (res.truncated && limit === undefined) throw new Error(`${check.resource}: ${res.total} rows in the period, more than a report reads (${res.rows.length}); shorten the period`);
+    if (res.truncated && limit === undefined) throw new Error(`${check.resource}: more than ${res.rows.length} rows in the period, more than a report reads; shorten the period`);
     const set = new Set(runs);
     const rows = time || !hasRun ? res.rows : res.rows.filter((r) => set.has(Number(r.run_number)));
     return { ...res, rows, timeBased: !!time, runs };
@@ -146,7 +147,7 @@ export class Readings {
       return { any: d.rows.length > 0, url: d.url, timeBased: d.timeBased, runs: d.runs };
     }
     const d = await this.readPeriod(check, [], 1);
-    return { any: d.total > 0, url: d.url, timeBased: d.timeBased, runs: d.runs };
+    return { any: d.rows.length > 0, url: d.url, timeBased: d.timeBased, runs: d.runs };
   }
 
   /** Rows of some runs (reference runs), optionally folded per run. */
@@ -167,6 +168,12 @@ export class Readings {
     const filters = whereFilters(check.where);
     const from = new Date(Date.parse(this.period.end) - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     if (time) filters.push([time, 'GE', from], [time, 'LT', this.period.end]);
+    if (info.attributes.some((a) => a.name === 'run_number')) {
+      // bound the runs too: the time filter alone cannot use the (run, lumisection) keys
+      const runs = await runsBetween(this.catalog, from, this.period.end);
+      if (!runs.length) return { rows: [], url: '', truncated: false };
+      filters.push(['run_number', 'GE', runs[0].run], ['run_number', 'LE', runs[runs.length - 1].run]);
+    }
     return this.catalog.read(check.resource, { filters, fields: [...new Set(fields)], granularity, sort: ['run_number'] });
   }
 }

@@ -44,15 +44,15 @@ export function unitText(unit: string | null | undefined): string {
   return unit ? plainUnit(unit) : '';
 }
 
-/** Three significant digits, digit groups separated by a thin space, a real minus sign. */
+/** Four significant digits, digit groups separated by a thin space, a real minus sign. */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
   let s: string;
-  if (a >= 1e7 || a < 1e-3) s = v.toExponential(2).replace(/e\+?(-?)(\d+)/, (_m, sign, e) => ` × 10^${sign}${e}`);
+  if (a >= 1e7 || a < 1e-3) s = v.toExponential(3).replace(/e\+?(-?)(\d+)/, (_m, sign, e) => ` × 10^${sign}${e}`);
   else if (a >= 1000) s = Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
-  else s = String(Number(v.toPrecision(3)));
+  else s = String(Number(v.toPrecision(4)));
   return s.replace(/^-/, '−');
 }
 
@@ -66,7 +66,8 @@ export function withUnit(v: number, unit: string | null | undefined): string {
 /** `12 lumisections (4.7 min)` */
 export function lsDuration(n: number): string {
   const seconds = n * LS_SECONDS;
-  const t = seconds < 120 ? `${Math.round(seconds)} s` : seconds < 7200 ? `${formatNumber(seconds / 60)} min` : `${formatNumber(seconds / 3600)} h`;
+  const three = (x: number) => String(Number(x.toPrecision(3)));
+  const t = seconds < 120 ? `${Math.round(seconds)} s` : seconds < 7200 ? `${three(seconds / 60)} min` : `${three(seconds / 3600)} h`;
   return `${n} lumisection${n === 1 ? '' : 's'} (${t})`;
 }
 
