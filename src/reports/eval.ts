@@ -56,7 +56,7 @@ export async function dataDays(catalog: Catalog): Promise<Period[]> {
 const MARGIN_LS = 5;
 
 /** Whether the report judged data holding this anomaly in this evaluation. */
-function judged(e: Evaluation, a: Injected): boolean {
+export function judged(e: Evaluation, a: Injected): boolean {
   return e.checks.some((c) => (c.coverage.timeBased ? a.start < e.period.end && a.end > e.period.start : c.coverage.runs.includes(a.run)));
 }
 
