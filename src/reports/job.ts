@@ -34,8 +34,10 @@ export interface ReportJobOptions {
   baseUrl: string;
   transports?: Transports;
   log?: (line: string) => void;
-  /** dispatch options for tests (retries, backoff, clock) */
-  dispatch?: { tries?: number; backoffMs?: number; now?: () => Date; sleep?: (ms: number) => Promise<void> };
+  /** dispatch options for tests (retries, backoff) */
+  dispatch?: { tries?: number; backoffMs?: number; sleep?: (ms: number) => Promise<void> };
+  /** the wall clock of the outbox (tests) */
+  now?: () => Date;
   /** stop after this many reports (tests of resuming) */
   stopAfter?: number;
 }
@@ -95,7 +97,7 @@ export async function runReportJob(o: ReportJobOptions): Promise<ReportJobResult
       const figures = await reportFigures(o.db, o.probes, o.catalog.apiPrefix, def, e);
       const s = summarise(def, e, alarms, figures, o.catalog);
       writeReport(o.root, s, figures);
-      if (o.notify !== false) await enqueue(o.db, def, s);
+      if (o.notify !== false) await enqueue(o.db, def, s, o.now?.());
       const c = s.counts;
       const detail = `${s.status}: ${c.active} alarms (${c.raised} new, ${c.repeated} repeated, ${c.firing} still firing), ${c.resolved} resolved, ${c.noData} without data, ${c.failed} failed`;
       await markDone(o.db, unit, detail);
@@ -107,7 +109,7 @@ export async function runReportJob(o: ReportJobOptions): Promise<ReportJobResult
   const indexed = writeIndexes(o.root);
   let notifications: DispatchResult | undefined;
   if (o.notify !== false && o.transports) {
-    notifications = await dispatch(o.db, { root: o.root, baseUrl: o.baseUrl, transports: o.transports, log, ...o.dispatch });
+    notifications = await dispatch(o.db, { root: o.root, baseUrl: o.baseUrl, transports: o.transports, log, now: o.now, ...o.dispatch });
   }
   return { written, skipped, notifications, indexed, stopped };
 }
