@@ -5,13 +5,18 @@ import type { Point, UnitSeries } from './readings.js';
 import { lsDuration, utcMinute } from './units.js';
 import type { AlarmPlot, CheckDef, Finding, Occurrence, Unit } from './types.js';
 
+function labelName(info: ResourceInfo | undefined, [attr, v]: [string, string]): string {
+  const a = info?.attributes.find((x) => x.name === attr);
+  return a && (a.type === 'integer' || a.type === 'number') ? `${a.title} ${v}` : v;
+}
+
+/** The finest level alone: `PixelBarrel_BpI_SEC8_LYR3_HV32`, `FED id 1214`. */
+export const deviceLabel = (unit: Unit, info: ResourceInfo | undefined) => (unit.labels.length ? labelName(info, unit.labels[unit.labels.length - 1]) : info?.title ?? 'All');
+
 /** `PixelBarrel_BpI_SEC8_LYR3_HV32 (BPix_L3)`, `FED id 1214`, or the resource's title for the whole system. */
 export function unitLabel(unit: Unit, info: ResourceInfo | undefined): string {
   if (!unit.labels.length) return info?.title ?? 'All';
-  const name = ([attr, v]: [string, string]) => {
-    const a = info?.attributes.find((x) => x.name === attr);
-    return a && (a.type === 'integer' || a.type === 'number') ? `${a.title} ${v}` : v;
-  };
+  const name = (l: [string, string]) => labelName(info, l);
   const last = name(unit.labels[unit.labels.length - 1]);
   return unit.labels.length > 1 ? `${last} (${name(unit.labels[unit.labels.length - 2])})` : last;
 }
@@ -78,8 +83,22 @@ export function alarmPlot(
   const names: string[] = [];
   for (const f of ranked) for (const d of f.devices) if (!names.includes(d) && byName.has(d)) names.push(d);
   const traces = names.slice(0, MAX_TRACES).map((n) => {
-    const pts = byName.get(n)!.points.filter((p) => p.time !== null);
-    return { name: n === '*' ? info.title : n, x: pts.map((p) => p.time!), y: pts.map((p) => (opts.transform ? opts.transform(p.value) : p.value)) };
+    const s = byName.get(n)!;
+    const x: string[] = [];
+    const y: (number | null)[] = [];
+    let prev: Point | undefined;
+    for (const p of s.points) {
+      if (p.time === null) continue;
+      // a missing lumisection (or a new run) breaks the line instead of bridging it
+      if (prev && (prev.run !== p.run || (p.ls !== null && prev.ls !== null && p.ls !== prev.ls + 1))) {
+        x.push(p.time);
+        y.push(null);
+      }
+      x.push(p.time);
+      y.push(opts.transform ? opts.transform(p.value) : p.value);
+      prev = p;
+    }
+    return { name: deviceLabel(s.unit, info), x, y };
   }).filter((t) => t.x.length > 0);
   if (!traces.length) return undefined;
   const spans = ranked.flatMap((f) => f.occurrences).filter((o) => o.start && o.end).slice(0, 40)

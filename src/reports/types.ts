@@ -155,7 +155,7 @@ export interface Evaluation {
 export interface AlarmPlot {
   yLabel: string;
   unit: string | null;
-  traces: { name: string; x: string[]; y: number[] }[];
+  traces: { name: string; x: string[]; y: (number | null)[] }[];
   limits: { label: string; value: number }[];
   spans: { from: string; to: string; label: string }[];
 }
