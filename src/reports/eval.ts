@@ -91,6 +91,8 @@ export interface EvalResult {
   /** alarms touching no injected bad anomaly; of those, the ones touching a not-bad anomaly */
   unexplained: number;
   onNotBad: number;
+  /** the alarms no injected bad anomaly explains: report, day, sentence */
+  unexplainedAlarms: { report: string; day: string; sentence: string; notBad: string[] }[];
   totalAlarms: number;
   missingScores: boolean;
   /** per calendar day: alarms of every report, and whether any bad anomaly was injected */
@@ -136,6 +138,7 @@ export async function evaluateReports(
   for (const a of truth) kindOf(a);
   let unexplained = 0;
   let onNotBad = 0;
+  const unexplainedAlarms: EvalResult['unexplainedAlarms'] = [];
   let total = 0;
   let missingScores = false;
   const calendar = new Map<string, { day: string; bad: boolean; alarms: number; badAnomalies: number }>();
@@ -160,6 +163,7 @@ export async function evaluateReports(
         if (!hit.some((a) => a.label === 'bad')) {
           unexplained++;
           if (hit.length) onNotBad++;
+          unexplainedAlarms.push({ report: def.id, day: d, sentence: f.sentence, notBad: hit.map((a) => a.kind) });
         }
       }
       total += findings.length;
@@ -170,6 +174,6 @@ export async function evaluateReports(
   }
   return {
     days: days.map((p) => p.start.slice(0, 10)), units, kinds: [...kinds.values()].sort((a, b) => a.label.localeCompare(b.label) || a.kind.localeCompare(b.kind)),
-    unexplained, onNotBad, totalAlarms: total, missingScores, calendar: [...calendar.values()],
+    unexplained, onNotBad, unexplainedAlarms, totalAlarms: total, missingScores, calendar: [...calendar.values()],
   };
 }

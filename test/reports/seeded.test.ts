@@ -2,6 +2,9 @@
 // anomalies raises an alarm on every injected bad anomaly each report covers (the kinds come from
 // the definitions' `covers`, the anomalies from omsagg_injected_anomalies) and none explained by a
 // not-bad anomaly alone; a clean period raises none.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { scoreDatabase } from '../../src/anomaly/score-command.js';
@@ -10,7 +13,9 @@ import { openCatalog, type Catalog } from '../../src/reports/data.js';
 import { defaultDefinitionsDir, loadDefinitions } from '../../src/reports/definitions.js';
 import { injectedAnomalies, judged, touches, type Injected } from '../../src/reports/eval.js';
 import { activeFindings, evaluate } from '../../src/reports/evaluate.js';
+import { runReportJob } from '../../src/reports/job.js';
 import { makePeriod } from '../../src/reports/period.js';
+import type { ProbeRegistry } from '../../src/probes/registry.js';
 import type { Evaluation, ReportDefinition } from '../../src/reports/types.js';
 import { writableDatabase, type WritableDatabase } from '../helpers/databases.js';
 
@@ -27,6 +32,7 @@ describe.each(['sqlite', 'postgres'] as const)('report definitions on the seeded
   let defs: ReportDefinition[];
   let truth: Injected[];
   let evals: Evaluation[];
+  let probes: ProbeRegistry;
 
   beforeAll(async () => {
     w = await writableDatabase(name);
@@ -34,7 +40,8 @@ describe.each(['sqlite', 'postgres'] as const)('report definitions on the seeded
     // anomaly scores of the run of the bad day (the demo is seeded without them)
     await scoreDatabase(db, { range: [SCORED_RUN, SCORED_RUN], quiet: true, jobs: 1 });
     catalog = openCatalog(db);
-    defs = loadDefinitions(defaultDefinitionsDir(), catalog, await loadProbes());
+    probes = await loadProbes();
+    defs = loadDefinitions(defaultDefinitionsDir(), catalog, probes);
     truth = await injectedAnomalies(db, catalog);
     evals = [];
     for (const def of defs) evals.push(await evaluate(catalog, def, BAD));
@@ -87,4 +94,24 @@ describe.each(['sqlite', 'postgres'] as const)('report definitions on the seeded
       expect(e.checks.filter((c) => c.state === 'failed'), def.id).toEqual([]);
     }
   });
+
+  it('the job keeps alarm state in this database: raised in one period, resolved in the next; no data does not resolve', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), `omsagg-${name}-`));
+    try {
+      const next = makePeriod(new Date(Date.parse(BAD.end) + BAD.seconds * 1000), BAD.seconds); // no run in it
+      const res = await runReportJob({
+        db, catalog, probes, definitions: defs.filter((d) => ['fed-errors', 'masked-rocs'].includes(d.id)), periods: [BAD, next], root, baseUrl: 'http://127.0.0.1/reports', notify: false,
+      });
+      expect(res.written.map((s) => `${s.report} ${s.status}`)).toEqual(['fed-errors alarm', 'masked-rocs alarm', 'fed-errors ok', 'masked-rocs no_data']);
+      const rows = (await db.knex('omsagg_report_alarms').select('report', 'check_id', 'group_key', 'state', 'transition', 'notified').orderBy(['period_end', 'report', 'check_id', 'group_key'])) as Record<string, unknown>[];
+      expect(rows.map((r) => `${r.report}/${r.check_id}/${r.group_key} ${r.state} ${r.transition} ${Number(r.notified)}`)).toEqual([
+        'fed-errors/error-rate/1245 firing raised 1', 'fed-errors/error-rate/1299 firing raised 1',
+        'masked-rocs/jump/BPix_L4 firing raised 1', 'masked-rocs/jump/FPix_Dp3 firing raised 1',
+        'fed-errors/error-rate/1245 resolved resolved 1', 'fed-errors/error-rate/1299 resolved resolved 1',
+        'masked-rocs/fraction/* no_data raised 1', 'masked-rocs/jump/* no_data raised 1', 'masked-rocs/readings/* no_data raised 1',
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

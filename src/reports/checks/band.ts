@@ -2,7 +2,7 @@
 import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
 import { stretches, unitsIn } from '../readings.js';
 import { durationLs, lsDuration, withUnit } from '../units.js';
-import type { CheckKindImpl } from './kind.js';
+import { noReadings, type CheckKindImpl } from './kind.js';
 
 export const band: CheckKindImpl = {
   fields: (c, levels) => [...levels, c.attribute!],
@@ -15,6 +15,7 @@ export const band: CheckKindImpl = {
   async run(c, r, levels) {
     const info = r.info(c.resource);
     const { data, series } = await r.series(c, levels);
+    if (!series.length) return noReadings(data);
     const minPts = durationLs(c.for ?? '1 LS');
     const excess = (v: number) => Math.max(c.min !== undefined ? c.min - v : -Infinity, c.max !== undefined ? v - c.max : -Infinity);
     const findings = [];

@@ -4,7 +4,7 @@ import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, wh
 import { unitsIn } from '../readings.js';
 import { withUnit } from '../units.js';
 import type { Occurrence } from '../types.js';
-import type { CheckKindImpl } from './kind.js';
+import { noReadings, type CheckKindImpl } from './kind.js';
 
 export const jump: CheckKindImpl = {
   fields: (c, levels) => [...levels, c.attribute!],
@@ -15,6 +15,7 @@ export const jump: CheckKindImpl = {
   async run(c, r, levels) {
     const info = r.info(c.resource);
     const { data, series } = await r.series(c, levels);
+    if (!series.length) return noReadings(data);
     const findings = [];
     for (const s of series) {
       const occs: (Occurrence & { from: number })[] = [];

@@ -1,6 +1,6 @@
 // The contract of a check kind: which fields it reads from the period, its rule in words, and
 // run() → findings per device unit. One file per kind; index.ts maps kind names to them.
-import type { Readings } from '../readings.js';
+import type { PeriodReadings, Readings } from '../readings.js';
 import type { AlarmPlot, CheckDef, Finding, Unit } from '../types.js';
 
 export interface CheckOutcome {
@@ -20,4 +20,11 @@ export interface CheckKindImpl {
   fields(check: CheckDef, levels: string[]): string[];
   rule(check: CheckDef, r: Readings): string;
   run(check: CheckDef, r: Readings, levels: string[]): Promise<CheckOutcome>;
+}
+
+/** Nothing to judge: no readings (of the attribute) in the period. Sparse counts (rate, count)
+ *  do not use this: there, no row means no count. */
+export function noReadings(data: PeriodReadings): CheckOutcome {
+  const why = !data.runs.length ? (data.timeBased ? 'no runs in the period' : 'no run ended in the period') : 'no readings in the period';
+  return { findings: [], units: [], sources: data.url ? [data.url] : [], noData: why, coverage: { timeBased: data.timeBased, runs: data.runs } };
 }

@@ -7,7 +7,7 @@ import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, wh
 import { runsBefore } from '../period.js';
 import { stretches, unitOf, unitsIn } from '../readings.js';
 import { durationLs, lsDuration, withUnit } from '../units.js';
-import type { CheckKindImpl } from './kind.js';
+import { noReadings, type CheckKindImpl } from './kind.js';
 
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
@@ -29,9 +29,9 @@ export const reference: CheckKindImpl = {
   async run(c, r, levels) {
     const info = r.info(c.resource);
     const { data, series } = await r.series(c, levels);
+    if (!series.length) return noReadings(data);
     const sources = data.url ? [data.url] : [];
     const coverage = { timeBased: data.timeBased, runs: data.runs };
-    if (!series.length) return { findings: [], units: [], sources, coverage };
     const refRuns = Array.isArray(c.reference?.runs)
       ? c.reference!.runs
       : (await runsBefore(r.catalog, r.period.start, c.reference?.count ?? 3, c.reference?.min_lumisections ?? 100)).map((x) => x.run);

@@ -3,7 +3,7 @@
 import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
 import { stretches, unitsIn } from '../readings.js';
 import { durationLs, lsDuration, withUnit } from '../units.js';
-import type { CheckKindImpl } from './kind.js';
+import { noReadings, type CheckKindImpl } from './kind.js';
 
 export const stuck: CheckKindImpl = {
   fields: (c, levels) => [...levels, c.attribute!],
@@ -13,6 +13,7 @@ export const stuck: CheckKindImpl = {
   async run(c, r, levels) {
     const info = r.info(c.resource);
     const { data, series } = await r.series(c, levels);
+    if (!series.length) return noReadings(data);
     const minPts = durationLs(c.for!);
     const tol = c.tolerance ?? 0;
     const findings = [];
