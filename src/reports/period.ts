@@ -19,7 +19,8 @@ export function parseTime(text: string): Date {
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?\s*(Z|UTC)?$/i.exec(t);
   if (!m) throw new PeriodError(`'${text}' is not a UTC time (use 2018-06-16 or 2018-06-16T06:00Z)`);
   const d = new Date(`${m[1]}T${m[2] ?? '00'}:${m[3] ?? '00'}:${m[4] ?? '00'}Z`);
-  if (Number.isNaN(d.getTime())) throw new PeriodError(`'${text}' is not a valid date`);
+  // Date rolls 2018-02-30 over to March: a valid date reads back the same
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== m[1]) throw new PeriodError(`'${text}' is not a valid date`);
   return d;
 }
 
