@@ -7,7 +7,7 @@ import { CHECKS } from './checks/index.js';
 import type { CheckOutcome } from './checks/kind.js';
 import { deviceName, nounOf, unitLabel } from './findings.js';
 import { runsBetween } from './period.js';
-import { levelsOf, parentOf, Readings, within, WHOLE } from './readings.js';
+import { levelsOf, parentOf, Readings, within } from './readings.js';
 import type { CheckDef, CheckResult, Evaluation, Finding, Period, ReportDefinition, RunInfo, Unit } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 
@@ -109,4 +109,3 @@ export function worstSeverity(e: Evaluation): Finding['severity'] | null {
   return w;
 }
 
-export { WHOLE };

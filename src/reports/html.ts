@@ -7,10 +7,10 @@ import type { Figure } from './figures.js';
 import type { AlarmSummary, ReportSummary } from './summary.js';
 import { formatPeriodText, INDEX_PAGES } from './pages.js';
 import { utcMinute } from './units.js';
+import { esc } from './escape.js';
 
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
-export const stateClass = (s: string) => `state state-${s === 'n/a' ? 'na' : s}`;
+const stateClass = (s: string) => `state state-${s === 'n/a' ? 'na' : s}`;
 
 const TAG: Record<string, string> = { raised: 'NEW', repeated: 'REPEATED', firing: 'STILL FIRING', resolved: 'RESOLVED', inhibited: 'INHIBITED' };
 

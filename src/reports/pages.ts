@@ -3,6 +3,7 @@
 // RECENT_WITHOUT_ALM, and one page per UTC day listing the reports that cover it.
 import type { ReportSummary } from './summary.js';
 import type { Period } from './types.js';
+import { esc } from './escape.js';
 
 export const RECENT_DAYS = 7;
 
@@ -13,7 +14,6 @@ export const INDEX_PAGES = [
   { file: 'RECENT_WITHOUT_ALM.html', title: 'Recent without alarms' },
 ] as const;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function formatPeriodText(p: Period): string {
   const a = `${p.start.slice(0, 10)} ${p.start.slice(11, 16)}`;

@@ -3,8 +3,8 @@
 // mail (plain and HTML) and one for chat webhooks (Mattermost/Slack-style JSON).
 import { formatPeriodText, INDEX_PAGES, reportPath } from '../pages.js';
 import type { AlarmSummary, ReportSummary } from '../summary.js';
+import { esc } from '../escape.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface Links {
   report: string;
