@@ -7,6 +7,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args
   eval: { summary: 'evaluate the anomaly models against the injected ground truth', load: () => import('./anomaly/eval-command.js') },
   summarize: { summary: 'write the summary tables (folded rows per run) the engine answers folds from', load: () => import('./summaries/command.js') },
   openapi: { summary: 'write the OpenAPI document generated from resources/ and the probes', load: () => import('./server/openapi-command.js') },
+  report: { summary: 'daily status reports and alarms from the definitions in reports/ (report eval: against injected anomalies)', load: () => import('./reports/command.js') },
+  silence: { summary: 'silence report alarms: who, why, until when (add, list, expire)', load: () => import('./reports/silence-command.js') },
 };
 
 function usage(): string {

@@ -90,3 +90,14 @@ alter table "OMSAGG_JOBS" add constraint "OMSAGG_JOBS_PK" primary key ("JOB", "U
 
 create table "OMSAGG_META" ("KEY" varchar2(64) not null, "VALUE" varchar2(1000));
 alter table "OMSAGG_META" add constraint "OMSAGG_META_PK" primary key ("KEY");
+
+create table "OMSAGG_REPORT_ALARMS" ("REPORT" varchar2(64) not null, "CHECK_ID" varchar2(64) not null, "GROUP_KEY" varchar2(256) not null, "PERIOD_END" timestamp not null, "PERIOD_START" timestamp, "STATE" varchar2(16), "TRANSITION" varchar2(16), "SEVERITY" varchar2(16), "SENTENCE" varchar2(1000), "FIRST_RAISED" timestamp, "LAST_NOTIFIED" timestamp, "NOTIFIED" integer, "SILENCE_ID" integer, "INHIBITED_BY" varchar2(256));
+alter table "OMSAGG_REPORT_ALARMS" add constraint "OMSAGG_REPORT_ALARMS_PK" primary key ("REPORT", "CHECK_ID", "GROUP_KEY", "PERIOD_END");
+create index "OMSAGG_REPORT_ALARMS_PERIOD_IDX" on "OMSAGG_REPORT_ALARMS" ("REPORT", "PERIOD_END");
+
+create table "OMSAGG_REPORT_SILENCES" ("SILENCE_ID" integer not null, "REPORT" varchar2(64), "CHECK_ID" varchar2(64), "GROUP_PATTERN" varchar2(256), "AUTHOR" varchar2(128), "REASON" varchar2(1000), "STARTS_AT" timestamp, "ENDS_AT" timestamp, "CREATED_AT" timestamp);
+alter table "OMSAGG_REPORT_SILENCES" add constraint "OMSAGG_REPORT_SILENCES_PK" primary key ("SILENCE_ID");
+
+create table "OMSAGG_REPORT_OUTBOX" ("MESSAGE_ID" varchar2(256) not null, "REPORT" varchar2(64), "PERIOD_KEY" varchar2(64), "CHANNEL" varchar2(16), "TARGET" varchar2(1000), "STATE" varchar2(16), "ATTEMPTS" integer, "LAST_ERROR" varchar2(1000), "NEXT_ATTEMPT_AT" timestamp, "CREATED_AT" timestamp, "SENT_AT" timestamp);
+alter table "OMSAGG_REPORT_OUTBOX" add constraint "OMSAGG_REPORT_OUTBOX_PK" primary key ("MESSAGE_ID");
+create index "OMSAGG_REPORT_OUTBOX_STATE_IDX" on "OMSAGG_REPORT_OUTBOX" ("STATE", "NEXT_ATTEMPT_AT");

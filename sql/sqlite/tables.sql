@@ -66,3 +66,11 @@ create index `omsagg_anomaly_scores_model_idx` on `omsagg_anomaly_scores` (`mode
 create table `omsagg_jobs` (`job` varchar(64) not null, `unit` varchar(128) not null, `state` varchar(16), `detail` varchar(1000), `updated_at` text, constraint `omsagg_jobs_pk` primary key (`job`, `unit`));
 
 create table `omsagg_meta` (`key` varchar(64) not null, `value` varchar(1000), constraint `omsagg_meta_pk` primary key (`key`));
+
+create table `omsagg_report_alarms` (`report` varchar(64) not null, `check_id` varchar(64) not null, `group_key` varchar(256) not null, `period_end` text not null, `period_start` text, `state` varchar(16), `transition` varchar(16), `severity` varchar(16), `sentence` varchar(1000), `first_raised` text, `last_notified` text, `notified` integer, `silence_id` integer, `inhibited_by` varchar(256), constraint `omsagg_report_alarms_pk` primary key (`report`, `check_id`, `group_key`, `period_end`));
+create index `omsagg_report_alarms_period_idx` on `omsagg_report_alarms` (`report`, `period_end`);
+
+create table `omsagg_report_silences` (`silence_id` integer not null, `report` varchar(64), `check_id` varchar(64), `group_pattern` varchar(256), `author` varchar(128), `reason` varchar(1000), `starts_at` text, `ends_at` text, `created_at` text, constraint `omsagg_report_silences_pk` primary key (`silence_id`));
+
+create table `omsagg_report_outbox` (`message_id` varchar(256) not null, `report` varchar(64), `period_key` varchar(64), `channel` varchar(16), `target` varchar(1000), `state` varchar(16), `attempts` integer, `last_error` varchar(1000), `next_attempt_at` text, `created_at` text, `sent_at` text, constraint `omsagg_report_outbox_pk` primary key (`message_id`));
+create index `omsagg_report_outbox_state_idx` on `omsagg_report_outbox` (`state`, `next_attempt_at`);

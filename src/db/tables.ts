@@ -282,6 +282,42 @@ export const TABLES: TableDef[] = [
     own: true,
     columns: [{ name: 'key', kind: 'str64', notNull: true }, c('value', 'str1000')],
   },
+  {
+    // alarm state of the daily reports (src/reports/alarms.ts): one row per report period for every
+    // alarm that fires, is inhibited, resolves, or a check without data / failed
+    name: 'omsagg_report_alarms',
+    primaryKey: ['report', 'check_id', 'group_key', 'period_end'],
+    own: true,
+    columns: [
+      { name: 'report', kind: 'str64', notNull: true }, { name: 'check_id', kind: 'str64', notNull: true },
+      { name: 'group_key', kind: 'str256', notNull: true }, { name: 'period_end', kind: 'time', notNull: true },
+      time('period_start'), c('state', 'str16'), c('transition', 'str16'), c('severity', 'str16'), c('sentence', 'str1000'),
+      time('first_raised'), time('last_notified'), c('notified', 'int', null), c('silence_id', 'int', null), c('inhibited_by', 'str256'),
+    ],
+    indexes: [{ name: 'omsagg_report_alarms_period_idx', columns: ['report', 'period_end'] }],
+  },
+  {
+    // silences: who, why, until when (omsagg silence)
+    name: 'omsagg_report_silences',
+    primaryKey: ['silence_id'],
+    own: true,
+    columns: [
+      k('silence_id'), c('report', 'str64'), c('check_id', 'str64'), c('group_pattern', 'str256'), c('author', 'str128'),
+      c('reason', 'str1000'), time('starts_at'), time('ends_at'), time('created_at'),
+    ],
+  },
+  {
+    // notifications of the reports: pending until sent; a later run retries what failed
+    name: 'omsagg_report_outbox',
+    primaryKey: ['message_id'],
+    own: true,
+    columns: [
+      { name: 'message_id', kind: 'str256', notNull: true }, c('report', 'str64'), c('period_key', 'str64'), c('channel', 'str16'),
+      c('target', 'str1000'), c('state', 'str16'), c('attempts', 'int', 'counts'), c('last_error', 'str1000'),
+      time('next_attempt_at'), time('created_at'), time('sent_at'),
+    ],
+    indexes: [{ name: 'omsagg_report_outbox_state_idx', columns: ['state', 'next_attempt_at'] }],
+  },
 ];
 
 export const TABLE_BY_NAME = new Map(TABLES.map((t) => [t.name, t]));

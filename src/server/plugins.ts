@@ -3,7 +3,8 @@
 import type { AppPlugin } from '../app.js';
 import { probesPlugin } from '../probes/plugin.js';
 import { webPlugin } from '../web/plugin.js';
+import { reportsPlugin } from '../reports/plugin.js';
 
 export async function defaultPlugins(): Promise<AppPlugin[]> {
-  return [probesPlugin as unknown as AppPlugin, webPlugin as unknown as AppPlugin];
+  return [probesPlugin as unknown as AppPlugin, webPlugin as unknown as AppPlugin, reportsPlugin as unknown as AppPlugin];
 }

@@ -42,8 +42,8 @@ export interface SeedResult {
 
 export class SeedConflictError extends Error {}
 
-/** Tables `seed` fills (everything but omsagg_anomaly_scores). */
-export const SEEDED_TABLES = TABLES.filter((t) => t.name !== 'omsagg_anomaly_scores' && t.name !== 'omsagg_meta').map((t) => t.name);
+/** Tables `seed` fills (everything but omsagg_anomaly_scores and the report job's omsagg_report_*). */
+export const SEEDED_TABLES = TABLES.filter((t) => t.name !== 'omsagg_anomaly_scores' && t.name !== 'omsagg_meta' && !t.name.startsWith('omsagg_report_')).map((t) => t.name);
 
 export function seedMeta(scale: Scale, seed: number, anomalyRate: number, maxFills?: number, maxLsPerRun?: number): Record<string, string> {
   return {

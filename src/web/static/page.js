@@ -192,6 +192,15 @@ function renderMeta(meta) {
   notes.replaceChildren(...(meta.notes || []).map((n) => el('p', { class: 'note', text: n })));
 }
 
+// the daily reports of the UTC day the run started (served by omsagg at /reports)
+function renderReportLink(params) {
+  const links = document.getElementById('links');
+  const old = links.querySelector('.report-link');
+  if (old) old.remove();
+  if (params.run_number === undefined || params.run_number === null) return;
+  links.append(el('span', { class: 'report-link' }, ' · ', el('a', { href: `/reports/run/${encodeURIComponent(params.run_number)}`, text: `daily report of run ${params.run_number}'s day` })));
+}
+
 let drawing = 0;
 async function draw({ quiet = false } = {}) {
   const my = ++drawing;
@@ -206,6 +215,7 @@ async function draw({ quiet = false } = {}) {
     plotEl.classList.remove('loading');
     const meta = fig.layout.meta || {};
     renderMeta(meta);
+    renderReportLink(meta.parameters || {});
     setFormFrom(meta.parameters || {}, false);
     document.title = `${fig.layout.title.text} · omsagg`;
     if (meta.live) {
