@@ -1,13 +1,11 @@
 // The one door through which reports read monitoring data: resources by type, with OMS-style
-// filters, fields and sort, and the equivalent API URL of every read. Today it runs the existing
-// engine (parseQuery + runPage on the v_<resource> views); it is meant to be re-pointed at the
-// engine's catalog API without its callers noticing, so nothing here leaks SQL or knex.
+// filters, fields and sort, and the equivalent API URL of every read — through the read engine's
+// catalog API (src/jsonapi/engine.ts), as the probes and the HTTP routes read. Nothing here leaks
+// SQL or knex.
 import type { Db } from '../db/connection.js';
-import { parseQuery } from '../jsonapi/query.js';
-import { serialiseQuery, type RawParam } from '../jsonapi/querystring.js';
-import type { ColumnAttribute, ResourceDef } from '../jsonapi/resource.js';
-import { pageQueries } from '../jsonapi/sql.js';
-import { toWire } from '../jsonapi/values.js';
+import { ReadEngine } from '../jsonapi/engine.js';
+import { serialiseQuery } from '../jsonapi/querystring.js';
+import type { ResourceDef } from '../jsonapi/resource.js';
 import { loadResources, type ResourceRegistry } from '../resources/loader.js';
 
 export type FilterOp = 'EQ' | 'NEQ' | 'LT' | 'GT' | 'LE' | 'GE' | 'LIKE';
@@ -69,7 +67,7 @@ const DEFAULT_LIMIT = 2_000_000;
 
 function infoOf(r: ResourceDef): ResourceInfo {
   const attributes: AttributeInfo[] = r.columns.map((c) => ({ name: c.name, type: c.type, unit: c.unit, title: c.title }));
-  return { type: r.type, title: r.title, attributes, granularities: r.granularity };
+  return { type: r.type, title: r.title, attributes, granularities: Object.fromEntries(Object.entries(r.granularity).map(([g, x]) => [g, x.keys])) };
 }
 
 /** The resources/ definitions, for validating report definitions without a database. */
@@ -92,44 +90,45 @@ export function openCatalog(db: Db, opts: { resources?: ResourceRegistry; apiPre
     if (!r) throw new DataError(`unknown resource '${type}' (known: ${registry.all.map((x) => x.type).join(', ')})`);
     return r;
   };
+  // reports read whole periods: pages as large as the read limit, no count
+  const engine = new ReadEngine(db, registry, { defaultPageLimit: DEFAULT_LIMIT + 1, maxPageLimit: Number.MAX_SAFE_INTEGER, maxReadRows: Number.MAX_SAFE_INTEGER });
   return {
     ...resourceDirectory(registry),
     apiPrefix,
-    read: (type, spec) => readResource(db, resource(type), apiPrefix, spec),
+    read: (type, spec) => readResource(engine, resource(type), apiPrefix, spec),
   };
 }
 
-function queryParams(r: ResourceDef, spec: ReadSpec): RawParam[] {
-  const params: RawParam[] = [];
-  const add = (key: string, value: string) => {
-    const m = /^(\w+)((?:\[[^\]]*\])*)$/.exec(key)!;
-    params.push({ key, name: m[1], path: m[2] ? m[2].slice(1, -1).split('][') : [], value });
-  };
-  for (const [a, op, v] of spec.filters ?? []) add(`filter[${a}][${op}]`, String(v));
+/** The engine a catalog reads through (for the probes a report draws). */
+export function engineOf(db: Db, resources: ResourceRegistry = loadResources()): ReadEngine {
+  return new ReadEngine(db, resources, { defaultPageLimit: 100, maxPageLimit: 100_000 });
+}
+
+function queryParams(r: ResourceDef, spec: ReadSpec): { key: string; value: string }[] {
+  const params: { key: string; value: string }[] = [];
+  for (const [a, op, v] of spec.filters ?? []) params.push({ key: `filter[${a}][${op}]`, value: String(v) });
   // the engine projects top-level attributes: an object member brings its whole object
   const top = [...new Set(spec.fields.map((f) => f.split('.')[0]))];
   for (const f of spec.fields) if (!r.scalars.has(f)) throw new DataError(`${r.type} has no attribute '${f}'`);
-  add('fields', top.join(','));
-  if (spec.sort?.length) add('sort', spec.sort.join(','));
-  if (spec.granularity) add('group[granularity]', spec.granularity);
+  params.push({ key: 'fields', value: top.join(',') });
+  if (spec.sort?.length) params.push({ key: 'sort', value: spec.sort.join(',') });
+  if (spec.granularity) params.push({ key: 'group[granularity]', value: spec.granularity });
   return params;
 }
 
-async function readResource(db: Db, r: ResourceDef, apiPrefix: string, spec: ReadSpec): Promise<ReadResult> {
+async function readResource(engine: ReadEngine, r: ResourceDef, apiPrefix: string, spec: ReadSpec): Promise<ReadResult> {
   const params = queryParams(r, spec);
   const url = `${apiPrefix}/${r.type}?${serialiseQuery(params).replace(/%5B/g, '[').replace(/%5D/g, ']').replace(/%2C/g, ',')}`;
   const limit = spec.limit ?? DEFAULT_LIMIT;
-  // one statement, one row past the limit to know whether there is more (no count query)
-  const q = parseQuery([...params, { key: 'page[limit]', name: 'page', path: ['limit'], value: String(limit + 1) }], r, { defaultLimit: limit + 1, maxLimit: limit + 1 });
-  const cols: ColumnAttribute[] = spec.fields.map((f) => r.scalars.get(f)!);
-  const raw = (await pageQueries(db, r, q).rows) as Record<string, unknown>[];
-  const rows = raw.slice(0, limit).map((x) => {
+  // one row past the limit says whether there is more (no count)
+  const read = await engine.read(r.type, serialiseQuery([...params, { key: 'page[limit]', value: String(limit + 1) }]), { prefix: apiPrefix });
+  const rows = read.rows.slice(0, limit).map((x) => {
     const row: DataRow = {};
-    for (const c of cols) {
-      const v = toWire(c.type, x[c.column]);
-      row[c.name] = Array.isArray(v) ? v.join(',') : (v as DataRow[string]);
+    for (const f of spec.fields) {
+      const v = x[f];
+      row[f] = Array.isArray(v) ? v.join(',') : (v as DataRow[string]);
     }
     return row;
   });
-  return { rows, url, truncated: raw.length > limit };
+  return { rows, url, truncated: read.rows.length > limit };
 }

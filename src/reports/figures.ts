@@ -7,6 +7,7 @@ import { ProbeService } from '../probes/service.js';
 import { assertValidPlot } from '../plot/validate.js';
 import { activeFindings } from './evaluate.js';
 import { withUnit } from './units.js';
+import { engineOf } from './data.js';
 import type { CheckResult, Evaluation, ProbeUse, ReportDefinition } from './types.js';
 
 export interface Figure {
@@ -67,7 +68,7 @@ function chooseRuns(e: Evaluation, use: ProbeUse): number[] {
 }
 
 async function probeFigures(db: Db, probes: ProbeRegistry, apiPrefix: string, def: ReportDefinition, e: Evaluation): Promise<Figure[]> {
-  const service = new ProbeService(db);
+  const service = new ProbeService(engineOf(db));
   const out: Figure[] = [];
   const t = TEMPLATES(e.period);
   for (const [i, use] of def.probes.entries()) {
