@@ -1,7 +1,7 @@
 // Trigger menus: HLT paths (seeded with real 2017 path names), L1 algorithm bits, prescale columns,
 // and the RateMon-style rate model shared by both.
 import REAL_PATHS_JSON from './data/hlt_paths_2017.json' with { type: 'json' };
-import { Rng } from './prng.js';
+import { Rng } from '../shared/prng.js';
 import { FULL_BUNCHES, pileup } from './physics.js';
 
 const REAL_PATHS = REAL_PATHS_JSON as string[];

@@ -1,10 +1,10 @@
 // omsagg detect: generated shapes with injected anomalies, the online property, and the CSV stream.
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { SeriesDetector } from '../../src/anomaly/series-detector.js';
-import { detectStream } from '../../src/anomaly/detect-command.js';
-import { estimatePeriod } from '../../src/anomaly/period.js';
-import { rocAuc } from '../../src/anomaly/stats.js';
+import { SeriesDetector } from '../../src/anomaly/series/detector.js';
+import { detectStream } from '../../src/anomaly/commands/detect.js';
+import { estimatePeriod } from '../../src/anomaly/series/period.js';
+import { rocAuc } from '../../src/anomaly/core/stats.js';
 import * as S from './series-shapes.js';
 
 const LEARN = 2016; // one week of 5-minute rows

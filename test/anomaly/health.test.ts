@@ -1,7 +1,8 @@
 // Pixel health checks on simulated readings: HV trip, cooling excursion, FED bursts, masked ROCs.
 import { describe, expect, it } from 'vitest';
-import { fitHealthReference, HealthModel, temperatureFactor } from '../../src/anomaly/health-model.js';
-import type { LumiInput, RunLayout } from '../../src/anomaly/types.js';
+import { fitHealthReference, HealthModel } from '../../src/anomaly/lumi/health-model.js';
+import { leakageTemperatureFactor as temperatureFactor } from '../../src/shared/physics.js';
+import type { LumiInput, RunLayout } from '../../src/anomaly/lumi/types.js';
 import { gaussian, rng } from './series-shapes.js';
 
 const layout: RunLayout = { paths: [], groups: [], powerGroups: ['PG_A', 'PG_B'], feds: ['1200', '1201'], parts: ['BPix_L1', 'FPix_Dp1'] };

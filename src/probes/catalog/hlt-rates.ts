@@ -4,9 +4,7 @@ import { defineProbe } from '../types.js';
 import { apiUrl, latestRunIn, num, runInfo } from '../sql.js';
 import { busiestPaths, checkPaths } from '../paths.js';
 import { anomalyModels, chooseModel, flaggedEpisodes, predictedRates, scoreRows } from '../anomaly.js';
-
-/** one lumisection: 2^18 orbits / 11245.5 Hz */
-const LS_SECONDS = 23.31;
+import { LS_SECONDS } from '../../shared/physics.js';
 import { paletteColor } from '../../plot/palette.js';
 import type { Annotation, Series } from '../../plot/types.js';
 

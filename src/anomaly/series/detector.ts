@@ -7,7 +7,7 @@
 //   - an EWMA of it (level shifts and drifts: small but persistent deviations add up).
 // Row i is scored from rows ≤ i only; rows in the learning window score 0.
 import { estimatePeriod, snapPeriodSeconds } from './period.js';
-import { clamp, median, robustSigma, twoSidedP } from './stats.js';
+import { clamp, median, robustSigma, twoSidedP } from '../core/stats.js';
 
 export interface SeriesDetectorOptions {
   /** rows used to learn the trend, season and noise before scoring starts */

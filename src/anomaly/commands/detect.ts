@@ -5,7 +5,7 @@ import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
-import { SeriesDetector } from './series-detector.js';
+import { SeriesDetector } from '../series/detector.js';
 
 export interface DetectOptions {
   /** time column name; undefined = auto-detect; null = none (row index is the time) */

@@ -8,7 +8,7 @@
 // never scored; one path or one group moving is.
 import { expectedCounts, extrapolationError, localExponent, logMu, outsideRange, type Response } from './response.js';
 import { groupScan, groupScanApart } from './group-scan.js';
-import { clamp, median, normalUpperQuantile, sidak, solve, twoSidedP } from './stats.js';
+import { clamp, median, normalUpperQuantile, sidak, solve, twoSidedP } from '../core/stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
 
 export interface RateModelOptions {

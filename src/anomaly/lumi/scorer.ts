@@ -1,14 +1,14 @@
 // Scores the lumisections of one run online (each from its past only), with a reference learned
 // from earlier lumisections: rate prediction, loss of correlation, detector health, calibrated,
 // combined, and passed through the alert discipline.
-import { AlertTracker, DEFAULT_ALERTS, type Alert, type AlertOptions } from './alerts.js';
-import { combineP, scoreFromP, TailCalibrator } from './calibrate.js';
+import { AlertTracker, DEFAULT_ALERTS, type Alert, type AlertOptions } from '../core/alerts.js';
+import { combineP, scoreFromP, TailCalibrator } from '../core/calibrate.js';
 import { CorrelationModel } from './correlation-model.js';
 import { fitHealthReference, HealthModel, type HealthReference } from './health-model.js';
 import { RateModel } from './rate-model.js';
 import { fitResponse, type Response } from './response.js';
-import { LS_SECONDS } from './units.js';
-import { clamp, robustSigma } from './stats.js';
+import { LS_SECONDS } from '../../shared/physics.js';
+import { clamp, robustSigma } from '../core/stats.js';
 import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
 
 /** a lumisection teaches the rate model only when nothing in it is even mildly surprising */

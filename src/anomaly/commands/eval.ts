@@ -1,11 +1,11 @@
 // omsagg eval: scores every run of a seeded database in memory (nothing is written) and compares
 // the combined model and the two baselines against the injected ground truth.
-import { openDb, redact, type Db } from '../db/connection.js';
-import { RATE_DROP_THRESHOLD, ZSCORE_THRESHOLD } from './baselines.js';
-import { evaluate, type LabelledSpan, type Metrics, type ScoredLs } from './metrics.js';
-import { defaultJobs, parseJobs, scoreRunsOnWorkers } from './run-pool.js';
-import { computeRun, type RunResult } from './score-run.js';
-import { listRuns, loadStaticLayout, readRun } from './source.js';
+import { openDb, redact, type Db } from '../../db/connection.js';
+import { RATE_DROP_THRESHOLD, ZSCORE_THRESHOLD } from '../lumi/baselines.js';
+import { evaluate, type LabelledSpan, type Metrics, type ScoredLs } from '../eval/metrics.js';
+import { defaultJobs, parseJobs, scoreRunsOnWorkers } from '../jobs/run-pool.js';
+import { computeRun, type RunResult } from '../jobs/score-run.js';
+import { listRuns, loadStaticLayout, readRun } from '../jobs/source.js';
 
 const HELP = `usage: omsagg eval [--db URL] [--scale S] [--max-fills N] [--anomaly-rate R] [--jobs N] [--json]
 
@@ -82,8 +82,8 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function ensureSeeded(db: Db, scale: string, maxFills: number, anomalyRate: number): Promise<void> {
-  const seed = await import('../synth/seed.js');
-  const { makeProgress } = await import('../synth/progress.js');
+  const seed = await import('../../synth/seed.js');
+  const { makeProgress } = await import('../../synth/progress.js');
   process.stderr.write(`eval: seeding scale ${scale} (${maxFills} fills, ${anomalyRate} anomalies/kind/1000 LS) unless already there\n`);
   const res = await seed.seedDatabase(db, {
     scale: scale as Parameters<typeof seed.seedDatabase>[1]['scale'],

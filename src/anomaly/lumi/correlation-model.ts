@@ -3,8 +3,8 @@
 // subspace does not explain (squared prediction error, SPE) is scored against the reference SPE
 // distribution: χ² over the free dimensions, widened by g when the reference SPE runs high
 // (g from the reference median, robust to anomalies inside the reference).
-import { fitSubspace, projectionResidual, type Subspace } from './pca.js';
-import { chiSquareUpperTail, median } from './stats.js';
+import { fitSubspace, projectionResidual, type Subspace } from '../core/pca.js';
+import { chiSquareUpperTail, median } from '../core/stats.js';
 import type { Contributor, ModelResult } from './types.js';
 
 export class CorrelationModel {

@@ -2,7 +2,7 @@
 // significant check or on `persist` consecutive significant ones, is raised once, stays open while
 // checks stay bad and closes after `holdOff` clean checks; a new deviation within the hold-off
 // continues the same episode instead of raising a second alert.
-import type { Contributor } from './types.js';
+import type { Contributor } from '../lumi/types.js';
 
 export interface AlertOptions {
   /** p below which one check opens an episode at once (dimensionless) */

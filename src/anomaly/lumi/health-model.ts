@@ -8,24 +8,14 @@
 //     recovery clears are normal; a burst that survives stays in the EWMA);
 //   - masked ROCs not explained by single-event upsets (one module at a time, cleared by a recovery):
 //     a jump of several modules, or masks that survive a recovery.
-import { clamp, EmpiricalTail, median, robustSigma, sidak, twoSidedP, weightedLeastSquares } from './stats.js';
+import { clamp, EmpiricalTail, median, robustSigma, sidak, twoSidedP, weightedLeastSquares } from '../core/stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
-
-const K_BOLTZMANN_EV = 8.617e-5;
-const E_GAP_EV = 1.21;
-const T_REF_C = -20;
-
-/** s(T)/s(T_ref), dimensionless */
-export function temperatureFactor(tempC: number): number {
-  const t = tempC + 273.15;
-  const tr = T_REF_C + 273.15;
-  return (t / tr) ** 2 * Math.exp((-E_GAP_EV / (2 * K_BOLTZMANN_EV)) * (1 / t - 1 / tr));
-}
+import { leakageTemperatureFactor } from '../../shared/physics.js';
 
 /** log of the leakage current brought to −20 °C (log µA) */
 export function correctedLogCurrent(currentUA: number, tempC: number): number {
   if (!(currentUA > 0) || !Number.isFinite(tempC)) return currentUA === 0 ? Math.log(1e-3) : NaN;
-  return Math.log(currentUA / temperatureFactor(tempC));
+  return Math.log(currentUA / leakageTemperatureFactor(tempC));
 }
 
 interface ChannelRef {

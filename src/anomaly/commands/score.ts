@@ -1,9 +1,9 @@
 // omsagg score: scores runs into omsagg_anomaly_scores (and nothing else), resumable and idempotent.
 import cliProgress from 'cli-progress';
-import { openDb, redact, type Db } from '../db/connection.js';
-import { defaultJobs, parseJobs, scoreRunsOnWorkers } from './run-pool.js';
-import { computeRun, doneMarkers, markerFor, newRunScoring, prepareRun, scoreMore, writeRun, type RunResult, type RunScoring } from './score-run.js';
-import { lastLumisection, listRuns, loadStaticLayout, type RunInfo, type StaticLayout } from './source.js';
+import { openDb, redact, type Db } from '../../db/connection.js';
+import { defaultJobs, parseJobs, scoreRunsOnWorkers } from '../jobs/run-pool.js';
+import { computeRun, doneMarkers, markerFor, newRunScoring, prepareRun, scoreMore, writeRun, type RunResult, type RunScoring } from '../jobs/score-run.js';
+import { lastLumisection, listRuns, loadStaticLayout, type RunInfo, type StaticLayout } from '../jobs/source.js';
 
 const HELP = `usage: omsagg score [--db URL] [--runs A-B] [--force] [--jobs N] [--follow [--poll S]] [--quiet]
 
