@@ -193,7 +193,6 @@ export async function detectStream(input: Readable, output: Writable, opts: Dete
           detector = new SeriesDetector(cols.values.length, {
             learnRows: opts.learnRows,
             periodRows: opts.periodRows,
-            pFlag: opts.pFlag,
             secondsPerTimeUnit: cols.time >= 0 ? secondsPerUnit(record[cols.time]) : 0,
           });
           vals = new Float64Array(cols.values.length);

@@ -1,0 +1,76 @@
+// The learning policy of every model: an input teaches only when it looks normal, and only after a
+// delay, so that a deviation too weak to flag at once is not taught as normal while it builds up;
+// a flag drops what waits (the inputs just before an alert are suspect too). A deviation that lasts
+// is not taught either: a model that stays flagged for too long is wrong itself and relearns
+// (the caller decides when: lumi/scorer.ts relearns its reference, series/column.ts its baseline).
+import type { Decision, Verdict } from './model.js';
+
+/** an input teaches only when nothing in it is even mildly surprising (its own p ≥ this) */
+export const LEARN_P = 0.01;
+
+export interface Judged<V extends Verdict> {
+  verdict: V;
+  /** the model's own alert tracker flags the input */
+  ownFlag: boolean;
+  /** the input is flagged by the alert that rules learning (the combined one, or the model's own) */
+  flagged: boolean;
+  /** an episode of that alert closed with this input */
+  closed: boolean;
+  /** the model is warming up: it learns from everything not flagged by itself */
+  warmup?: boolean;
+}
+
+export function decide<V extends Verdict>(j: Judged<V>): Decision<V> {
+  const normal = j.warmup || j.verdict.p >= LEARN_P;
+  return { verdict: j.verdict, teach: normal && !j.ownFlag, flagged: j.flagged, closed: j.closed };
+}
+
+/**
+ * Lessons waiting for the learning delay. The first `immediate` lessons are learned at once (a model
+ * that knows nothing yet cannot hide a deviation by waiting); later ones once `delay` checks have
+ * passed, unless a flag drops them first.
+ */
+export class DelayedLessons<T> {
+  private queue: { t: number; item: T }[] = [];
+  private clock = 0;
+  private learnedCount = 0;
+
+  constructor(
+    private readonly delay: number,
+    private readonly immediate = 0,
+  ) {}
+
+  /** lessons learned so far */
+  get learned(): number {
+    return this.learnedCount;
+  }
+
+  /** Starts a new check: returns the lessons now due, oldest first. */
+  tick(): T[] {
+    const t = this.clock++;
+    const due: T[] = [];
+    while (this.queue.length && this.queue[0].t <= t - this.delay) due.push(this.queue.shift()!.item);
+    this.learnedCount += due.length;
+    return due;
+  }
+
+  /** A lesson from the current check: due at once while the model is new, else after the delay. */
+  add(item: T): T | null {
+    if (this.learnedCount < this.immediate) {
+      this.learnedCount++;
+      return item;
+    }
+    this.queue.push({ t: this.clock - 1, item });
+    return null;
+  }
+
+  /** A flag: what waits is suspect. */
+  drop(): void {
+    this.queue = [];
+  }
+
+  /** Counts as learned already (a model started from a settled state). */
+  settle(n: number): void {
+    this.learnedCount = Math.max(this.learnedCount, n);
+  }
+}
