@@ -9,7 +9,7 @@
 //   slow   |residual from the baseline|                        (a state unlike the normal one)
 //   drift  |EW mean of the standardised residual|              (small shifts that add up)
 //          the recent errors against the long-run distribution of errors (bursts, new noise)
-import { DelayedLessons, LEARN_P } from '../core/learning.js';
+import { DelayedLessons } from '../core/learning.js';
 import { sidak } from '../core/stats.js';
 import { RunningTail } from '../core/tail.js';
 import type { Contributor, Decision, Verdict } from '../core/model.js';
@@ -35,14 +35,12 @@ export interface ColumnVerdict extends Verdict {
 }
 
 /** level gain above which a column counts as wandering */
-const WANDER_GAIN = 0.1;
+const WANDER_GAIN = 0.03;
 /** level learning rate of the fast prediction per row (dimensionless) */
 const FAST_RATE = 0.25;
 /** least level learning rate of the baseline per lesson (dimensionless): a column of white noise around
  *  a steady level; a column whose level wanders learns faster (its Kalman gain, levelGain) */
 const SLOW_RATE = 0.01;
-/** trend learning rate of the baseline per lesson (per step, relative to the level correction) */
-const TREND_RATE = 0.0002;
 /** damping of the baseline's trend per row while it is not taught (a frozen trend is not carried far) */
 const TREND_DAMPING = 0.98;
 /** seasonal profile learning rate per lesson */
@@ -71,6 +69,7 @@ export const STAT_NAMES = ['sudden change', 'unusual level', 'persistent shift']
 
 export class ColumnModel {
   private season = new Float64Array(1);
+  private seasonMean = 0;
   private period = 0;
   private fast = 0;
   private fastScale = 0;
@@ -93,7 +92,6 @@ export class ColumnModel {
   /** recent (u, value − season) of the column, for a relearn */
   private recentU: Float64Array;
   private recentY: Float64Array;
-  private recentSteady: Uint8Array;
   private recentN = 0;
   private recentHead = 0;
   private flaggedFor = 0;
@@ -108,8 +106,7 @@ export class ColumnModel {
   private pE = 0;
   private pR = 0;
   private pDriftValue = 0;
-  private pSteady = true;
-  private readonly lesson = (slot: number) => this.teach(this.recentU[slot], this.recentY[slot], this.recentSteady[slot] === 1);
+  private readonly lesson = (slot: number) => this.teach(this.recentU[slot], this.recentY[slot]);
   /** the verdict object, reused row after row (read it before the next evaluate) */
   private readonly verdict: ColumnVerdict = { p: 1, contributors: [], z: NaN, expected: NaN, stat: -1 };
 
@@ -120,7 +117,6 @@ export class ColumnModel {
     const keep = Math.max(32, Math.min(o.acceptRows, 4096));
     this.recentU = new Float64Array(keep);
     this.recentY = new Float64Array(keep);
-    this.recentSteady = new Uint8Array(keep);
   }
 
   /** Learns the season, level, trend and spreads from the learning rows, then replays them online
@@ -140,7 +136,8 @@ export class ColumnModel {
     this.constant = x.every((v) => v === x[0]);
     this.period = this.o.periodRows ?? (n >= 16 ? estimatePeriod(x).lagRows : 0);
     if (this.o.periodRows === undefined && this.o.stepSeconds > 0 && this.period > 0) this.period = snapPeriodSeconds(this.period * this.o.stepSeconds) / this.o.stepSeconds;
-    const nbins = this.period > 0 ? Math.max(1, Math.min(MAX_BINS, Math.round(this.period))) : 1;
+    // at least ~20 learning rows per bin: a profile of a few rows per bin is fitted to their noise
+    const nbins = this.period > 0 ? Math.max(1, Math.min(MAX_BINS, Math.round(this.period), Math.max(8, Math.floor(n / 20)))) : 1;
     this.season = new Float64Array(nbins);
     let a = median(x);
     let b = 0;
@@ -188,7 +185,7 @@ export class ColumnModel {
   }
 
   private seasonAt(u: number): number {
-    return this.period > 0 ? this.season[this.bin(u)] : 0;
+    return this.period > 0 ? this.season[this.bin(u)] - this.seasonMean : 0;
   }
 
   /** The baseline's expectation at u (damped trend since it was last taught). */
@@ -228,7 +225,6 @@ export class ColumnModel {
     this.pE = e;
     this.pR = r;
     this.pDriftValue = drift;
-    this.pSteady = pDrift >= LEARN_P;
     v.p = p;
     v.contributors = p < 1e-3 ? [{ name: this.name, score: round2(-Math.log10(Math.max(p, 1e-300))), detail: `${STAT_NAMES[k]}: ${fmt(x)} vs ${fmt(expected)} expected` }] : NONE;
     v.z = zIn;
@@ -264,7 +260,6 @@ export class ColumnModel {
     }
     if (d.teach) {
       const slot = (this.recentHead - 1 + this.recentU.length) % this.recentU.length;
-      this.recentSteady[slot] = this.pSteady ? 1 : 0;
       if (this.lessons.add(slot) !== null) this.lesson(slot);
     } else if (d.flagged) this.lessons.drop();
     this.flaggedFor = d.flagged ? this.flaggedFor + 1 : 0;
@@ -274,17 +269,23 @@ export class ColumnModel {
     if (d.closed) this.drift = 0;
   }
 
-  /** steady: the baseline did not lag at that row (its persistence statistic was ordinary); only then
-   *  does the row teach the trend, or a shift would be learned as a slope */
-  private teach(u: number, y: number, steady: boolean): void {
+  private teach(u: number, y: number): void {
     const pred = this.baseline(u);
     const err = clip(y - pred, CLIP * this.slowScale);
     this.level = pred + this.slowRate * err;
+    // the slope is the learning rows' (or a relearn's) and is not learned row by row: learned together
+    // with the seasonal profile it oscillated (Holt-Winters' slope and season trade errors); it fades
+    // over the rows that were not taught
     const gap = u - this.levelU - 1;
-    this.trend = this.trend * (gap > 0 ? Math.pow(TREND_DAMPING, gap) : 1) + (steady ? TREND_RATE * err : 0);
+    if (gap > 0) this.trend *= Math.pow(TREND_DAMPING, gap);
     this.levelU = u;
     this.slowScale = Math.max(0.995 * this.slowScale + 0.005 * 1.2533 * Math.abs(err), this.fastScale, this.resolution);
-    if (this.period > 0) this.season[this.bin(u)] += SEASON_RATE * (1 - this.slowRate) * err;
+    if (this.period > 0) {
+      // the profile keeps a zero mean, or it and the level would trade an offset back and forth
+      const step = SEASON_RATE * (1 - this.slowRate) * err;
+      this.season[this.bin(u)] += step;
+      this.seasonMean += step / this.season.length;
+    }
   }
 
   private remember(u: number, y: number): void {
