@@ -42,9 +42,11 @@ const FAST_RATE = 0.25;
  *  a steady level; a column whose level wanders learns faster (its Kalman gain, levelGain) */
 const SLOW_RATE = 0.01;
 /** damping of the baseline's trend per row while it is not taught (a frozen trend is not carried far) */
-const TREND_DAMPING = 0.98;
+const TREND_DAMPING = 0.999;
 /** seasonal profile learning rate per lesson */
 const SEASON_RATE = 0.05;
+/** instant p below which a row does not enter the persistence memory (as lumi/rate-model.ts) */
+const EXTREME_P = 1e-6;
 /** EW weight of the averaged statistics (dimensionless): about 10 rows */
 const EW_WEIGHT = 0.1;
 /** rows a normal row waits before it teaches the baseline */
@@ -224,7 +226,9 @@ export class ColumnModel {
     this.pU = u;
     this.pE = e;
     this.pR = r;
-    this.pDriftValue = drift;
+    // a row extreme on its own (a spike) is judged by the instant statistics and does not enter the
+    // persistence memory, or the memory would flag the normal rows after it
+    this.pDriftValue = Math.min(pFast, pSlow) < EXTREME_P ? this.drift : drift;
     v.p = p;
     v.contributors = p < 1e-3 ? [{ name: this.name, score: round2(-Math.log10(Math.max(p, 1e-300))), detail: `${STAT_NAMES[k]}: ${fmt(x)} vs ${fmt(expected)} expected` }] : NONE;
     v.z = zIn;
@@ -274,10 +278,7 @@ export class ColumnModel {
     const err = clip(y - pred, CLIP * this.slowScale);
     this.level = pred + this.slowRate * err;
     // the slope is the learning rows' (or a relearn's) and is not learned row by row: learned together
-    // with the seasonal profile it oscillated (Holt-Winters' slope and season trade errors); it fades
-    // over the rows that were not taught
-    const gap = u - this.levelU - 1;
-    if (gap > 0) this.trend *= Math.pow(TREND_DAMPING, gap);
+    // with the seasonal profile it oscillated (Holt-Winters' slope and season trade errors)
     this.levelU = u;
     this.slowScale = Math.max(0.995 * this.slowScale + 0.005 * 1.2533 * Math.abs(err), this.fastScale, this.resolution);
     if (this.period > 0) {
