@@ -48,7 +48,7 @@ function score(xs: LumiInput[]): number[] {
   const m = new HealthModel(layout, ref);
   return xs.map((x) => {
     const e = m.evaluate(x);
-    e.apply();
+    m.learn();
     return e.p;
   });
 }
@@ -108,7 +108,7 @@ describe('health model: temperature expectation from a narrow luminosity span', 
     const m = new HealthModel(lay, narrow);
     return xs.map((x) => {
       const e = m.evaluate(x);
-      e.apply();
+      m.learn();
       return e.p;
     });
   };

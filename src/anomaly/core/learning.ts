@@ -10,6 +10,8 @@ export const LEARN_P = 0.01;
 
 export interface Judged<V extends Verdict> {
   verdict: V;
+  /** the p the input is judged normal by, when not the verdict's own (a calibrated one) */
+  p?: number;
   /** the model's own alert tracker flags the input */
   ownFlag: boolean;
   /** the input is flagged by the alert that rules learning (the combined one, or the model's own) */
@@ -21,7 +23,7 @@ export interface Judged<V extends Verdict> {
 }
 
 export function decide<V extends Verdict>(j: Judged<V>): Decision<V> {
-  const normal = j.warmup || j.verdict.p >= LEARN_P;
+  const normal = j.warmup || (j.p ?? j.verdict.p) >= LEARN_P;
   return { verdict: j.verdict, teach: normal && !j.ownFlag, flagged: j.flagged, closed: j.closed };
 }
 

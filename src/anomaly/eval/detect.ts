@@ -148,7 +148,7 @@ function evalShapes(short: boolean, seed: number): ShapeResult[] {
 }
 
 function evalTrigger(short: boolean, seed: number): TriggerResult[] {
-  const b = triggerBench(seed, short ? 2 : 4);
+  const b = short ? triggerBench(seed, 2, 600) : triggerBench(seed, 4);
   const rates = new RateSeriesDetector({ paths: b.paths, regressor: 'pileup', deadtime: false }, b.learnRows);
   const generic = new SeriesDetector(b.paths.length + 1, { learnRows: b.learnRows });
   const results: [string, RowScore[]][] = [
