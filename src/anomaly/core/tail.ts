@@ -69,8 +69,8 @@ export class RunningTail {
     this.ring[this.head] = v;
     this.head = (this.head + 1) % this.ring.length;
     if (this.size < this.ring.length) this.size++;
-    // a sort of the whole buffer: often while the past is short, then once per turn of the ring
-    if (++this.sinceFit >= (this.size < this.ring.length ? Math.max(8, this.size >> 2) : this.ring.length) || this.sorted.length === 0) this.refit();
+    // a sort of the whole buffer: often while the past is short, then every second turn of the ring
+    if (++this.sinceFit >= (this.size < this.ring.length ? Math.max(8, this.size >> 2) : 2 * this.ring.length) || this.sorted.length === 0) this.refit();
   }
 
   /** P(S ≥ v) under the past (values within the resolution count as equal); 1 with no past yet. */

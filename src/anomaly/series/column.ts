@@ -1,16 +1,15 @@
 // One value column of a series, judged online against its own past (behind `omsagg detect`).
 //
 // Two predictions of the value: a fast one (level + season, follows every row with clipped steps)
-// whose error catches what is sudden, and a slow baseline (level + damped trend + season) that
-// learns only from rows judged normal, after a delay, whose residual catches what persists. Four
-// statistics, each read off the distribution of its own past values on normal rows (RunningTail),
+// whose error catches what is sudden, and a baseline (level + slope + season) that learns only from
+// rows judged normal, after a delay (core/learning.ts), whose residual catches what persists. Three
+// statistics, each read off the distribution of its own past values on normal rows (core/tail.ts),
 // so that heavy tails, quantised values or a noiseless series never saturate the p-values:
-//   fast   |error of the fast prediction|                     (spikes, the onset of a change)
-//   slow   |residual from the baseline|                        (a state unlike the normal one)
-//   drift  |EW mean of the standardised residual|              (small shifts that add up)
-//          the recent errors against the long-run distribution of errors (bursts, new noise)
+//   fast   error of the fast prediction                   (spikes, the onset of a change)
+//   slow   residual from the baseline                     (a level unlike the normal one)
+//   drift  EW mean of the standardised residual           (the recent error average against its
+//                                                          long run: small shifts that add up)
 import { DelayedLessons } from '../core/learning.js';
-import { sidak } from '../core/stats.js';
 import { RunningTail } from '../core/tail.js';
 import type { Contributor, Decision, Verdict } from '../core/model.js';
 import { estimatePeriod, snapPeriodSeconds } from './period.js';
@@ -34,14 +33,16 @@ export interface ColumnVerdict extends Verdict {
   expected: number;
 }
 
-/** level gain above which a column counts as wandering */
+/** level gain above which a column counts as wandering (chosen on generated series: smooth cycles
+ *  learned over less than a period, slow drifts; SKAB's valve1 alike between 0.03 and 0.1) */
 const WANDER_GAIN = 0.03;
 /** level learning rate of the fast prediction per row (dimensionless) */
 const FAST_RATE = 0.25;
 /** least level learning rate of the baseline per lesson (dimensionless): a column of white noise around
  *  a steady level; a column whose level wanders learns faster (its Kalman gain, levelGain) */
 const SLOW_RATE = 0.01;
-/** damping of the baseline's trend per row while it is not taught (a frozen trend is not carried far) */
+/** damping of the baseline's slope per row while it is not taught (a frozen slope is not carried
+ *  for ever; 0.999 chosen on SKAB's valve1, 0.995–0.999 alike there) */
 const TREND_DAMPING = 0.999;
 /** seasonal profile learning rate per lesson */
 const SEASON_RATE = 0.05;
@@ -62,7 +63,7 @@ const ANCHOR_AFTER = 5;
 const ANCHOR_P = 0.05;
 /** most seasonal bins */
 const MAX_BINS = 512;
-/** the four statistics of a column, for the Šidák correction */
+/** the statistics of a column, for the Šidák correction */
 const N_STATS = 3;
 
 const NONE: Contributor[] = [];
@@ -222,7 +223,9 @@ export class ColumnModel {
     let pMin = pFast;
     if (pSlow < pMin) [k, pMin] = [1, pSlow];
     if (pDrift < pMin) [k, pMin] = [2, pDrift];
-    const p = sidak(pMin, N_STATS);
+    // Šidák over the three statistics, 1 − (1 − p)³ by products (3p where that cancels)
+    const q = 1 - pMin;
+    const p = pMin < 1e-4 ? N_STATS * pMin : 1 - q * q * q;
     this.pU = u;
     this.pE = e;
     this.pR = r;

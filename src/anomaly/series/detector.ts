@@ -144,7 +144,7 @@ export class SeriesDetector {
         const row = Float64Array.from(replayed, (r) => r[i]);
         if (row.some(Number.isFinite) && i >= SETTLE_ROWS) ref.push(row);
       }
-      if (ref.length >= 4 * this.nColumns) this.subspace = new SubspaceModel(this.nColumns, ref, Math.max(4 * this.learnRows, 2000), acceptRows);
+      if (ref.length >= 4 * this.nColumns) this.subspace = new SubspaceModel(this.nColumns, ref, Math.max(8 * this.learnRows, 20_000), acceptRows);
     }
     this.bufT = [];
     this.bufX = [];
