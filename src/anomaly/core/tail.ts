@@ -18,8 +18,8 @@ const KNOTS = 256;
 /**
  * How much the autocorrelation of a statistic shrinks its effective number of excesses:
  * k_eff = k·((1 − ρ)/(1 + ρ))^w. w = 1 is the textbook effective sample size of an AR(1) series, and
- * made the EW averages so cautious that SKAB's valve closures went unflagged; w = 0.25 was chosen on
- * SKAB's valve1 experiments (the tuning subset; docs/design.md) and holds on the other experiments.
+ * made the EW averages so cautious that most of SKAB's valve closures went unflagged; w = 0.25 was
+ * chosen on SKAB's valve1 experiments (the tuning subset, docs/design.md).
  */
 const DEPENDENCE_WEIGHT = 0.25;
 

@@ -86,7 +86,7 @@ function evalSkab(dir: string, short: boolean): SkabResult {
   let tuning = zero;
   let heldOut = zero;
   const groups: Record<string, Confusion> = {};
-  const names = skabFiles(dir).filter((n, i) => !short || i % 4 === 0);
+  const names = skabFiles(dir).filter((_, i) => !short || i % 4 === 0);
   for (const name of names) {
     const f = readSkabFile(dir, name);
     const c = confusion(detectSkab(f), f.anomaly!);
