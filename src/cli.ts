@@ -2,9 +2,9 @@
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   serve: { summary: 'start the read-only server (creates and seeds the embedded demo database on first start)', load: () => import('./server/command.js') },
   seed: { summary: 'create the schema and fill it with the synthetic 2018 data set', load: () => import('./synth/command.js') },
-  score: { summary: 'score lumisections for anomalies into omsagg_anomaly_scores', load: () => import('./anomaly/score-command.js') },
-  detect: { summary: 'score any exported time series (CSV) for anomalies', load: () => import('./anomaly/detect-command.js') },
-  eval: { summary: 'evaluate the anomaly models against the injected ground truth', load: () => import('./anomaly/eval-command.js') },
+  score: { summary: 'score lumisections for anomalies into omsagg_anomaly_scores', load: () => import('./anomaly/commands/score.js') },
+  detect: { summary: 'score any exported time series (CSV) for anomalies', load: () => import('./anomaly/commands/detect.js') },
+  eval: { summary: 'evaluate the anomaly models against the injected ground truth', load: () => import('./anomaly/commands/eval.js') },
   summarize: { summary: 'write the summary tables (folded rows per run) the engine answers folds from', load: () => import('./summaries/command.js') },
   openapi: { summary: 'write the OpenAPI document generated from resources/ and the probes', load: () => import('./server/openapi-command.js') },
   report: { summary: 'daily status reports and alarms from the definitions in reports/ (report eval: against injected anomalies)', load: () => import('./reports/command.js') },

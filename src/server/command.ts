@@ -16,7 +16,7 @@ async function ensureDemo(file: string): Promise<void> {
   await ensureDemoDatabase(file, (line) => console.error(`omsagg serve: ${line}`));
   // the demo also shows anomaly scores; scoring is resumable, so a finished file costs one marker read
   const { openDb } = await import('../db/connection.js');
-  const { scoreDatabase } = await import('../anomaly/score-command.js');
+  const { scoreDatabase } = await import('../anomaly/jobs/score.js');
   const db = await openDb(`sqlite:${file}`);
   try {
     const summary = await scoreDatabase(db, { quiet: true });

@@ -1,5 +1,5 @@
 // Placement of the labelled anomalies injected into a fill (ground truth for anomaly evaluation).
-import { Rng } from './prng.js';
+import { Rng } from '../shared/prng.js';
 import type { PlannedFill, PlannedRun } from './plan.js';
 import type { HltPath } from './menus.js';
 import type { PixelGeometry } from './pixel.js';

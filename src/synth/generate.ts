@@ -1,7 +1,7 @@
 // Generates the rows of the static tables and of one fill (the resumable unit) into a Sink.
 // Everything a fill needs from earlier fills comes from the plan, and every random number from a
 // stream derived from (seed, fill) — so a fill's rows do not depend on which fills ran before.
-import { Rng } from './prng.js';
+import { Rng } from '../shared/prng.js';
 import type { Sink } from './sink.js';
 import type { PlannedFill, PlannedRun, Scale } from './plan.js';
 import {

@@ -1,7 +1,8 @@
 // Trigger menus: HLT paths (seeded with real 2017 path names), L1 algorithm bits, prescale columns,
 // and the RateMon-style rate model shared by both.
 import REAL_PATHS_JSON from './data/hlt_paths_2017.json' with { type: 'json' };
-import { Rng } from './prng.js';
+import { Rng } from '../shared/prng.js';
+import { pathGroup } from '../shared/trigger.js';
 import { FULL_BUNCHES, pileup } from './physics.js';
 
 const REAL_PATHS = REAL_PATHS_JSON as string[];
@@ -61,18 +62,6 @@ export interface HltPath extends RateModel {
   l1SeedBit: number;
   /** counts in the physics stream (not AlCa/DST/calibration) */
   physics: boolean;
-}
-
-export function pathGroup(name: string): string {
-  if (/^AlCa_/.test(name)) return 'alca';
-  if (/^DST_|Physics|Random|ZeroBias|HcalNZS|Calib|L1Unpaired/.test(name)) return 'zerobias';
-  if (/BTag|CSV|bTag/i.test(name)) return 'btag';
-  if (/Tau/.test(name)) return 'tau';
-  if (/Ele|Photon|EG|Diphoton|DoublePhoton/.test(name)) return 'egamma';
-  if (/Mu|Onia|Jpsi|Upsilon|Dimuon/.test(name)) return 'muon';
-  if (/MET|MHT/.test(name)) return 'met';
-  if (/Jet|HT|Di.*Ave/.test(name)) return 'jet';
-  return 'other';
 }
 
 const TEMPLATES: Record<string, (i: number) => string> = {

@@ -1,21 +1,11 @@
 // Physical constants and models of the synthetic data set (see ARCHITECTURE.md, "Synthetic data").
+// The constants and laws the anomaly models and the probes use too live in src/shared/physics.ts.
+import { LUMI_UNIT, leakageTemperatureFactor } from '../shared/physics.js';
 
-/** LHC revolution frequency, Hz */
-export const F_REV_HZ = 11245.5;
-/** one lumisection = 2^18 orbits, s (the views divide counters by 23.31) */
-export const LS_SECONDS = 23.31;
-/** inelastic pp cross section used for pileup, cm^2 (80 mb) */
-export const SIGMA_INEL_CM2 = 80e-27;
-/** luminosity unit of the tables: 1e30 cm^-2 s^-1 */
-export const LUMI_UNIT = 1e30;
+export { F_REV_HZ, LS_SECONDS, LUMI_UNIT, SIGMA_INEL_CM2, T_REF_C, leakageTemperatureFactor, pileup } from '../shared/physics.js';
+
 /** full 2018 filling scheme */
 export const FULL_BUNCHES = 2544;
-
-/** Mean pileup for an instantaneous luminosity in 1e30 cm^-2 s^-1 and colliding bunches. */
-export function pileup(lumi1e30: number, bunches: number): number {
-  if (bunches <= 0) return 0;
-  return (lumi1e30 * LUMI_UNIT * SIGMA_INEL_CM2) / (bunches * F_REV_HZ);
-}
 
 /** Luminosity (1e30 cm^-2 s^-1) integrated over `seconds`, in pb^-1 (1 pb^-1 = 1e36 cm^-2). */
 export function lumiToPb(lumi1e30: number, seconds: number): number {
@@ -26,17 +16,6 @@ export function lumiToPb(lumi1e30: number, seconds: number): number {
 export function decayIntegralPb(l0: number, tauH: number, t0H: number, t1H: number): number {
   const tauS = tauH * 3600;
   return lumiToPb(l0, 1) * tauS * (Math.exp(-t0H / tauH) - Math.exp(-t1H / tauH));
-}
-
-const K_BOLTZMANN_EV = 8.617e-5;
-const E_GAP_EV = 1.21;
-export const T_REF_C = -20;
-
-/** Leakage-current temperature scaling relative to T_REF_C: s(T) ∝ T² exp(−Eg/2kT). */
-export function leakageTemperatureFactor(tempC: number): number {
-  const t = tempC + 273.15;
-  const tr = T_REF_C + 273.15;
-  return (t / tr) ** 2 * Math.exp((-E_GAP_EV / (2 * K_BOLTZMANN_EV)) * (1 / t - 1 / tr));
 }
 
 /** Per-module damage factor by radius (fluence falls roughly as r^-1.8); 1 at layer 1 (29 mm). */

@@ -3,7 +3,7 @@
 // (integrated luminosity, pixel damage). Computed for the whole year from the seed alone, so any
 // subset (scale) or resumed unit sees the same values.
 import RUNS_2018_JSON from './data/runs2018.json' with { type: 'json' };
-import { Rng } from './prng.js';
+import { Rng } from '../shared/prng.js';
 import { FULL_BUNCHES, LS_SECONDS, decayIntegralPb, pileup, PRIOR_DAMAGE_FB, SHORT_TERM_FRACTION, SHORT_TERM_TAU_H } from './physics.js';
 
 const RUNS_2018 = RUNS_2018_JSON as Record<string, number>;

@@ -3,7 +3,7 @@
 // (3557 LS, ~36 anomalies); the goals of the brief are printed by `omsagg eval` on a larger set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
-import { evaluateDatabase, formatReport, type EvalResult } from '../../src/anomaly/eval-command.js';
+import { evaluateDatabase, formatReport, type EvalResult } from '../../src/anomaly/eval/lumi.js';
 import { testDatabase } from '../helpers/databases.js';
 
 describe('omsagg eval on the demo data', () => {

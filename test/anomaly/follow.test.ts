@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
-import { scoreDatabase } from '../../src/anomaly/score-command.js';
+import { scoreDatabase } from '../../src/anomaly/jobs/score.js';
 import { writableSqliteCopy, type WritableDatabase } from '../helpers/databases.js';
 
 const RUN = 323997; // the last run of the demo

@@ -1,7 +1,8 @@
 // Pixel health checks on simulated readings: HV trip, cooling excursion, FED bursts, masked ROCs.
 import { describe, expect, it } from 'vitest';
-import { fitHealthReference, HealthModel, temperatureFactor } from '../../src/anomaly/health-model.js';
-import type { LumiInput, RunLayout } from '../../src/anomaly/types.js';
+import { fitHealthReference, HealthModel } from '../../src/anomaly/lumi/health-model.js';
+import { leakageTemperatureFactor as temperatureFactor } from '../../src/shared/physics.js';
+import type { LumiInput, RunLayout } from '../../src/anomaly/lumi/types.js';
 import { gaussian, rng } from './series-shapes.js';
 
 const layout: RunLayout = { paths: [], groups: [], powerGroups: ['PG_A', 'PG_B'], feds: ['1200', '1201'], parts: ['BPix_L1', 'FPix_Dp1'] };
@@ -47,7 +48,7 @@ function score(xs: LumiInput[]): number[] {
   const m = new HealthModel(layout, ref);
   return xs.map((x) => {
     const e = m.evaluate(x);
-    e.apply();
+    m.learn();
     return e.p;
   });
 }
@@ -107,7 +108,7 @@ describe('health model: temperature expectation from a narrow luminosity span', 
     const m = new HealthModel(lay, narrow);
     return xs.map((x) => {
       const e = m.evaluate(x);
-      e.apply();
+      m.learn();
       return e.p;
     });
   };

@@ -1,6 +1,6 @@
 // A small seeded simulator of per-lumisection path counts for the model unit tests (independent of
 // the project's generator): RateMon-like responses, Poisson counts, prescales, dead time.
-import type { LumiInput, RunLayout } from '../../src/anomaly/types.js';
+import type { LumiInput, RunLayout } from '../../src/anomaly/lumi/types.js';
 import { gaussian, rng } from './series-shapes.js';
 
 export interface SimPath {

@@ -1,15 +1,16 @@
 // Unit tests of the lumisection models on simulated arrays (test/anomaly/lumi-sim.ts).
 import { describe, expect, it } from 'vitest';
-import { AlertTracker } from '../../src/anomaly/alerts.js';
-import { combineP, scoreFromP, TailCalibrator } from '../../src/anomaly/calibrate.js';
-import { CorrelationModel } from '../../src/anomaly/correlation-model.js';
-import { buildReference, RunScorer } from '../../src/anomaly/lumi-scorer.js';
-import { commonMode } from '../../src/anomaly/rate-model.js';
-import { groupScan } from '../../src/anomaly/group-scan.js';
-import { fitSubspace, projectionResidual, symmetricEigen } from '../../src/anomaly/pca.js';
-import { extrapolationError, fitResponse, responseAt } from '../../src/anomaly/response.js';
-import { chiSquareUpperTail, normalUpperTail, rocAuc } from '../../src/anomaly/stats.js';
-import { correctedLogCurrent, temperatureFactor } from '../../src/anomaly/health-model.js';
+import { AlertTracker } from '../../src/anomaly/core/alerts.js';
+import { combineP, scoreFromP, TailCalibrator } from '../../src/anomaly/core/calibrate.js';
+import { CorrelationModel } from '../../src/anomaly/lumi/correlation-model.js';
+import { buildReference, RunScorer } from '../../src/anomaly/lumi/scorer.js';
+import { commonMode } from '../../src/anomaly/lumi/rate-model.js';
+import { groupScan } from '../../src/anomaly/lumi/group-scan.js';
+import { fitSubspace, projectionResidual, symmetricEigen } from '../../src/anomaly/core/pca.js';
+import { extrapolationError, fitResponse, responseAt } from '../../src/anomaly/lumi/response.js';
+import { chiSquareUpperTail, normalUpperTail, rocAuc } from '../../src/anomaly/core/stats.js';
+import { correctedLogCurrent } from '../../src/anomaly/lumi/health-model.js';
+import { leakageTemperatureFactor as temperatureFactor } from '../../src/shared/physics.js';
 import { gaussian, rng } from './series-shapes.js';
 import { layoutOf, simPaths, simulateRun, type SimOptions } from './lumi-sim.js';
 

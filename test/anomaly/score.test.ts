@@ -6,7 +6,7 @@ import { openDb, type Db } from '../../src/db/connection.js';
 import { createViews } from '../../src/db/schema.js';
 import { TABLES } from '../../src/db/tables.js';
 import { loadResourceFile } from '../../src/resources/loader.js';
-import { scoreDatabase } from '../../src/anomaly/score-command.js';
+import { scoreDatabase } from '../../src/anomaly/jobs/score.js';
 import { writableDatabase, type WritableDatabase } from '../helpers/databases.js';
 
 // the short runs at the end of the demo: their references come from the earlier runs

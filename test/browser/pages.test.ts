@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { probesPlugin } from '../../src/probes/plugin.js';
 import { webPlugin, PLOTLY_URL } from '../../src/web/plugin.js';
-import { run as scoreCommand } from '../../src/anomaly/score-command.js';
+import { run as scoreCommand } from '../../src/anomaly/commands/score.js';
 import { writableSqliteCopy, type WritableDatabase } from '../helpers/databases.js';
 
 const SHOTS = path.resolve('test-output/screenshots');

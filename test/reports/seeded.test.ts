@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
-import { scoreDatabase } from '../../src/anomaly/score-command.js';
+import { scoreDatabase } from '../../src/anomaly/jobs/score.js';
 import { loadProbes } from '../../src/probes/registry.js';
 import { openCatalog, type Catalog } from '../../src/reports/data.js';
 import { defaultDefinitionsDir, loadDefinitions } from '../../src/reports/definitions.js';

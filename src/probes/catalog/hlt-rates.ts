@@ -6,11 +6,9 @@ import { busiestPaths, readPerPath } from '../paths.js';
 import { anomalyModels, chooseModel, flaggedEpisodes, predictedRates, scoreRows } from '../anomaly.js';
 import { omsQuery } from '../query.js';
 import { num } from '../values.js';
+import { LS_SECONDS } from '../../shared/physics.js';
 import { paletteColor } from '../../plot/palette.js';
 import type { Annotation, Series } from '../../plot/types.js';
-
-/** one lumisection: 2^18 orbits / 11245.5 Hz */
-const LS_SECONDS = 23.31;
 
 interface P extends Record<string, unknown> {
   run_number: number;

@@ -5,6 +5,7 @@ import { omsQuery, type Filter } from '../query.js';
 import type { Row } from '../types.js';
 import type { Series } from '../../plot/types.js';
 import { NotFoundError } from '../../jsonapi/errors.js';
+import { leakageTemperatureFactor } from '../../shared/physics.js';
 
 interface P extends Record<string, unknown> {
   ref_temperature: number;
@@ -13,14 +14,11 @@ interface P extends Record<string, unknown> {
   scale: 'linear' | 'log';
 }
 
-const EG_EV = 1.21;
-const K_B_EV_PER_K = 8.617333e-5;
 const MAX_POINTS_PER_SERIES = 400;
 
-/** Temperature dependence of the leakage current, T in °C. */
+/** Temperature dependence of the leakage current, T in °C (relative to −20 °C: only ratios are used). */
 export function leakageScale(tC: number): number {
-  const t = tC + 273.15;
-  return t * t * Math.exp(-EG_EV / (2 * K_B_EV_PER_K * t));
+  return leakageTemperatureFactor(tC);
 }
 
 interface LayerReading {

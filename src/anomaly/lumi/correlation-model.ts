@@ -3,11 +3,12 @@
 // subspace does not explain (squared prediction error, SPE) is scored against the reference SPE
 // distribution: χ² over the free dimensions, widened by g when the reference SPE runs high
 // (g from the reference median, robust to anomalies inside the reference).
-import { fitSubspace, projectionResidual, type Subspace } from './pca.js';
-import { chiSquareUpperTail, median } from './stats.js';
+import { fitSubspace, projectionResidual, type Subspace } from '../core/pca.js';
+import { chiSquareUpperTail, median } from '../core/stats.js';
 import type { Contributor, ModelResult } from './types.js';
+import type { Model } from '../core/model.js';
 
-export class CorrelationModel {
+export class CorrelationModel implements Model<ArrayLike<number>, void> {
   readonly subspace: Subspace;
   /** SPE ≈ g·χ²_h on the reference */
   readonly g: number;
@@ -27,6 +28,9 @@ export class CorrelationModel {
     this.g = med > 0 ? med / (dof * (1 - 2 / (9 * dof)) ** 3) : 1;
     this.h = dof;
   }
+
+  /** Nothing is learned online: the subspace is the reference's. */
+  learn(): void {}
 
   evaluate(z: ArrayLike<number>): ModelResult & { spe: number } {
     if (this.names.length < 3) return { p: 1, contributors: [], spe: 0 };

@@ -1,8 +1,8 @@
 // Scoring one run from the database, and writing its scores: delete-then-insert in one transaction,
 // with the run's progress marker in omsagg_jobs in the same transaction.
-import type { Db } from '../db/connection.js';
-import { rateDropBaseline, zScoreBaseline, type BaselineScore } from './baselines.js';
-import { buildReference, RunScorer, SELF_REFERENCE_AT, type LumiScore, type Reference } from './lumi-scorer.js';
+import type { Db } from '../../db/connection.js';
+import { rateDropBaseline, zScoreBaseline, type BaselineScore } from '../lumi/baselines.js';
+import { buildReference, RunScorer, SELF_REFERENCE_AT, type LumiScore, type Reference } from '../lumi/scorer.js';
 import {
   readRun,
   REFERENCE_LS,
@@ -12,8 +12,8 @@ import {
   type RunInfo,
   type StaticLayout,
 } from './source.js';
-import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
-import { MODEL_NAMES } from './types.js';
+import type { Contributor, LumiInput, ModelName, RunLayout } from '../lumi/types.js';
+import { MODEL_NAMES } from '../lumi/types.js';
 
 export const SCORE_JOB = 'score';
 /** lumisections of a run's own start the health reference is learned from when no earlier run exists */

@@ -1,7 +1,7 @@
 // A worker thread of the run pool (run-pool.ts): opens the database read-only, then scores the runs
 // it is sent, one at a time, and posts each result back. It never writes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDb } from '../db/connection.js';
+import { openDb } from '../../db/connection.js';
 import { computeRun } from './score-run.js';
 import { listRuns, loadStaticLayout } from './source.js';
 

@@ -2,7 +2,7 @@
 // significant check or on `persist` consecutive significant ones, is raised once, stays open while
 // checks stay bad and closes after `holdOff` clean checks; a new deviation within the hold-off
 // continues the same episode instead of raising a second alert.
-import type { Contributor } from './types.js';
+import type { Contributor } from './model.js';
 
 export interface AlertOptions {
   /** p below which one check opens an episode at once (dimensionless) */
@@ -41,8 +41,9 @@ export class AlertTracker {
     return this.open !== null;
   }
 
-  /** Feeds one check; returns whether this lumisection is flagged and the alert raised now, if any. */
-  step(run: number, ls: number, p: number, what: Contributor[]): { flag: boolean; raised: Alert | null } {
+  /** Feeds one check; returns whether it is flagged, the alert raised now if any, and whether an
+   *  episode closed with it. */
+  step(run: number, ls: number, p: number, what: Contributor[]): { flag: boolean; raised: Alert | null; closed: boolean } {
     const bad = p < this.o.pWeak;
     this.badRun = bad ? this.badRun + 1 : 0;
     if (this.open) {
@@ -50,18 +51,21 @@ export class AlertTracker {
         this.clean = 0;
         this.open.lastLs = ls;
         this.open.minP = Math.min(this.open.minP, p);
-        return { flag: true, raised: null };
+        return { flag: true, raised: null, closed: false };
       }
-      if (++this.clean >= this.o.holdOff) this.open = null;
-      return { flag: false, raised: null };
+      if (++this.clean >= this.o.holdOff) {
+        this.open = null;
+        return { flag: false, raised: null, closed: true };
+      }
+      return { flag: false, raised: null, closed: false };
     }
     if (p < this.o.pStrong || (bad && this.badRun >= this.o.persist)) {
       this.open = { run, firstLs: ls - (this.badRun > 0 ? this.badRun - 1 : 0), raisedLs: ls, lastLs: ls, what, minP: p };
       this.clean = 0;
       this.alerts.push(this.open);
-      return { flag: true, raised: this.open };
+      return { flag: true, raised: this.open, closed: false };
     }
-    return { flag: false, raised: null };
+    return { flag: false, raised: null, closed: false };
   }
 
   /** a new run: episodes do not span runs */

@@ -36,23 +36,10 @@ export interface RunLayout {
   parts: string[];
 }
 
-export interface Contributor {
-  name: string;
-  /** standardised deviation (sigma units) or −log10 p for grouped contributors */
-  score: number;
-  /** what changed, in words with units (e.g. "rate −23 % vs predicted") */
-  detail?: string;
-  /** for the top path of the rate model: observed and predicted rate, Hz */
-  observed_rate_hz?: number;
-  predicted_rate_hz?: number;
-}
+export type { Contributor } from '../core/model.js';
 
-/** One model's verdict on one lumisection. */
-export interface ModelResult {
-  /** p-value under the model's null (dimensionless, 0..1), before calibration */
-  p: number;
-  contributors: Contributor[];
-}
+/** One model's verdict on one lumisection (p before calibration). */
+export type { Verdict as ModelResult } from '../core/model.js';
 
 export const MODEL_NAMES = ['rate', 'correlation', 'health', 'combined'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];

@@ -2,7 +2,7 @@
 //   - a fixed rate-drop threshold on the total rate of the scored paths (drop vs the median of the
 //     previous 10 lumisections; flag at 10 %);
 //   - a per-path z-score against the mean and spread of the previous 20 lumisections (flag at |z| > 3).
-import { median } from './stats.js';
+import { median } from '../core/stats.js';
 import type { LumiInput } from './types.js';
 
 export interface BaselineScore {

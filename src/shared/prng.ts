@@ -1,5 +1,6 @@
-// Seeded pseudo-random numbers: mulberry32 streams derived from (global seed, unit key), so every
-// unit (fill) draws the same numbers whether it is generated in a clean run or after a resume.
+// Seeded pseudo-random numbers: mulberry32 streams derived from (global seed, unit key). Shared by
+// the generator (every unit draws the same numbers whether generated in a clean run or after a
+// resume) and the anomaly models (fixed-seed null simulations).
 
 /** 32-bit string hash (FNV-1a followed by a murmur finaliser). */
 export function hash32(s: string): number {

@@ -1,18 +1,17 @@
 // Scores the lumisections of one run online (each from its past only), with a reference learned
 // from earlier lumisections: rate prediction, loss of correlation, detector health, calibrated,
 // combined, and passed through the alert discipline.
-import { AlertTracker, DEFAULT_ALERTS, type Alert, type AlertOptions } from './alerts.js';
-import { combineP, scoreFromP, TailCalibrator } from './calibrate.js';
+import { AlertTracker, DEFAULT_ALERTS, type Alert, type AlertOptions } from '../core/alerts.js';
+import { decide } from '../core/learning.js';
+import { combineP, scoreFromP, TailCalibrator } from '../core/calibrate.js';
 import { CorrelationModel } from './correlation-model.js';
 import { fitHealthReference, HealthModel, type HealthReference } from './health-model.js';
 import { RateModel } from './rate-model.js';
 import { fitResponse, type Response } from './response.js';
-import { LS_SECONDS } from './units.js';
-import { clamp, robustSigma } from './stats.js';
+import { LS_SECONDS } from '../../shared/physics.js';
+import { clamp, robustSigma } from '../core/stats.js';
 import type { Contributor, LumiInput, ModelName, RunLayout } from './types.js';
 
-/** a lumisection teaches the rate model only when nothing in it is even mildly surprising */
-const LEARN_P = 0.01;
 /** lumisections at the start of each run that only teach the path models (LS) */
 export const WARMUP_LS = 5;
 /** a run with no earlier run learns the path models' reference from its own past, relearned at
@@ -78,12 +77,8 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
         const out: ReturnType<RateModel['evaluate']>[] = [];
         run.forEach((x, i) => {
           const e = model.evaluate(x);
-          // as the scorer does: a check that would count as bad is not remembered and discards
-          // what waits to teach
-          const bad = e.result.p < DEFAULT_ALERTS.pWeak;
-          if (!bad) model.remember(e);
-          if (i < WARMUP_LS || e.result.p >= LEARN_P) model.update(e);
-          else if (bad) model.discardPending();
+          // as the scorer does, with a check that would count as bad standing for a flag
+          model.learn(decide({ verdict: e, ownFlag: false, flagged: e.p < DEFAULT_ALERTS.pWeak, closed: false, warmup: i < WARMUP_LS }));
           // warm-up lumisections only teach the gains: they are not part of the reference errors
           if (i >= WARMUP_LS) out.push(e);
         });
@@ -105,7 +100,7 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
     for (const x of run) {
       const h = hm.evaluate(x);
       healthP.push(h.p);
-      h.apply();
+      hm.learn();
     }
   }
   return {
@@ -114,7 +109,7 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
     correlation,
     health,
     calibration: {
-      rate: TailCalibrator.fit(evals.map((e) => e.result.p)),
+      rate: TailCalibrator.fit(evals.map((e) => e.p)),
       correlation: TailCalibrator.fit(evals.map((e) => correlation.evaluate(e.z).p)),
       health: TailCalibrator.fit(healthP),
     },
@@ -189,16 +184,17 @@ export class RunScorer {
     const corr = this.ref.correlation.evaluate(rate.z);
     // the first lumisections of a run set the per-run gains: the path models do not judge them
     if (this.seen++ < WARMUP_LS || !this.pathModels) {
-      rate.result = { p: 1, contributors: [] };
+      rate.p = 1;
+      rate.contributors = [];
       corr.p = 1;
       corr.contributors = [];
     }
     const health = this.health.evaluate(x);
     const cal = this.ref.calibration;
-    const p = { rate: cal.rate.apply(rate.result.p), correlation: cal.correlation.apply(corr.p), health: cal.health.apply(health.p) };
+    const p = { rate: cal.rate.apply(rate.p), correlation: cal.correlation.apply(corr.p), health: cal.health.apply(health.p) };
     const pComb = combineP([p.rate, p.correlation, p.health]);
     const combinedContrib = [
-      ...(p.rate <= pComb * 3 ? rate.result.contributors : []),
+      ...(p.rate <= pComb * 3 ? rate.contributors : []),
       ...(p.correlation <= pComb * 3 ? corr.contributors : []),
       ...(p.health <= pComb * 3 ? health.contributors : []),
     ].slice(0, 8);
@@ -208,23 +204,21 @@ export class RunScorer {
       return { p: pm, score: scoreFromP(pm), threshold: this.threshold, flag: a.flag, contributors };
     };
     const models = {
-      rate: verdict('rate', p.rate, withTopRate(rate.result.contributors, this.layout, this.rate.scored, rate.expected, x)),
+      rate: verdict('rate', p.rate, withTopRate(rate.contributors, this.layout, this.rate.scored, rate.expected, x)),
       correlation: verdict('correlation', p.correlation, corr.contributors),
       health: verdict('health', p.health, health.contributors),
       combined: verdict('combined', pComb, combinedContrib),
     };
     const raised = this.trackers.combined.alerts.at(-1)?.raisedLs === x.ls && models.combined.flag ? this.trackers.combined.alerts.at(-1)! : null;
-    // learn only from lumisections that look normal, so an anomaly is not absorbed into the prediction
-    if (p.rate >= LEARN_P && !models.rate.flag) this.rate.update(rate);
-    else if (models.combined.flag) this.rate.discardPending();
-    if (!models.combined.flag) this.rate.remember(rate);
-    if (wasOpen && !this.trackers.combined.isOpen) this.rate.forget();
+    // one learning policy (core/learning.ts): the rate model learns from what looks normal to it
+    // (its calibrated p, its own flag); the combined alert rules what it drops and remembers
+    this.rate.learn(decide({ verdict: rate, p: p.rate, ownFlag: models.rate.flag, flagged: models.combined.flag, closed: wasOpen && !this.trackers.combined.isOpen }));
     // flagged lumisections are kept apart, so an anomaly is not learned as normal; but when most of
     // the run since the last relearn was flagged, the reference itself is what is wrong (a lock-in),
     // and they are learned from too
     if (this.selfReference) (models.combined.flag ? this.flaggedSince : this.history).push(x);
     this.scored++;
-    health.apply();
+    this.health.learn();
     return { run: x.run, ls: x.ls, models, raised, common: rate.common };
   }
 }

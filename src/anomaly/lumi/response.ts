@@ -1,7 +1,7 @@
 // Per-path rate response to pileup, as the trigger group's RateMon fits it: the pre-prescale rate
 // per colliding bunch, live-time corrected, as a polynomial (linear or quadratic) in pileup.
-import { LS_SECONDS } from './units.js';
-import { robustSigma, weightedLeastSquares } from './stats.js';
+import { LS_SECONDS } from '../../shared/physics.js';
+import { robustSigma, weightedLeastSquares } from '../core/stats.js';
 
 export interface Response {
   /** log y(μ) = a + β·(ln μ − ln μ0) + γ·(ln μ − ln μ0)², y in Hz per colliding bunch */

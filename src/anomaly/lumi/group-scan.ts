@@ -2,8 +2,8 @@
 // group deviate? Either together, in one direction (a fault of their common object: the group mean
 // dilutes it), or apart, each its own way (a loss of correlation: signed sums cancel it). The null
 // of each scan (independent standard normal residuals) is simulated once per group size.
-import { Rng } from '../synth/prng.js';
-import { sidak } from './stats.js';
+import { Rng } from '../../shared/prng.js';
+import { sidak } from '../core/stats.js';
 
 /** subset sizes the scans try: a fault often hits a few paths of a large group */
 const SCAN_K = [1, 2, 3, 4, 6, 8, 12];

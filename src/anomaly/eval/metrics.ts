@@ -1,5 +1,5 @@
 // Evaluation metrics against the injected ground truth, per anomaly kind and overall.
-import { median, rocAuc } from './stats.js';
+import { median, rocAuc } from '../core/stats.js';
 
 export interface LabelledSpan {
   kind: string;

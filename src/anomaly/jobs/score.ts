@@ -1,24 +1,10 @@
-// omsagg score: scores runs into omsagg_anomaly_scores (and nothing else), resumable and idempotent.
+// omsagg score as a job: scores runs into omsagg_anomaly_scores (and nothing else), resumable and
+// idempotent; --follow keeps scoring the latest run as lumisections arrive.
 import cliProgress from 'cli-progress';
-import { openDb, redact, type Db } from '../db/connection.js';
-import { defaultJobs, parseJobs, scoreRunsOnWorkers } from './run-pool.js';
+import type { Db } from '../../db/connection.js';
+import { defaultJobs, scoreRunsOnWorkers } from './run-pool.js';
 import { computeRun, doneMarkers, markerFor, newRunScoring, prepareRun, scoreMore, writeRun, type RunResult, type RunScoring } from './score-run.js';
 import { lastLumisection, listRuns, loadStaticLayout, type RunInfo, type StaticLayout } from './source.js';
-
-const HELP = `usage: omsagg score [--db URL] [--runs A-B] [--force] [--jobs N] [--follow [--poll S]] [--quiet]
-
-Scores every lumisection of the selected runs with the anomaly models (rate, correlation, health,
-combined) into omsagg_anomaly_scores. Each run is replaced in one transaction together with its
-marker in omsagg_jobs (job 'score', unit 'run:N'); runs already marked done are skipped, so an
-interrupted job resumes where it stopped and a second run changes nothing.
-
-  --db URL      database (default $OMSAGG_DB or sqlite:data/omsagg.sqlite)
-  --runs A-B    run range (or one run A)
-  --force       rescore runs already marked done
-  --jobs N      runs scored at once on worker threads (default: the cores, at most 4; 1 = no workers)
-  --follow      after the selected runs, keep scoring new lumisections of the latest run as they
-                appear (poll every --poll seconds, default 10); Ctrl-C stops
-  --quiet       no progress output`;
 
 export interface ScoreOptions {
   range?: [number, number];
@@ -42,65 +28,6 @@ export interface ScoreSummary {
   seconds: number;
   /** threads the runs were scored on (1: this thread) */
   threads: number;
-}
-
-export async function run(args: string[]): Promise<number> {
-  let url = process.env.OMSAGG_DB ?? 'sqlite:data/omsagg.sqlite';
-  const o: ScoreOptions = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const v = () => {
-      const x = args[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    try {
-      if (a === '--help' || a === '-h') {
-        console.log(HELP);
-        return 0;
-      } else if (a === '--db') url = v();
-      else if (a === '--runs') o.range = parseRange(v());
-      else if (a === '--force') o.force = true;
-      else if (a === '--jobs') o.jobs = parseJobs(v());
-      else if (a === '--follow') o.follow = true;
-      else if (a === '--poll') o.pollSeconds = Number(v());
-      else if (a === '--quiet') o.quiet = true;
-      else throw new Error(`unknown option '${a}'`);
-    } catch (err) {
-      console.error(`omsagg score: ${(err as Error).message}\n\n${HELP}`);
-      return 2;
-    }
-  }
-  const ac = new AbortController();
-  const onSigint = () => ac.abort();
-  process.once('SIGINT', onSigint);
-  let db: Db | null = null;
-  try {
-    db = await openDb(url);
-    const s = await scoreDatabase(db, { ...o, signal: ac.signal });
-    if (!o.quiet) {
-      console.error(
-        `omsagg score: ${s.runs} runs scored, ${s.skipped} already done; ${s.lumisections} lumisections in ${s.seconds.toFixed(1)} s ` +
-          `(${Math.round(s.lumisections / Math.max(s.seconds, 1e-9))} LS/s on ${s.threads} thread${s.threads > 1 ? 's' : ''}), ${s.flagged} flagged in ${s.alerts} alerts (${redact(url)})`,
-      );
-    }
-    return 0;
-  } catch (err) {
-    console.error(`omsagg score: ${(err as Error).message}`);
-    return 1;
-  } finally {
-    process.off('SIGINT', onSigint);
-    await db?.close();
-  }
-}
-
-export function parseRange(v: string): [number, number] {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(v.trim());
-  if (!m) throw new Error(`--runs must be A-B or A, got '${v}'`);
-  const a = Number(m[1]);
-  const b = m[2] ? Number(m[2]) : a;
-  if (b < a) throw new Error(`--runs ${v}: the range is empty`);
-  return [a, b];
 }
 
 interface Progress {

@@ -1,6 +1,6 @@
 // Reads the monitoring tables into the numeric LumiInput arrays the models see. Read-only.
-import type { Db } from '../db/connection.js';
-import type { LumiInput, RunLayout } from './types.js';
+import type { Db } from '../../db/connection.js';
+import type { LumiInput, RunLayout } from '../lumi/types.js';
 
 export interface RunInfo {
   run: number;

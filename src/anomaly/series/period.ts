@@ -37,7 +37,8 @@ export function estimatePeriod(values: ArrayLike<number>, minAcf = 0.3): PeriodE
   for (let lag = 1; lag <= maxLag; lag++) {
     let s = 0;
     for (let i = lag; i < n; i++) s += r[i] * r[i - lag];
-    acf[lag] = s / var0;
+    // unbiased (per pair): the plain sum shrinks with the lag and pulls the peak early
+    acf[lag] = (s / (n - lag)) / (var0 / n);
   }
   let lag = 1;
   while (lag <= maxLag && acf[lag] > 0) lag++;

@@ -1,25 +1,13 @@
-// omsagg eval: scores every run of a seeded database in memory (nothing is written) and compares
-// the combined model and the two baselines against the injected ground truth.
-import { openDb, redact, type Db } from '../db/connection.js';
-import { RATE_DROP_THRESHOLD, ZSCORE_THRESHOLD } from './baselines.js';
+// The lumisection evaluation (omsagg eval): scores every run of a seeded database in memory (nothing
+// is written) and compares the combined model and the two baselines with the injected ground truth.
+import type { Db } from '../../db/connection.js';
+import { RATE_DROP_THRESHOLD, ZSCORE_THRESHOLD } from '../lumi/baselines.js';
 import { evaluate, type LabelledSpan, type Metrics, type ScoredLs } from './metrics.js';
-import { defaultJobs, parseJobs, scoreRunsOnWorkers } from './run-pool.js';
-import { computeRun, type RunResult } from './score-run.js';
-import { listRuns, loadStaticLayout, readRun } from './source.js';
+import { scoreRunsOnWorkers } from '../jobs/run-pool.js';
+import { computeRun, type RunResult } from '../jobs/score-run.js';
+import { listRuns, loadStaticLayout, readRun } from '../jobs/source.js';
 
-const HELP = `usage: omsagg eval [--db URL] [--scale S] [--max-fills N] [--anomaly-rate R] [--jobs N] [--json]
-
-Evaluates the anomaly models against the anomalies the generator injected (omsagg_injected_anomalies):
-per kind and overall ROC AUC, precision and recall at the operating point, false alarms on clean
-lumisections, median detection delay, beside two baselines (a fixed ${RATE_DROP_THRESHOLD * 100} % drop of the total rate,
-and a per-path z-score > ${ZSCORE_THRESHOLD}); and the scoring speed. Not-bad kinds count as negatives.
-
-  --db URL          database to evaluate (default sqlite:data/eval.sqlite, seeded on first use)
-  --scale S         scale seeded into the default database (default week)
-  --max-fills N     fills seeded into the default database (default 10)
-  --anomaly-rate R  anomalies per kind per 1000 LS seeded (default 2)
-  --jobs N          runs scored at once on worker threads (default: the cores, at most 4)
-  --json            print the metrics as JSON too`;
+export { RATE_DROP_THRESHOLD, ZSCORE_THRESHOLD };
 
 export const GOALS = { auc: 0.98, recall: 0.9, falseAlarm: 0.005, stepDelayLs: 2 };
 
@@ -33,67 +21,6 @@ export interface EvalResult {
   /** one thread reading the same rows, nothing else */
   readSeconds: number;
   jobs: number;
-}
-
-export async function run(args: string[]): Promise<number> {
-  let url: string | undefined;
-  let scale = 'week';
-  let maxFills = 10;
-  let rate = 2;
-  let json = false;
-  let jobs = defaultJobs();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--help' || a === '-h') {
-      console.log(HELP);
-      return 0;
-    } else if (a === '--db') url = args[++i];
-    else if (a === '--scale') scale = args[++i];
-    else if (a === '--max-fills') maxFills = Number(args[++i]);
-    else if (a === '--anomaly-rate') rate = Number(args[++i]);
-    else if (a === '--json') json = true;
-    else if (a === '--jobs') {
-      try {
-        jobs = parseJobs(args[++i]);
-      } catch (err) {
-        console.error(`omsagg eval: ${(err as Error).message}\n\n${HELP}`);
-        return 2;
-      }
-    }
-    else {
-      console.error(`omsagg eval: unknown option '${a}'\n\n${HELP}`);
-      return 2;
-    }
-  }
-  const target = url ?? 'sqlite:data/eval.sqlite';
-  const db = await openDb(target);
-  try {
-    if (!url) await ensureSeeded(db, scale, maxFills, rate);
-    const res = await evaluateDatabase(db, { jobs });
-    console.log(formatReport(res, redact(target)));
-    if (json) console.log(JSON.stringify(res, null, 2));
-    return 0;
-  } catch (err) {
-    console.error(`omsagg eval: ${(err as Error).message}`);
-    return 1;
-  } finally {
-    await db.close();
-  }
-}
-
-async function ensureSeeded(db: Db, scale: string, maxFills: number, anomalyRate: number): Promise<void> {
-  const seed = await import('../synth/seed.js');
-  const { makeProgress } = await import('../synth/progress.js');
-  process.stderr.write(`eval: seeding scale ${scale} (${maxFills} fills, ${anomalyRate} anomalies/kind/1000 LS) unless already there\n`);
-  const res = await seed.seedDatabase(db, {
-    scale: scale as Parameters<typeof seed.seedDatabase>[1]['scale'],
-    anomalyRate,
-    maxFills,
-    fresh: false,
-    progress: makeProgress({}),
-    log: (l) => process.stderr.write(`${l}\n`),
-  });
-  if (!res.finished) throw new Error('seeding the evaluation database did not finish');
 }
 
 export async function evaluateDatabase(db: Db, opts: { runs?: [number, number]; jobs?: number } = {}): Promise<EvalResult> {

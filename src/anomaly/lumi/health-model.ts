@@ -8,24 +8,15 @@
 //     recovery clears are normal; a burst that survives stays in the EWMA);
 //   - masked ROCs not explained by single-event upsets (one module at a time, cleared by a recovery):
 //     a jump of several modules, or masks that survive a recovery.
-import { clamp, EmpiricalTail, median, robustSigma, sidak, twoSidedP, weightedLeastSquares } from './stats.js';
+import { clamp, EmpiricalTail, median, robustSigma, sidak, twoSidedP, weightedLeastSquares } from '../core/stats.js';
 import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
-
-const K_BOLTZMANN_EV = 8.617e-5;
-const E_GAP_EV = 1.21;
-const T_REF_C = -20;
-
-/** s(T)/s(T_ref), dimensionless */
-export function temperatureFactor(tempC: number): number {
-  const t = tempC + 273.15;
-  const tr = T_REF_C + 273.15;
-  return (t / tr) ** 2 * Math.exp((-E_GAP_EV / (2 * K_BOLTZMANN_EV)) * (1 / t - 1 / tr));
-}
+import { leakageTemperatureFactor } from '../../shared/physics.js';
+import type { Decision, Model } from '../core/model.js';
 
 /** log of the leakage current brought to −20 °C (log µA) */
 export function correctedLogCurrent(currentUA: number, tempC: number): number {
   if (!(currentUA > 0) || !Number.isFinite(tempC)) return currentUA === 0 ? Math.log(1e-3) : NaN;
-  return Math.log(currentUA / temperatureFactor(tempC));
+  return Math.log(currentUA / leakageTemperatureFactor(tempC));
 }
 
 interface ChannelRef {
@@ -168,7 +159,7 @@ function poissonUpperTail(k: number, lambda: number): number {
 }
 
 /** Online per-run state of the health checks. */
-export class HealthModel {
+export class HealthModel implements Model<LumiInput, void> {
   private curLevel: Float64Array;
   private tLevel: Float64Array;
   private lastFed: Float64Array;
@@ -188,7 +179,10 @@ export class HealthModel {
 
   private lastLs = NaN;
 
-  evaluate(x: LumiInput): ModelResult & { apply(): void } {
+  /** the state the last evaluated lumisection leads to, applied by learn() */
+  private next: (() => void) | null = null;
+
+  evaluate(x: LumiInput): ModelResult {
     // after a gap in lumisections the levels are stale: start again from this one
     if (x.ls !== this.lastLs + 1) {
       this.curLevel.fill(NaN);
@@ -269,18 +263,21 @@ export class HealthModel {
       .sort((a, b) => a.p - b.p)
       .slice(0, 5)
       .map((c) => c.c);
-    return {
-      p,
-      contributors,
-      apply: () => {
-        this.lastLs = x.ls;
-        this.curLevel = nextCur;
-        this.tLevel = nextT;
-        this.lastFed = nextFed;
-        this.lastMask = nextMask;
-        this.explained = nextExpl;
-      },
+    this.next = () => {
+      this.lastLs = x.ls;
+      this.curLevel = nextCur;
+      this.tLevel = nextT;
+      this.lastFed = nextFed;
+      this.lastMask = nextMask;
+      this.explained = nextExpl;
     };
+    return { p, contributors };
+  }
+
+  /** Every lumisection moves the levels on (each check guards its own level against a collapse). */
+  learn(_d?: Decision): void {
+    this.next?.();
+    this.next = null;
   }
 }
 

@@ -8,8 +8,10 @@
 // never scored; one path or one group moving is.
 import { expectedCounts, extrapolationError, localExponent, logMu, outsideRange, type Response } from './response.js';
 import { groupScan, groupScanApart } from './group-scan.js';
-import { clamp, median, normalUpperQuantile, sidak, solve, twoSidedP } from './stats.js';
-import type { Contributor, LumiInput, ModelResult, RunLayout } from './types.js';
+import { clamp, median, normalUpperQuantile, sidak, solve, twoSidedP } from '../core/stats.js';
+import type { Contributor, LumiInput, RunLayout } from './types.js';
+import { DelayedLessons } from '../core/learning.js';
+import type { Decision, Model, Verdict } from '../core/model.js';
 
 export interface RateModelOptions {
   /** paths with fewer mean accepted counts per lumisection in the reference are not scored (counts) */
@@ -27,8 +29,7 @@ export interface RateModelOptions {
   settled?: boolean;
 }
 
-export interface RateEvaluation {
-  result: ModelResult;
+export interface RateEvaluation extends Verdict {
   /** standardised, common-mode-free residual per scored path (aligned with RateModel.scored) */
   z: Float64Array;
   /** common log ratio observed/expected of all paths (dimensionless); −0.1 ≈ all rates 10 % low */
@@ -49,7 +50,7 @@ export interface RateEvaluation {
   gain: Float64Array;
   /** evaluation number within the run (the model's clock) */
   t: number;
-  /** the persistence memories including this lumisection, for remember(); null when it is extreme
+  /** the persistence memories including this lumisection, for learn(); null when it is extreme
    *  on its own (a spike is judged by the instant statistics and never remembered) */
   memories?: Memories | null;
 }
@@ -83,7 +84,7 @@ const FAST_NOW_P = 0.7;
 const SETTLED_LS = 50;
 /** instant p below which a lumisection does not enter the persistence memories (dimensionless) */
 const EXTREME_P = 1e-6;
-export class RateModel {
+export class RateModel implements Model<LumiInput, void, RateEvaluation> {
   /** indices (into the layout's paths) of the paths this model scores */
   readonly scored: number[];
   private readonly logGain: Float64Array;
@@ -102,10 +103,11 @@ export class RateModel {
   private slowEwma: Float64Array;
   readonly zScale: Float64Array;
   private readonly zOnly: boolean;
-  /** evaluations so far (the clock of the learning delay) */
+  /** evaluations so far (the model's clock) */
   private clock = 0;
-  /** lumisections judged normal, waiting for the learning delay */
-  private pending: RateEvaluation[] = [];
+  /** lumisections judged normal, waiting for the learning delay (core/learning.ts) */
+  private readonly lessons = new DelayedLessons<RateEvaluation>(LEARN_DELAY_LS, IMMEDIATE_LS);
+  private readonly lesson = (ev: RateEvaluation) => this.teach(ev);
 
   constructor(
     private readonly layout: RunLayout,
@@ -115,7 +117,10 @@ export class RateModel {
     const minCounts = opts.minCounts ?? 20;
     this.gainRate = opts.gainRate ?? 0.02;
     this.zOnly = opts.zOnly ?? false;
-    if (opts.settled) this.learned = SETTLED_LS;
+    if (opts.settled) {
+      this.learned = SETTLED_LS;
+      this.lessons.settle(SETTLED_LS);
+    }
     this.scored = responses.map((r, i) => (r && r.meanCounts >= minCounts ? i : -1)).filter((i) => i >= 0);
     this.logGain = new Float64Array(this.scored.length);
     this.gainOutside = new Float64Array(this.scored.length);
@@ -137,7 +142,7 @@ export class RateModel {
 
   evaluate(input: LumiInput): RateEvaluation {
     const t = this.clock++;
-    while (this.pending.length && this.pending[0].t <= t - LEARN_DELAY_LS) this.learn(this.pending.shift()!);
+    this.lessons.tick(this.lesson);
     const n = this.scored.length;
     const gain = Float64Array.from(this.logGain);
     const d = new Float64Array(n).fill(NaN);
@@ -184,7 +189,7 @@ export class RateModel {
       nValid++;
       if (Math.abs(z[k]) > Math.abs(zMax)) zMax = z[k];
     }
-    if (this.zOnly) return { result: { p: 1, contributors: [] }, z, common, commonAt, d, sigma, outside, l, expected: expectedNow, gain, t };
+    if (this.zOnly) return { p: 1, contributors: [], z, common, commonAt, d, sigma, outside, l, expected: expectedNow, gain, t };
     let gMax = 0;
     let wMax = 0;
     const nextEwma = new Float64Array(this.groupNames.length);
@@ -280,42 +285,38 @@ export class RateModel {
       else if (Math.abs(v) >= 3) contributors.push({ name: `group:${this.groupNames[g]}`, score: round2(Math.abs(v)), detail: `group ${v < 0 ? 'low' : 'high'} vs the other paths` });
     });
     contributors.sort((a, b) => b.score - a.score);
-    return { result: { p, contributors: contributors.slice(0, 8) }, z, common, commonAt, d, sigma, outside, l, expected: expectedNow, gain, t, memories };
+    return { p, contributors: contributors.slice(0, 8), z, common, commonAt, d, sigma, outside, l, expected: expectedNow, gain, t, memories };
   }
 
   /**
-   * Keeps a lumisection in the persistence memories. The scorer remembers the lumisections it does
-   * not flag: the memories are for shifts too small to flag at once; once an episode is open its
-   * lumisections are judged as they come, and remembering them would keep flagging after its end.
+   * Learns from the decision on a lumisection (core/learning.ts). The persistence memories keep the
+   * lumisections not flagged: they are for shifts too small to flag at once; once an episode is open
+   * its lumisections are judged as they come, and remembering them would keep flagging after its
+   * end. A lumisection judged normal teaches the gains at once at the start of the run, else after
+   * the learning delay unless a flag drops it first (the deviation may have started there). When an
+   * episode closes, what the memories hold belongs to it.
    */
-  remember(ev: RateEvaluation): void {
-    if (!ev.memories) return;
-    this.groupEwma = ev.memories.group;
-    this.pathEwma = ev.memories.path;
-    this.slowEwma = ev.memories.slow;
-  }
-
-  /** An episode closed: what the memories hold belongs to it. */
-  forget(): void {
-    this.groupEwma.fill(0);
-    this.pathEwma.fill(0);
-    this.slowEwma.fill(0);
-  }
-
-  /** A lumisection judged normal: it teaches at once at the start of the run, else after the
-   *  learning delay unless a flag discards it first. */
-  update(ev: RateEvaluation): void {
-    if (this.learned < IMMEDIATE_LS) this.learn(ev);
-    else this.pending.push(ev);
-  }
-
-  /** A flag: the lumisections waiting to teach are suspect (the deviation may have started there). */
-  discardPending(): void {
-    this.pending = [];
+  learn(d: Decision<RateEvaluation>): void {
+    const ev = d.verdict;
+    if (d.teach) {
+      if (this.lessons.add(ev) !== null) this.teach(ev);
+    } else if (d.flagged) this.lessons.drop();
+    // after teaching: the first lessons of a run reset the memories (the gains are not settled
+    // yet), and what this lumisection adds to them is kept all the same
+    if (!d.flagged && ev.memories) {
+      this.groupEwma = ev.memories.group;
+      this.pathEwma = ev.memories.path;
+      this.slowEwma = ev.memories.slow;
+    }
+    if (d.closed) {
+      this.groupEwma.fill(0);
+      this.pathEwma.fill(0);
+      this.slowEwma.fill(0);
+    }
   }
 
   /** Learns from a lumisection judged normal: per-path gains and the group noise scale. */
-  private learn(ev: RateEvaluation): void {
+  private teach(ev: RateEvaluation): void {
     // the first lumisections of a run set the gains quickly (a running mean), then they only follow
     const rate = Math.max(this.gainRate, 1 / (this.learned + 2));
     this.learned++;
