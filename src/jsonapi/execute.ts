@@ -163,10 +163,14 @@ async function readRelated(db: Db, inc: IncludePlan, primary: RowSet, opts: Exec
 
 /** One page (or the whole answer of a bounded read): rows, count and related rows. */
 export async function executePage(db: Db, plan: ReadPlan, opts: ExecuteOptions = {}): Promise<PageResult> {
-  const [rows, count] = await Promise.all([all(db.reader, compileRows(db, plan), opts.timeoutMs), countRows(db, plan, opts)]);
+  const rows = await all(db.reader, compileRows(db, plan), opts.timeoutMs);
   const limit = plan.page.mode === 'all' ? Infinity : plan.page.limit;
   const more = rows.rows.length > limit;
   if (more) rows.rows.length = limit;
+  // the last page tells the total itself; only a page with more after it needs a count query
+  const offset = plan.page.mode === 'cursor' ? 0 : plan.page.offset;
+  const known = plan.page.mode === 'offset' && !more && (rows.rows.length > 0 || offset === 0);
+  const count = plan.count === 'none' ? null : known ? { value: offset + rows.rows.length, exact: true, method: 'exact' as const } : await countRows(db, plan, opts);
   const last = rows.rows[rows.rows.length - 1];
   const nextCursor = plan.page.mode === 'cursor' && more && last ? cursorOf(plan, rows, last) : null;
   const related = new Map<string, RelatedRows>();

@@ -179,6 +179,32 @@ export function planRead(resource: ResourceDef, q: ResourceQuery, opts: PlanOpti
   });
 }
 
+const keys = new WeakMap<ReadPlan, string>();
+
+/** A string naming everything that decides a plan's SQL and rendering (for caches of compiled forms). */
+export function planKey(plan: ReadPlan): string {
+  let k = keys.get(plan);
+  if (k === undefined) {
+    k = JSON.stringify([
+      plan.resource.type,
+      plan.resource.source,
+      plan.representation,
+      plan.source.granularity ?? null,
+      plan.source.summary?.level ?? null,
+      plan.filters.map((f) => [f.attribute, f.op, f.value, f.latest ?? false]),
+      plan.select.map((c) => c.name),
+      plan.projection.map((a) => a.name),
+      plan.order.map((o) => [o.column.name, o.desc]),
+      plan.page,
+      plan.count,
+      plan.includes.map((i) => i.relationship.name),
+      plan.flags,
+    ]);
+    keys.set(plan, k);
+  }
+  return k;
+}
+
 /** The row limit the SQL asks for (+1 to learn whether another page follows), or undefined for all. */
 export function fetchLimit(page: PagePlan): number | undefined {
   return page.mode === 'all' ? undefined : page.limit + 1;

@@ -94,7 +94,9 @@ interface WriterSpec {
   columns: readonly string[];
 }
 
-const writerCache = new WeakMap<ReadPlan, Map<string, RowWriter>>();
+/** Compiled writers by what decides them (the same query asked again reuses its writer). */
+const writerCache = new Map<string, RowWriter>();
+const WRITER_CACHE_MAX = 512;
 
 function json(s: string): string {
   return JSON.stringify(s);
@@ -160,11 +162,15 @@ function compileWriter({ plan, baseUrl, columns }: WriterSpec): RowWriter {
 
 /** The row writer of `plan` for rows with these columns (compiled once per plan and column order). */
 export function rowWriter(plan: ReadPlan, baseUrl: string, columns: readonly string[]): RowWriter {
-  let byColumns = writerCache.get(plan);
-  if (!byColumns) writerCache.set(plan, (byColumns = new Map()));
-  const key = `${baseUrl}\u0000${columns.join(',')}`;
-  let w = byColumns.get(key);
-  if (!w) byColumns.set(key, (w = compileWriter({ plan, baseUrl, columns })));
+  const p = plan;
+  // what the writer depends on: attributes, identity, flags, fold and relationships — not the filters
+  const key = JSON.stringify([p.resource.type, p.resource.source, baseUrl, columns, p.projection.map((a) => a.name), p.identity.map((c) => c.name), p.flags, p.source.granularity ?? null, !!p.source.groupKeys, p.includes.map((i) => i.relationship.name)]);
+  let w = writerCache.get(key);
+  if (!w) {
+    w = compileWriter({ plan, baseUrl, columns });
+    if (writerCache.size >= WRITER_CACHE_MAX) writerCache.delete(writerCache.keys().next().value as string);
+    writerCache.set(key, w);
+  }
   return w;
 }
 

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Dialect } from '../db/connection.js';
 import type { Statement } from '../db/reader.js';
 import { bindValue, FILTER_OPERATORS, type ColumnRef } from './filters.js';
-import { fetchLimit, type IncludePlan, type OrderTerm, type ReadPlan } from './plan.js';
+import { fetchLimit, planKey, type IncludePlan, type OrderTerm, type ReadPlan } from './plan.js';
 import type { Filter } from './query.js';
 import type { ColumnAttribute, ResourceDef } from './resource.js';
 import { parseDatetime } from './values.js';
@@ -237,8 +237,28 @@ function pageOf(db: SqlDb, plan: ReadPlan, arm: Arm, limit: number | undefined):
   return qb;
 }
 
+/** Compiled statements by plan key and dialect: building SQL with knex costs more than running a
+ *  small query, and dashboards ask the same queries again and again. */
+const compiled = new Map<string, Statement>();
+const COMPILED_MAX = 2048;
+
+function memo(kind: string, db: SqlDb, plan: ReadPlan, build: () => Statement, extra = ''): Statement {
+  const key = `${kind}|${db.dialect}|${extra}|${planKey(plan)}`;
+  let st = compiled.get(key);
+  if (!st) {
+    st = build();
+    if (compiled.size >= COMPILED_MAX) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(key, st);
+  }
+  return st;
+}
+
 /** The page (limit + 1 rows, to learn whether another follows), or every row of an export. */
 export function compileRows(db: SqlDb, plan: ReadPlan): Statement {
+  return memo('rows', db, plan, () => buildRows(db, plan));
+}
+
+function buildRows(db: SqlDb, plan: ReadPlan): Statement {
   const arms = sources(db, plan, plan.select);
   const page = plan.page;
   const limit = fetchLimit(page);
@@ -263,6 +283,10 @@ export function compileRows(db: SqlDb, plan: ReadPlan): Statement {
 
 /** count(*) of the plan's rows; with `cap`, counts at most cap + 1 of them (cheap whatever the size). */
 export function compileCount(db: SqlDb, plan: ReadPlan, cap?: number): Statement {
+  return memo('count', db, plan, () => buildCount(db, plan, cap), String(cap));
+}
+
+function buildCount(db: SqlDb, plan: ReadPlan, cap?: number): Statement {
   const counts = sources(db, plan, []).map(({ qb }) => {
     qb.select(db.knex.raw('1 as one'));
     if (cap !== undefined) qb.limit(cap + 1);

@@ -90,15 +90,21 @@ describe('HTTP caching (SQLite copy with an ongoing run)', () => {
     expect(a.headers['cache-control']).toBe('public, no-cache');
     expect((await app.inject({ url, headers: { 'if-none-match': String(a.headers.etag) } })).statusCode).toBe(304);
     await writer.knex('runs').where('run_number', liveRun).increment('last_lumisection_number', 1);
-    await new Promise((r) => setTimeout(r, 400));
-    const b = await app.inject({ url, headers: { 'if-none-match': String(a.headers.etag) } });
+    // the runs' state is re-read every 100 ms here: wait (bounded) until the new version is seen
+    let b = await app.inject({ url, headers: { 'if-none-match': String(a.headers.etag) } });
+    for (let i = 0; i < 100 && b.statusCode === 304; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      b = await app.inject({ url, headers: { 'if-none-match': String(a.headers.etag) } });
+    }
     expect(b.statusCode).toBe(200);
     expect(b.headers.etag).not.toBe(a.headers.etag);
     // the closed run's answers keep their ETag
     const closed = `/api/v1/lumisections?filter[run_number][EQ]=${closedRun}&page[limit]=5`;
     const c1 = (await app.inject(closed)).headers.etag;
+    const live1 = (await app.inject(url)).headers.etag;
     await writer.knex('runs').where('run_number', liveRun).increment('last_lumisection_number', 1);
-    await new Promise((r) => setTimeout(r, 400));
+    for (let i = 0; i < 100 && (await app.inject(url)).headers.etag === live1; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await app.inject(url)).headers.etag).not.toBe(live1);
     expect((await app.inject(closed)).headers.etag).toBe(c1);
   });
 
