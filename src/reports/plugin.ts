@@ -56,7 +56,14 @@ export async function reportsPlugin(app: FastifyInstance, opts: ReportsPluginOpt
 
   const serve = async (rel: string, url: string, reply: FastifyReply) => {
     if (!fs.existsSync(path.join(root, 'index.html'))) {
-      return fail(reply, new NotFoundError(`no report repository at ${root} yet (omsagg report writes it; OMSAGG_REPORTS_DIR moves it)`, 'no_reports'));
+      // the repository's own index before the first report: say so in a page, not an error
+      if (rel === '' || rel === '/') {
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Reports · omsagg</title><link rel="icon" href="data:,"></head>
+<body><h1>Reports</h1><p>No reports yet. <code>omsagg report</code> writes the daily status reports here (every definition in <code>reports/</code> over yesterday, UTC).</p>
+<p><a href="/">omsagg</a> · <a href="/probes">Probes</a></p></body></html>`);
+      }
+      return fail(reply, new NotFoundError('no reports yet (omsagg report writes them)', 'no_reports'));
     }
     const full = resolveInside(root, rel);
     if (!full) return fail(reply, new ApiError(400, 'bad_path', 'Bad request', `'${rel}' is not a path inside the report repository`));

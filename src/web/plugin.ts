@@ -14,6 +14,8 @@ export interface WebPluginOptions {
   db?: Db;
   config: { prefixes?: string[] };
   registry?: ProbeRegistry;
+  /** the resources served (for the landing page) */
+  resources?: { all: { type: string; title: string; description: string }[] };
 }
 
 const require = createRequire(import.meta.url);
@@ -46,7 +48,7 @@ function shell(title: string, body: string, head = ''): string {
 ${head}
 </head>
 <body>
-<header class="top"><a class="brand" href="/probes">omsagg</a><span class="sep">›</span><a href="/probes">Probes</a></header>
+<header class="top"><a class="brand" href="/">omsagg</a><span class="sep">›</span><a href="/probes">Probes</a><span class="sep">·</span><a href="/reports/">Reports</a><span class="sep">·</span><a href="/docs">API</a></header>
 <main>
 ${body}
 </main>
@@ -57,6 +59,29 @@ ${body}
 let ASSET_VERSION = '0';
 
 const GROUP_ORDER = ['Trigger', 'Luminosity', 'Pixel', 'Anomalies'];
+
+/** `/`: what this server is and where everything is. */
+function landingPage(probes: Probe[], resources: { type: string; title: string; description: string }[], apiPrefix: string): string {
+  const res = resources
+    .map((r) => `<li><a href="${esc(apiPrefix)}/${esc(r.type)}"><code>${esc(r.type)}</code></a> — ${esc(r.title)} <span class="muted">(<a href="${esc(apiPrefix)}/${esc(r.type)}/meta">fields and units</a> · <a href="${esc(apiPrefix)}/${esc(r.type)}/csv?page[limit]=100">CSV</a>)</span></li>`)
+    .join('\n');
+  const plots = probes.map((p) => `<li><a href="/probes/${esc(p.id)}">${esc(p.title)}</a></li>`).join('\n');
+  return shell('CMS OMS aggregation server', `<h1>omsagg</h1>
+<p class="lead">A read-only aggregation server for the CMS Online Monitoring System: monitoring tables published as JSON:API resources in the OMS aggregation-API dialect (<code>filter[attr][OP]=value</code>, <code>fields</code>, <code>sort</code>, <code>page[offset]</code>/<code>page[limit]</code>, <code>group[granularity]</code>), plots drawn from them, lumisections scored for anomalies, and daily status reports.</p>
+<section><h2>Start here</h2><ul>
+<li><a href="${esc(apiPrefix)}">${esc(apiPrefix)}</a> — the resources index (JSON:API)</li>
+<li><a href="/probes">Probes</a> — interactive plots (also as JSON, Plotly figures, CSV and OMS portlet points)</li>
+<li><a href="/reports/">Reports</a> — daily status reports and alarms</li>
+<li><a href="/docs">API documentation</a> (OpenAPI, <a href="${esc(apiPrefix)}/openapi.json">JSON</a>)</li>
+<li><a href="/health">Health</a> — database, pool and cache</li>
+</ul></section>
+<section><h2>Resources</h2><ul class="resources">
+${res}
+</ul></section>
+<section><h2>Plots</h2><ul>
+${plots}
+</ul></section>`);
+}
 
 function indexPage(probes: Probe[], apiPrefix: string): string {
   const groups = [...new Set(probes.map((p) => p.group ?? 'Other'))].sort(
@@ -108,6 +133,7 @@ export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): P
   const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body);
 
   const hide = { schema: { hide: true } as Record<string, unknown> }; // pages, not API: kept out of the OpenAPI document
+  app.get('/', hide, async (_req, reply) => html(reply, landingPage(registry.list(), opts.resources?.all ?? [], apiPrefix)));
   app.get('/probes', hide, async (_req, reply) => html(reply, indexPage(registry.list(), apiPrefix)));
   app.get<{ Params: { id: string } }>('/probes/:id', hide, async (req, reply) => {
     const p = registry.get(req.params.id);

@@ -7,16 +7,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppPlugin } from '../../src/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
-import { probesPlugin } from '../../src/probes/plugin.js';
-import { webPlugin, PLOTLY_URL } from '../../src/web/plugin.js';
+import { loadProbes } from '../../src/probes/registry.js';
+import { defaultPlugins } from '../../src/server/plugins.js';
+import { PLOTLY_URL } from '../../src/web/plugin.js';
 import { run as scoreCommand } from '../../src/anomaly/commands/score.js';
 import { writableSqliteCopy, type WritableDatabase } from '../helpers/databases.js';
 
 const SHOTS = path.resolve('test-output/screenshots');
-const PROBES = ['hlt-rates', 'rate-vs-pileup', 'trigger-rates', 'fill-summary', 'pixel-leakage', 'masked-rocs', 'fed-errors', 'fed-channels', 'anomaly-scores'];
+// every probe of the registry: a new probe file is opened here without any edit
+const PROBES = (await loadProbes()).list().map((p) => p.id);
 
 let w: WritableDatabase;
 let db: Db;
@@ -40,7 +42,7 @@ beforeAll(async () => {
   expect(code).toBe(0);
   db = await openDb(w.url);
   app = await buildApp(loadConfig({ OMSAGG_DB: w.url, LOG_LEVEL: 'silent' }), {
-    db, logger: false, plugins: [probesPlugin as unknown as AppPlugin, webPlugin as unknown as AppPlugin],
+    db, logger: false, plugins: await defaultPlugins(),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address() as { port: number };
@@ -70,6 +72,20 @@ async function drawn(page: Page, after = 0): Promise<number> {
   await page.waitForFunction(`Number(document.getElementById('plot').dataset.drawn || 0) > ${after}`, undefined, { timeout: 30_000 });
   return Number(await page.evaluate(`document.getElementById('plot').dataset.drawn`));
 }
+
+describe('the landing page in Chromium', () => {
+  it('says what the server is and every link on it works', async () => {
+    const { page, errors } = await open('/');
+    expect(await page.textContent('h1')).toBe('omsagg');
+    const hrefs = [...new Set(await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href)))];
+    expect(hrefs.length).toBeGreaterThan(10);
+    for (const h of hrefs) expect((await page.request.get(h)).status(), h).toBe(200);
+    for (const must of ['/api/v1', '/probes', '/reports/', '/docs']) expect(hrefs).toContain(`${base}${must}`);
+    await page.screenshot({ path: path.join(SHOTS, 'landing.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
 
 describe('the built-in probe page in Chromium', () => {
   it('serves plotly.js at a versioned URL with immutable caching', async () => {

@@ -95,13 +95,20 @@ describe('/reports', () => {
     expect(r.body).toContain('href="../masked-rocs/2018-09-29/index.html"');
   });
 
+  it('before the first report the repository index is a page saying so', async () => {
+    const r = await get(bare, '/reports/');
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^text\/html/);
+    expect(r.body).toContain('No reports yet');
+  });
+
   it('errors are JSON:API documents: unknown file, unknown run, a day without report, a bad run, no repository', async () => {
     for (const [a, url, status, code] of [
       [app, '/reports/masked-rocs/2018-09-28/index.html', 404, 'not_found'],
       [app, '/reports/run/999999', 404, 'unknown_run'],
       [app, '/reports/run/323857', 404, 'no_report'],
       [app, '/reports/run/abc', 400, 'invalid_run'],
-      [bare, '/reports/', 404, 'no_reports'],
+      [bare, '/reports/masked-rocs/', 404, 'no_reports'],
     ] as [FastifyInstance, string, number, string][]) {
       const r = await get(a, url);
       expect(r.statusCode, url).toBe(status);
