@@ -1,5 +1,6 @@
 // Schema management for dev/test/demo databases: base tables from sql/<dialect>/tables.sql and the
 // views from views/. createSchema is idempotent: existing tables are kept, views are recreated.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Db } from './connection.js';
 import { splitStatements, tablesSqlPath, viewSources } from './ddl.js';
@@ -49,6 +50,25 @@ export async function createSchema(db: Db): Promise<void> {
   await ensureIndexes(db);
   await createViews(db);
   await setMeta(db, { schema_version: SCHEMA_VERSION });
+  await markSchemaCurrent(db);
+}
+
+/** A short hash of a view's SELECT or an index's DDL (src/db/migrate.ts compares them). */
+export function definitionHash(sql: string): string {
+  return crypto.createHash('sha256').update(sql).digest('hex').slice(0, 16);
+}
+
+/** Records the current view and index definitions as applied (after a full schema creation). */
+export async function markSchemaCurrent(db: Db): Promise<void> {
+  const values: Record<string, string> = {};
+  for (const v of viewSources(db.dialect)) values[`view_hash:${v.name}`] = definitionHash(v.select);
+  for (const statements of tableStatements(db.dialect).values()) {
+    for (const sql of statements.slice(1)) {
+      const m = /^create (?:unique )?index\s+[`"]?(\w+)[`"]?/i.exec(sql);
+      if (m) values[`index_hash:${m[1]}`] = definitionHash(sql);
+    }
+  }
+  await setMeta(db, values);
 }
 
 /** The plain (non-unique) secondary indexes of the large count tables: a bulk load drops them
@@ -77,7 +97,12 @@ export async function dropBulkIndexes(db: Db): Promise<void> {
 
 /** Drops and recreates every view; a view that depends on another is retried after the others. */
 export async function createViews(db: Db): Promise<void> {
-  let pending = viewSources(db.dialect);
+  await createViewsNamed(db);
+}
+
+/** Drops and recreates the named views (all when `names` is absent). */
+export async function createViewsNamed(db: Db, names?: readonly string[]): Promise<void> {
+  let pending = viewSources(db.dialect).filter((v) => !names || names.includes(v.name));
   for (const v of pending) await dropView(db, v.name);
   while (pending.length > 0) {
     const failed: { file: string; err: Error }[] = [];

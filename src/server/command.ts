@@ -19,6 +19,10 @@ async function ensureDemo(file: string): Promise<void> {
   const { scoreDatabase } = await import('../anomaly/jobs/score.js');
   const db = await openDb(`sqlite:${file}`);
   try {
+    // a file made by an older omsagg gets the current tables, indexes, views and summaries
+    const { upgradeDatabase } = await import('../jobs/upgrade.js');
+    const { loadResources } = await import('../resources/loader.js');
+    await upgradeDatabase(db, loadResources().all, (line) => console.error(`omsagg serve: ${line}`));
     const summary = await scoreDatabase(db, { quiet: true });
     if (summary.runs > 0) console.error(`omsagg serve: scored ${summary.lumisections} demo lumisections for anomalies in ${summary.seconds.toFixed(1)} s`);
   } finally {

@@ -76,6 +76,8 @@ export async function ensureSummaryTables(db: Db, resources: readonly ResourceDe
     }
     const run = r.granularity.run;
     const byColumn = (n: string) => r.scalars.get(n)!.column;
+    // a new table holds no run yet, whatever the log says
+    await k(SUMMARY_LOG).where('resource', r.type).delete();
     await k.schema.createTable(table, (t) => {
       for (const c of columnsOf(r)) {
         addColumn(t, db, c.column, c);
