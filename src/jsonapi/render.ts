@@ -352,18 +352,46 @@ export function csvHeader(plan: Pick<ReadPlan, 'projection'>): string {
   return csvColumns(plan).map((c) => csvField(c.name)).join(',') + '\n';
 }
 
+const CSV_SPECIAL = /[",\r\n]/;
+
+function csvNumber(v: unknown): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? '' + v : '';
+  return v === null || v === undefined ? '' : csvCell('number', v, false);
+}
+function csvString(v: unknown): string {
+  if (typeof v === 'string') return CSV_SPECIAL.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  return v === null || v === undefined ? '' : csvCell('string', v, false);
+}
+function csvDatetime(v: unknown): string {
+  return typeof v === 'string' && WIRE_DATETIME.test(v) ? v : csvCell('datetime', v, false);
+}
+
+/** One CSV line per row, compiled for the plan's columns (as the JSON row writer is). */
+function compileCsvWriter(plan: Pick<ReadPlan, 'projection' | 'flags'>, columns: readonly string[]): (r: unknown[]) => string {
+  const pres = plan.flags.presentationTimestamp;
+  const fns: ((v: unknown) => string)[] = [];
+  const parts = csvColumns(plan).map((c) => {
+    const i = columns.indexOf(c.column);
+    const f =
+      c.type === 'integer' || c.type === 'number' ? csvNumber : c.type === 'string' ? csvString : c.type === 'datetime' && !pres ? csvDatetime : (v: unknown) => csvCell(c.type, v, pres);
+    return `F[${fns.push(f) - 1}](r[${i}])`;
+  });
+  return new Function('F', `return function csvLine(r) { return ${parts.join(" + ',' + ") || "''"} + '\\n'; };`)(fns) as (r: unknown[]) => string;
+}
+
+const csvWriters = new Map<string, (r: unknown[]) => string>();
+
 /** Rows as CSV lines (no header). */
 export function csvLines(plan: Pick<ReadPlan, 'projection' | 'flags'>, set: RowSet): string {
-  const cols = csvColumns(plan);
-  const idx = cols.map((c) => set.columns.indexOf(c.column));
-  const types = cols.map((c) => c.type);
-  const pres = plan.flags.presentationTimestamp;
-  let out = '';
-  for (const r of set.rows) {
-    let line = '';
-    for (let j = 0; j < idx.length; j++) line += (j ? ',' : '') + csvCell(types[j], r[idx[j]], pres);
-    out += line + '\n';
+  const key = JSON.stringify([plan.projection.map((a) => [a.name, a.kind === 'object' ? a.members.map((m) => [m.column, m.type]) : [a.column, a.type]]), plan.flags.presentationTimestamp, set.columns]);
+  let write = csvWriters.get(key);
+  if (!write) {
+    write = compileCsvWriter(plan, set.columns);
+    if (csvWriters.size >= 512) csvWriters.delete(csvWriters.keys().next().value as string);
+    csvWriters.set(key, write);
   }
+  let out = '';
+  for (const r of set.rows) out += write(r);
   return out;
 }
 
