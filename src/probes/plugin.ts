@@ -15,7 +15,7 @@ import { cacheControlOf, etagOf, ifNoneMatch, type HttpCaching } from '../http/c
 import type { Db } from '../db/connection.js';
 import { ReadEngine } from '../jsonapi/engine.js';
 import { loadResources } from '../resources/loader.js';
-import { ApiError, errorDocument, JSONAPI_MEDIA_TYPE, NotFoundError } from '../jsonapi/errors.js';
+import { ApiError, JSONAPI_MEDIA_TYPE, NotFoundError } from '../jsonapi/errors.js';
 import { memoryCollection, memoryCsv, memoryMeta, memorySingle } from '../jsonapi/memory.js';
 import { parseQuery } from '../jsonapi/query.js';
 import { rawQueryOf, serialiseQuery } from '../jsonapi/querystring.js';
@@ -130,18 +130,6 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
   const prefixes = opts.config.prefixes?.length ? opts.config.prefixes : DEFAULT_PREFIXES;
   const limits = { maxLimit: opts.config.maxPageLimit ?? 100_000, defaultLimit: opts.config.defaultPageLimit ?? 100 };
   const service = new ProbeService(engineOf(opts, limits));
-
-  // JSON:API errors for these routes even when the plugin runs outside buildApp (the app's handler does the same)
-  app.setErrorHandler((err, req, reply) => {
-    if (err instanceof ApiError) {
-      if (err.status >= 500) req.log.error({ err, cause: (err as { cause?: unknown }).cause }, err.message);
-      return reply.status(err.status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([err]));
-    }
-    req.log.error({ err }, 'probe route failed');
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    const e = new ApiError(status, status < 500 ? 'bad_request' : 'internal_error', status < 500 ? 'Bad request' : 'Internal error', status < 500 ? (err as Error).message : 'internal error (see the server log)');
-    return reply.status(status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
-  });
 
   const probeOf = (id: string): Probe => {
     const p = registry.get(id);

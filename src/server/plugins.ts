@@ -6,5 +6,5 @@ import { webPlugin } from '../web/plugin.js';
 import { reportsPlugin } from '../reports/plugin.js';
 
 export async function defaultPlugins(): Promise<AppPlugin[]> {
-  return [probesPlugin as unknown as AppPlugin, webPlugin as unknown as AppPlugin, reportsPlugin as unknown as AppPlugin];
+  return [probesPlugin, webPlugin, reportsPlugin];
 }

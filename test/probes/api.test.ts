@@ -1,9 +1,9 @@
 // The probe API over HTTP (app.inject): JSON:API list and plot documents, Plotly figure, CSV, the
 // points form as the OMS GUI's generic portlets ask for it, and JSON:API errors for bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { openDb, type Db } from '../../src/db/connection.js';
-import { probesPlugin } from '../../src/probes/plugin.js';
+import { testApp } from '../helpers/app.js';
 import { plotProblems } from '../../src/plot/validate.js';
 import { testDatabases, writableSqliteCopy, type WritableDatabase } from '../helpers/databases.js';
 import { expectValidJsonApi } from '../helpers/jsonapi.js';
@@ -12,10 +12,7 @@ import { loadPlotly } from './plotly-jsdom.js';
 const PREFIXES = ['/api/v1', '/agg/api/v1', '/pixel-agg/api/v1'];
 
 async function appFor(db: Db): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true } });
-  await app.register(probesPlugin, { db, config: { prefixes: PREFIXES, maxPageLimit: 100_000, defaultPageLimit: 100 } });
-  await app.ready();
-  return app;
+  return testApp(db, { env: { OMSAGG_PREFIXES: '/pixel-agg/api/v1', OMSAGG_MAX_PAGE_LIMIT: '100000' } });
 }
 
 const get = (app: FastifyInstance, url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });

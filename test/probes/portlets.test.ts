@@ -29,7 +29,7 @@ let selectorValues: Record<string, number>;
 
 beforeAll(async () => {
   db = await openDb(d.url, { readonly: true });
-  app = await buildApp(loadConfig({ OMSAGG_DB: d.url, OMSAGG_PREFIXES: workspace.prefix, LOG_LEVEL: 'silent' }), { db, plugins: [probesPlugin as unknown as AppPlugin], logger: false });
+  app = await buildApp(loadConfig({ OMSAGG_DB: d.url, OMSAGG_PREFIXES: workspace.prefix, LOG_LEVEL: 'silent' }), { db, plugins: [probesPlugin], logger: false });
   await app.ready();
   const run = Number((await db.knex('v_hltpathrates').max({ r: 'run_number' }).first())!.r);
   const fill = Number((await db.knex('v_runs').select('fill_number').where('run_number', run).first())!.fill_number);

@@ -48,7 +48,7 @@ beforeAll(async () => {
   db = await openDb(w.url, { readonly: true });
   const reports: AppPlugin = (async (a, o) => reportsPlugin(a, { ...o, root })) as AppPlugin;
   app = await buildApp(loadConfig({ OMSAGG_DB: w.url, LOG_LEVEL: 'silent' }), {
-    db, logger: false, plugins: [probesPlugin as unknown as AppPlugin, webPlugin as unknown as AppPlugin, reports],
+    db, logger: false, plugins: [probesPlugin, webPlugin, reports],
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
