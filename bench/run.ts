@@ -87,9 +87,9 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
     const f = derived.facts;
     const header = [
       `== ${db.dialect} ${db.scale}: ${db.where}`,
-      `   run ${f.run} (${f.runLumisections} LS, fill ${f.fill}), HLT path ${f.path}; export resource ${f.exportResource} (${f.exportTotal} rows)`,
-      `   ${scenarios.length} scenarios; ${opts.rounds} round(s); ${opts.duration} s per comparison, ${opts.pageDuration} s per page/probe/health measurement; ` +
-        `autocannon ${opts.connections} connections (comparisons), ${opts.latencyConnections} (pages, probes, /health)`,
+      `   run ${f.run} (${f.runLumisections} LS, fill ${f.fill}), HLT path ${f.path}; export: ${f.exportResource}, ${f.exportFilter} (the resource has ${f.exportTotal} rows)`,
+      `   ${scenarios.length} scenarios; ${opts.rounds} round(s); ${opts.duration} s per comparison, ${opts.pageDuration} s per page/probe measurement, ${Math.max(opts.pageDuration, 5)} s for /health; ` +
+        `autocannon ${opts.connections} connections (comparisons); closed loop, ${opts.latencyConnections} connection(s) (pages, probes, /health)`,
       ...servers.map((s) => `   ${s.target.padEnd(12)} ${s.version} (pid ${s.pid}, core ${opts.serverCore})`),
     ];
     if (opts.list) {
@@ -122,15 +122,15 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
           const waited = await waitIdle(t);
           if (waited > 2000) log(`   (${t.target} was busy for ${(waited / 1000).toFixed(1)} s before ${s.id})`);
           let m: Measurement;
-          if (s.kind === 'load') m = await measureLoad(s, t, round, s.group === 'compare' ? opts.duration : opts.pageDuration);
+          if (s.kind === 'load') m = await measureLoad(s, t, round, s.group === 'compare' ? opts.duration : opts.pageDuration, s.group === 'compare' ? Math.max(30, opts.duration * 3) : opts.slowLimit);
           else if (s.kind === 'export') m = await measureExport(s, t, round, opts.exportTimeout);
-          else m = await measureHealth(s, t, round, opts.pageDuration, opts.exportTimeout);
+          else m = await measureHealth(s, t, round, Math.max(opts.pageDuration, 5), opts.exportTimeout);
           results.push(m);
           const brief = m.load
-            ? `${m.load.rps.toFixed(1)} req/s, p50 ${m.load.p50} ms, p99 ${m.load.p99} ms${m.load.non2xx || m.load.errors || m.load.timeouts ? ` (non-2xx ${m.load.non2xx}, errors ${m.load.errors}, timeouts ${m.load.timeouts})` : ''}`
+            ? `${m.load.rps.toFixed(1)} req/s, p50 ${m.load.p50.toFixed(1)} ms, p99 ${m.load.p99.toFixed(1)} ms${m.load.non2xx || m.load.errors || m.load.timeouts ? ` (non-2xx ${m.load.non2xx}, errors ${m.load.errors}, timeouts ${m.load.timeouts})` : ''}`
             : m.export
               ? `${m.export.rows}/${m.export.expected} rows in ${(m.export.ms / 1000).toFixed(1)} s, HTTP ${m.export.status}${m.export.error ? `, ${m.export.error}` : ''}`
-              : `/health p99 ${m.health!.health.p99} ms, page p99 ${m.health!.page.p99} ms`;
+              : `/health p99 ${m.health!.health.p99.toFixed(1)} ms, page p99 ${m.health!.page.p99.toFixed(1)} ms, slow query ${m.health!.slowQueries.length}×`;
           log(`   [round ${round}/${opts.rounds}] ${s.id} ${t.target}: ${brief}; peak RSS ${(m.peak.server / 2 ** 20).toFixed(0)} MB${m.peak.childCount ? ` + children ${(m.peak.children / 2 ** 20).toFixed(0)} MB` : ''}`);
         }
       }
@@ -144,6 +144,7 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
         `   ${new Date().toISOString()}; ${machine()}`,
         `   servers pinned to core ${opts.serverCore}, load generator to core ${opts.loadCore} (taskset); other load may be present on this shared machine, so read the spreads`,
         `   req/s: completed 2xx responses per second, median over rounds (min–max); p50 median, p99 worst round; ratios: median over rounds (per-round range)`,
+        `   comparisons: autocannon for a fixed time; pages, probes, /health: closed loop (next request when the last answered; the one in flight at the end is awaited and counted)`,
         `   exports: one streamed request per round, rows counted on arrival; peak RSS: server process (+ its child processes), VmHWM reset before each measurement`,
         `   Platformatic answers with its own query syntax and plain arrays (no envelope); the bare route renders omsagg's full envelope; PostgreSQL's own memory is not counted`,
         '',

@@ -1,6 +1,7 @@
 // One measurement: autocannon for a fixed time against one server (load scenarios), one streamed
 // request with its rows counted (exports), or /health and a 100-row page under an export and a slow
 // query. Peak memory of the server and of its children is taken during each.
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { CsvRowCounter, fetchText, JsonRowCounter, streamRows, type StreamResult } from './http.js';
 import { sampleMemory, sleep, type Peak } from './proc.js';
@@ -55,6 +56,51 @@ export async function cannon(base: string, path: string, connections: number, du
   };
 }
 
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] : NaN);
+
+/**
+ * Closed-loop latency: `connections` clients, each sending the next request when the previous one
+ * has answered, for `durationS`; the request in flight when the time is up is still awaited (up to
+ * timeoutS) and counted, so a server that blocks shows as a long latency, not as no data.
+ */
+export async function latencyLoop(base: string, path: string, connections: number, durationS: number, timeoutS: number): Promise<LoadFigures> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const lat: number[] = [];
+  let bytes = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  const t0 = performance.now();
+  const end = t0 + durationS * 1000;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const s = performance.now();
+      const req = http.get(base + path, { agent, timeout: timeoutS * 1000 }, (res) => {
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () => {
+          if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) lat.push(performance.now() - s);
+          else non2xx++;
+          resolve();
+        });
+        res.on('error', () => (errors++, resolve()));
+      });
+      req.on('timeout', () => (timeouts++, req.destroy(new Error('timeout'))));
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+    });
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) await one();
+    }),
+  );
+  agent.destroy();
+  const seconds = (performance.now() - t0) / 1000;
+  const sorted = [...lat].sort((a, b) => a - b);
+  return { rps: lat.length / seconds, p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, bytesPerSec: bytes / seconds, ok: lat.length, non2xx, errors: errors - timeouts, timeouts };
+}
+
 function counter(kind: CounterKind) {
   return kind === 'csv' ? new CsvRowCounter() : new JsonRowCounter(kind);
 }
@@ -74,9 +120,10 @@ export async function waitIdle(t: Running, maxMs = 600_000): Promise<number> {
   }
 }
 
-export async function measureLoad(s: LoadScenario, t: Running, round: number, durationS: number): Promise<Measurement> {
+export async function measureLoad(s: LoadScenario, t: Running, round: number, durationS: number, timeoutS: number): Promise<Measurement> {
   const mem = sampleMemory(t.pid);
-  const load = await cannon(t.base, s.paths[t.target]!, s.connections, durationS, Math.max(30, durationS * 3));
+  // throughput comparisons: autocannon; latency scenarios (pages, probes): the closed loop
+  const load = s.group === 'compare' ? await cannon(t.base, s.paths[t.target]!, s.connections, durationS, timeoutS) : await latencyLoop(t.base, s.paths[t.target]!, s.connections, durationS, timeoutS);
   return { scenario: s.id, target: t.target, round, peak: mem.stop(), load };
 }
 
@@ -106,8 +153,7 @@ export async function measureHealth(s: HealthScenario, t: Running, round: number
   })();
   await sleep(500);
   const t0 = performance.now();
-  const timeout = Math.max(30, durationS * 3);
-  const [health, page] = await Promise.all([cannon(t.base, s.healthPath, s.connections, durationS, timeout), cannon(t.base, s.pagePath, s.connections, durationS, timeout)]);
+  const [health, page] = await Promise.all([latencyLoop(t.base, s.healthPath, s.connections, durationS, timeoutS), latencyLoop(t.base, s.pagePath, s.connections, durationS, timeoutS)]);
   const t1 = performance.now();
   slowing = false;
   const exportCoveredMs = exportEnded ? Math.max(0, Math.min(exportEnded, t1) - t0) : t1 - t0;

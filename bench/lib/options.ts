@@ -56,7 +56,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --run N                        the run of the comparisons (default 319579 when present, else the longest run)
   --path NAME                    the HLT path of the comparison (default the first HLT_ path of the run)
   --export-rows N                rows of the export scenarios (default 1000000)
-  --export-timeout S             give up an export after S seconds (default 300)
+  --export-timeout S             give up an export after S seconds (default 120)
   --slow-limit S                 a page or probe whose first request takes longer is reported, not measured (default 30)
   --server-core N / --load-core N  CPU cores for the servers / the load generator (default 0 / 1)
   --out FILE                     also write the raw figures as JSON (default <data-dir>/results/…)
@@ -128,7 +128,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     run: values.run === undefined ? undefined : num('run', values.run, 0, 1),
     path: values.path,
     exportRows: Math.round(num('export-rows', values['export-rows'], quick ? 100_000 : 1_000_000, 1)),
-    exportTimeout: num('export-timeout', values['export-timeout'], 300, 1),
+    exportTimeout: num('export-timeout', values['export-timeout'], 120, 1),
     slowLimit: num('slow-limit', values['slow-limit'], 30, 1),
     shapes: quick ? 'first' : 'all',
     serverCore,

@@ -114,7 +114,11 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
         const checks = e.map((x) => (x.status !== 200 ? `HTTP ${x.status}${x.errorBody ? `: ${x.errorBody.replace(/\s+/g, ' ').slice(0, 60)}` : ''}` : x.error ? `${x.error} after ${x.rows} rows` : x.rows === x.expected ? 'ok' : `TRUNCATED ${x.rows}/${x.expected}`));
         rows.push({
           scenario: s.id, target: t, conn: '1',
-          rate: good.length ? `${fmtNum(median(good.map((x) => x.rowsPerSec)))} rows/s${good.length > 1 ? ` (${spread(good.map((x) => x.rowsPerSec))})` : ''}` : '—',
+          rate: good.length
+            ? `${fmtNum(median(good.map((x) => x.rowsPerSec)))} rows/s${good.length > 1 ? ` (${spread(good.map((x) => x.rowsPerSec))})` : ''}`
+            : e.some((x) => x.rows > 0)
+              ? `${fmtNum(max(e.map((x) => x.rowsPerSec)))} rows/s until it stopped`
+              : '—',
           p50: good.length ? fmtMs(median(good.map((x) => x.ms))) : '—', p99: good.length ? fmtMs(max(good.map((x) => x.ms))) : '—',
           bytes: good.length ? `${fmtBytes(median(good.map((x) => x.bytes / (x.ms / 1000))))}/s` : '—', rss: rss(ms),
           vsPlt: t === 'platformatic' ? '' : ratio(ms, of('platformatic'), rateOf).text,

@@ -50,6 +50,7 @@ export interface Facts {
   sizes: Record<string, number>;
   exportResource: string;
   exportTotal: number;
+  exportFilter: string;
   probes: string[];
 }
 
@@ -212,21 +213,50 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
     });
   }
 
-  // ---- exports: the largest resource, N rows, CSV and JSON ----
+  // ---- exports: N rows of the largest resource, CSV and JSON ----
+  // As an analyst exports: the rows of the comparison run, or of the runs from it on, enough for
+  // N rows (20 % margin so that an estimated count cannot fall short); unfiltered only when the
+  // whole resource is smaller.
   const [exportResource, exportTotal] = Object.entries(sizes).sort((a, b) => b[1] - a[1])[0];
   const n = opts.exportRows;
-  const expectRows = Math.min(n, exportTotal);
   const eid = resources.get(exportResource)!.id_attributes;
-  const csvPath = withQuery(`${api}/${exportResource}/csv`, [['page[limit]', n]]);
-  const jsonPath = withQuery(`${api}/${exportResource}`, [['page[limit]', n]]);
+  let exportFilter: { omsagg: [string, string | number][]; plt: [string, string, number][]; label: string } = { omsagg: [], plt: [], label: 'unfiltered' };
+  let exportAvailable = exportTotal;
+  if (has(exportResource, 'run_number')) {
+    const after = (await get<Collection>(base, withQuery(`${api}/runs`, [['filter[run_number][GE]', run], ['sort', 'run_number'], ['fields', 'run_number'], ['page[limit]', 1000]]))).data.map((d) => Number(d.attributes.run_number));
+    let sum = 0;
+    for (const r of after) {
+      sum += total(await get<Collection>(base, withQuery(`${api}/${exportResource}`, [['filter[run_number][EQ]', r], ['fields', eid[0]], ['page[limit]', 1]])));
+      if (sum >= n * 1.2 || r === after[after.length - 1]) {
+        if (sum < n) break;
+        exportAvailable = sum;
+        exportFilter =
+          r === run
+            ? { omsagg: [['filter[run_number][EQ]', run]], plt: [['run_number', 'eq', run]], label: `run ${run}` }
+            : { omsagg: [['filter[run_number][GE]', run], ['filter[run_number][LE]', r]], plt: [['run_number', 'gte', run], ['run_number', 'lte', r]], label: `runs ${run}–${r}` };
+        break;
+      }
+    }
+  }
+  const expectRows = Math.min(n, exportAvailable);
+  const csvPath = withQuery(`${api}/${exportResource}/csv`, [...exportFilter.omsagg, ['page[limit]', n]]);
+  const jsonPath = withQuery(`${api}/${exportResource}`, [...exportFilter.omsagg, ['page[limit]', n]]);
   const rows = n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 ? `${Math.round(n / 1000)}k` : String(n);
   scenarios.push({
-    kind: 'export', id: `export-csv-${rows}`, group: 'export', format: 'csv', title: `${rows}-row CSV export of ${exportResource}`, expectRows,
+    kind: 'export', id: `export-csv-${rows}`, group: 'export', format: 'csv', title: `${rows}-row CSV export of ${exportResource} (${exportFilter.label})`, expectRows,
     paths: Object.fromEntries(Object.entries({ omsagg: { path: csvPath, counter: 'csv' as const }, bare: { path: csvPath, counter: 'csv' as const } }).filter(([t]) => targets.includes(t as Target))),
   });
-  const pltJson = platformatic(route(exportResource), { filters: [], sort: totalOrder([], eid), limit: n, totalCount: true });
+  const pr = route(exportResource);
+  const pltJson = pr
+    ? withQuery(pr.path, [
+        ...exportFilter.plt.map(([a, op, v]) => [`where.${pr.field(a)}.${op}`, v] as [string, number]),
+        ...totalOrder([], eid).map(([a, desc]) => [`orderby.${pr.field(a)}`, desc ? 'desc' : 'asc'] as [string, string]),
+        ['limit', n],
+        ['totalCount', 'true'],
+      ])
+    : undefined;
   scenarios.push({
-    kind: 'export', id: `export-json-${rows}`, group: 'export', format: 'json', title: `${rows}-row JSON export of ${exportResource}`, expectRows,
+    kind: 'export', id: `export-json-${rows}`, group: 'export', format: 'json', title: `${rows}-row JSON export of ${exportResource} (${exportFilter.label})`, expectRows,
     paths: Object.fromEntries(
       Object.entries({ omsagg: { path: jsonPath, counter: 'data' as const }, bare: { path: jsonPath, counter: 'data' as const }, ...(pltJson ? { platformatic: { path: pltJson, counter: 'array' as const } } : {}) }).filter(([t]) => targets.includes(t as Target)),
     ),
@@ -243,5 +273,5 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
     exportPath: csvPath, expectRows, slowPath, pagePath, healthPath: '/health',
   });
 
-  return { scenarios, facts: { run, runLumisections, fill, path, sizes, exportResource, exportTotal, probes: probes.map((p) => p.id) } };
+  return { scenarios, facts: { run, runLumisections, fill, path, sizes, exportResource, exportTotal, exportFilter: exportFilter.label, probes: probes.map((p) => p.id) } };
 }
