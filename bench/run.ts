@@ -63,15 +63,33 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
   const { startTarget } = await import('./lib/targets.js');
   const { deriveScenarios } = await import('./lib/scenarios.js');
   const { measureExport, measureHealth, measureLoad, unanswered, waitIdle } = await import('./lib/measure.js');
-  const { goals, renderGoals, renderTable, tableRows } = await import('./lib/report.js');
-  const logDir = path.join(opts.dataDir, 'logs');
-  const servers: Running[] = [];
   const notes: string[] = [];
+  const logDir = path.join(opts.dataDir, 'logs');
+  const startOpts = { root, core: opts.serverCore, logDir, node22, maxRows: opts.exportRows };
+  /**
+   * Waits until t answers quickly again. A request the client gave up on may keep a server busy
+   * for minutes (omsagg's synchronous SQLite reads cannot be interrupted): past --busy-limit the
+   * server is killed and started again, which is noted in the output.
+   */
+  const ready = async (t: Running, before: string): Promise<void> => {
+    try {
+      const waited = await waitIdle(t, opts.busyLimit * 1000);
+      if (waited > 2000) log(`   (${t.target} was busy for ${(waited / 1000).toFixed(1)} s before ${before})`);
+    } catch {
+      const note = `${t.target} was still busy ${opts.busyLimit} s after an abandoned request; restarted before ${before}`;
+      notes.push(note);
+      log(`   (${note})`);
+      await t.stop(true);
+      Object.assign(t, await startTarget(t.target, db, startOpts));
+    }
+  };
+  const { goals, renderGoals, renderTable, tableRows } = await import('./lib/report.js');
+  const servers: Running[] = [];
   try {
     for (const target of opts.list ? (['omsagg'] as Target[]) : opts.targets) {
       log(`bench: starting ${target} on ${db.where} (core ${opts.serverCore})`);
       try {
-        servers.push(await startTarget(target, db, { root, core: opts.serverCore, logDir, node22, maxRows: opts.exportRows }));
+        servers.push(await startTarget(target, db, startOpts));
       } catch (e) {
         if (target === 'omsagg') throw e;
         notes.push(`${target} did not start and is left out: ${(e as Error).message}`);
@@ -105,7 +123,7 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
         const involved = servers.filter((t) => (s.kind === 'health' ? t.target === 'omsagg' : !!s.paths[t.target]));
         if (!involved.length) continue;
         if (round === 1) {
-          for (const t of involved) await waitIdle(t);
+          for (const t of involved) await ready(t, s.id);
           const v = await validate(s, involved, s.group === 'compare' ? opts.exportTimeout : opts.slowLimit);
           notes.push(...v.notes);
           for (const n of v.notes) log(`   check: ${n}`);
@@ -119,8 +137,7 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
             if (round === 1) results.push({ scenario: s.id, target: t.target, round, peak: { server: 0, children: 0, childCount: 0 }, load: unanswered(), skipped: skip });
             continue;
           }
-          const waited = await waitIdle(t);
-          if (waited > 2000) log(`   (${t.target} was busy for ${(waited / 1000).toFixed(1)} s before ${s.id})`);
+          await ready(t, s.id);
           let m: Measurement;
           if (s.kind === 'load') m = await measureLoad(s, t, round, s.group === 'compare' ? opts.duration : opts.pageDuration, s.group === 'compare' ? Math.max(30, opts.duration * 3) : opts.slowLimit);
           else if (s.kind === 'export') m = await measureExport(s, t, round, opts.exportTimeout);
@@ -145,7 +162,7 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
         `   servers pinned to core ${opts.serverCore}, load generator to core ${opts.loadCore} (taskset); other load may be present on this shared machine, so read the spreads`,
         `   req/s: completed 2xx responses per second, median over rounds (min–max); p50 median, p99 worst round; ratios: median over rounds (per-round range)`,
         `   comparisons: autocannon for a fixed time; pages, probes, /health: closed loop (next request when the last answered; the one in flight at the end is awaited and counted)`,
-        `   exports: one streamed request per round, rows counted on arrival; peak RSS: server process (+ its child processes), VmHWM reset before each measurement`,
+        `   exports: one streamed request per round, rows counted on arrival (omsagg runs with --max-page-limit ${Math.max(opts.exportRows, 100_000)}); peak RSS: server process (+ its child processes), VmHWM reset before each measurement`,
         `   Platformatic answers with its own query syntax and plain arrays (no envelope); the bare route renders omsagg's full envelope; PostgreSQL's own memory is not counted`,
         '',
         renderTable(rows),

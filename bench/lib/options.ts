@@ -32,6 +32,8 @@ export interface Options {
   exportTimeout: number;
   /** a page or probe whose first request takes longer is not measured (reported as not answered) */
   slowLimit: number;
+  /** a server still busy this long after an abandoned request is restarted */
+  busyLimit: number;
   /** filter shapes per resource: all, or only the unfiltered first page (quick mode) */
   shapes: 'all' | 'first';
   serverCore: number;
@@ -58,6 +60,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --export-rows N                rows of the export scenarios (default 1000000)
   --export-timeout S             give up an export after S seconds (default 120)
   --slow-limit S                 a page or probe whose first request takes longer is reported, not measured (default 30)
+  --busy-limit S                 restart a server still busy S seconds after an abandoned request (default 20)
   --server-core N / --load-core N  CPU cores for the servers / the load generator (default 0 / 1)
   --out FILE                     also write the raw figures as JSON (default <data-dir>/results/…)
   --list                         print the scenarios and exit (starts omsagg only)
@@ -91,6 +94,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       'export-rows': { type: 'string' },
       'export-timeout': { type: 'string' },
       'slow-limit': { type: 'string' },
+      'busy-limit': { type: 'string' },
       'server-core': { type: 'string' },
       'load-core': { type: 'string' },
       out: { type: 'string' },
@@ -130,6 +134,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     exportRows: Math.round(num('export-rows', values['export-rows'], quick ? 100_000 : 1_000_000, 1)),
     exportTimeout: num('export-timeout', values['export-timeout'], 120, 1),
     slowLimit: num('slow-limit', values['slow-limit'], 30, 1),
+    busyLimit: num('busy-limit', values['busy-limit'], 20, 1),
     shapes: quick ? 'first' : 'all',
     serverCore,
     loadCore,

@@ -56,7 +56,8 @@ export interface Server {
   pid: number;
   base: string;
   log: string;
-  stop(): Promise<void>;
+  /** SIGTERM (SIGKILL after 10 s, or at once with `kill`), children first */
+  stop(kill?: boolean): Promise<void>;
 }
 
 export async function startServer(o: { name: string; cmd: string; args: string[]; core: number; port: number; readyPath: string; logDir: string; cwd: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<Server> {
@@ -94,17 +95,18 @@ export async function startServer(o: { name: string; cmd: string; args: string[]
     pid: child.pid!,
     base,
     log,
-    stop: async () => {
+    stop: async (kill = false) => {
       if (exited !== null) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const sig = kill ? 'SIGKILL' : 'SIGTERM';
       for (const d of descendants(child.pid!)) {
         try {
-          process.kill(d, 'SIGTERM');
+          process.kill(d, sig);
         } catch {
           /* gone */
         }
       }
-      child.kill('SIGTERM');
+      child.kill(sig);
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await gone;
       clearTimeout(t);
@@ -160,6 +162,7 @@ export interface Peak {
   server: number;
   /** its child processes together: max over samples of the sum of their VmRSS (and their VmHWM when there is one child) */
   children: number;
+  /** child processes seen during the measurement */
   childCount: number;
 }
 
@@ -167,7 +170,8 @@ export interface Peak {
 export function sampleMemory(pid: number, everyMs = 100): { stop(): Peak } {
   resetPeak(pid);
   const seen = new Set<number>();
-  for (const c of descendants(pid)) (resetPeak(c), seen.add(c));
+  const ever = new Set<number>();
+  for (const c of descendants(pid)) (resetPeak(c), seen.add(c), ever.add(c));
   let server = 0;
   let children = 0;
   let tick = 0;
@@ -178,7 +182,7 @@ export function sampleMemory(pid: number, everyMs = 100): { stop(): Peak } {
     const kids = tick++ % 5 === 0 ? descendants(pid) : [...seen];
     let sum = 0;
     for (const c of kids) {
-      if (!seen.has(c)) (resetPeak(c), seen.add(c));
+      if (!seen.has(c)) (resetPeak(c), seen.add(c), ever.add(c));
       const cm = memory(c);
       if (cm) sum += cm.rss;
       else seen.delete(c);
@@ -197,7 +201,7 @@ export function sampleMemory(pid: number, everyMs = 100): { stop(): Peak } {
         const cm = memory([...seen][0]);
         if (cm) children = Math.max(children, cm.hwm);
       }
-      return { server, children, childCount: seen.size };
+      return { server, children, childCount: ever.size };
     },
   };
 }
