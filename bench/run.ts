@@ -99,13 +99,13 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
     const targets = servers.map((s) => s.target);
     const oms = servers.find((s) => s.target === 'omsagg')!;
     const plt = servers.find((s) => s.target === 'platformatic');
-    log('bench: deriving the scenarios from omsagg (resources, sizes, sample values, probes)');
+    log('bench: deriving the scenarios from omsagg (resources, counts, sample values, probes)');
     const derived = await deriveScenarios(oms.base, opts, targets, plt?.routes);
     const scenarios = derived.scenarios.filter((s) => !opts.only || opts.only.test(s.id));
     const f = derived.facts;
     const header = [
       `== ${db.dialect} ${db.scale}: ${db.where}`,
-      `   run ${f.run} (${f.runLumisections} LS, fill ${f.fill}), HLT path ${f.path}; export: ${f.exportResource}, ${f.exportFilter} (the resource has ${f.exportTotal} rows)`,
+      `   run ${f.run} (${f.runLumisections} LS, fill ${f.fill}), HLT path ${f.path}; export: ${f.exportResource}, ${f.exportFilter} (${f.exportTotal} rows in run ${f.run})`,
       `   ${scenarios.length} scenarios; ${opts.rounds} round(s); ${opts.duration} s per comparison, ${opts.pageDuration} s per page/probe measurement, ${Math.max(opts.pageDuration, 5)} s for /health; ` +
         `autocannon ${opts.connections} connections (comparisons); closed loop, ${opts.latencyConnections} connection(s) (pages, probes, /health)`,
       ...servers.map((s) => `   ${s.target.padEnd(12)} ${s.version} (pid ${s.pid}, core ${opts.serverCore})`),

@@ -1,5 +1,5 @@
 // The scenarios, derived from a running omsagg over HTTP only: resources from GET /api/v1, their
-// attributes from /{type}/meta, sizes from meta.totalResourceCount (or meta.count), sample values
+// attributes from /{type}/meta, counts from meta.totalResourceCount (or meta.count), sample values
 // from the rows themselves, probes from GET /api/v1/probes. Nothing about the data is hard-coded
 // except the default comparison run (319579, used before the rewrite; any run can be chosen).
 import { fetchJson } from './http.js';
@@ -47,6 +47,7 @@ export interface Facts {
   runLumisections: number;
   fill: number | null;
   path: string | null;
+  /** rows of the comparison run per resource (all rows for resources without run_number) */
   sizes: Record<string, number>;
   exportResource: string;
   exportTotal: number;
@@ -108,9 +109,6 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   const has = (r: string, a: string) => !!meta.get(r)?.[a];
   const route = (r: string) => routes?.get(`v_${r}`);
 
-  // sizes
-  const sizes: Record<string, number> = {};
-  for (const [r, a] of resources) sizes[r] = total(await get<Collection>(base, withQuery(`${api}/${r}`, [['fields', a.id_attributes[0]], ['page[limit]', 1]])));
 
   // the comparison run: --run, else 319579 when present, else the run with the most lumisections
   const runs = async (filters: [string, string | number][]) => (await get<Collection>(base, withQuery(`${api}/runs`, filters))).data;
@@ -121,6 +119,14 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   const run = Number(runRow.attributes.run_number);
   const fill = runRow.attributes.fill_number === null ? null : Number(runRow.attributes.fill_number);
   const runStart = String(runRow.attributes.start_time);
+
+  // sizes: rows of the comparison run in each resource (indexed counts; unfiltered counts of the
+  // largest views take minutes on a year database), the whole resource when it has no run_number
+  const sizes: Record<string, number> = {};
+  for (const [r, a] of resources) {
+    const filter: [string, string | number][] = has(r, 'run_number') ? [['filter[run_number][EQ]', run]] : [];
+    sizes[r] = total(await get<Collection>(base, withQuery(`${api}/${r}`, [...filter, ['fields', a.id_attributes[0]], ['page[limit]', 1]])));
+  }
 
   // lumisections of the run (the page limit must cover them)
   const lsDoc = await get<Collection>(base, withQuery(`${api}/lumisections`, [['filter[run_number][EQ]', run], ['fields', 'lumisection_number'], ['page[limit]', 1]]));
@@ -217,8 +223,9 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   // As an analyst exports: the rows of the comparison run, or of the runs from it on, enough for
   // N rows (20 % margin so that an estimated count cannot fall short); unfiltered only when the
   // whole resource is smaller.
-  const [exportResource, exportTotal] = Object.entries(sizes).sort((a, b) => b[1] - a[1])[0];
+  const [exportResource] = Object.entries(sizes).sort((a, b) => b[1] - a[1])[0];
   const n = opts.exportRows;
+  const exportTotal = sizes[exportResource];
   const eid = resources.get(exportResource)!.id_attributes;
   let exportFilter: { omsagg: [string, string | number][]; plt: [string, string, number][]; label: string } = { omsagg: [], plt: [], label: 'unfiltered' };
   let exportAvailable = exportTotal;
@@ -237,6 +244,9 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
         break;
       }
     }
+  }
+  if (exportFilter.label === 'unfiltered' && has(exportResource, 'run_number')) {
+    exportAvailable = total(await get<Collection>(base, withQuery(`${api}/${exportResource}`, [['fields', eid[0]], ['page[limit]', 1]])));
   }
   const expectRows = Math.min(n, exportAvailable);
   const csvPath = withQuery(`${api}/${exportResource}/csv`, [...exportFilter.omsagg, ['page[limit]', n]]);
