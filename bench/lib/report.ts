@@ -79,12 +79,13 @@ function ratio(a: Measurement[], b: Measurement[], fig: (m: Measurement) => numb
     const o = b.find((x) => x.round === m.round);
     if (o && fig(o) > 0) rs.push(fig(m) / fig(o));
   }
+  if (a.some((m) => !Number.isFinite(fig(m))) || b.some((m) => !Number.isFinite(fig(m)))) return { text: '— (incomplete)', median: NaN };
   const med = median(a.map(fig)) / median(b.map(fig));
   if (!Number.isFinite(med)) return { text: '—', median: NaN };
   return { text: `${med.toFixed(2)}×${rs.length > 1 ? ` (${min(rs).toFixed(2)}–${max(rs).toFixed(2)})` : ''}`, median: med };
 }
 
-const rateOf = (m: Measurement) => (m.load ? m.load.rps : m.export ? (m.export.error || m.export.status !== 200 ? 0 : m.export.rowsPerSec) : NaN);
+const rateOf = (m: Measurement) => (m.load ? m.load.rps : m.export ? (m.export.error || m.export.status !== 200 ? NaN : m.export.rowsPerSec) : NaN);
 
 export function tableRows(scenarios: Scenario[], results: Measurement[], targets: Target[]): Row[] {
   const rows: Row[] = [];
