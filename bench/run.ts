@@ -159,6 +159,11 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
           else if (s.kind === 'export') m = await measureExport(s, t, round, opts.exportTimeout);
           else m = await measureHealth(s, t, round, Math.max(opts.pageDuration, 5), opts.exportTimeout);
           results.push(m);
+          if (s.kind !== 'load') {
+            // and fresh again afterwards: what the export allocated must not count in later scenarios
+            await t.stop();
+            Object.assign(t, await startTarget(t.target, db, startOpts));
+          }
           const brief = m.load
             ? `${m.load.rps.toFixed(1)} req/s, p50 ${m.load.p50.toFixed(1)} ms, p99 ${m.load.p99.toFixed(1)} ms${m.load.non2xx || m.load.errors || m.load.timeouts ? ` (non-2xx ${m.load.non2xx}, errors ${m.load.errors}, timeouts ${m.load.timeouts})` : ''}`
             : m.export
@@ -178,7 +183,7 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
         `   servers pinned to core ${opts.serverCore}, load generator to core ${opts.loadCore} (taskset); other load may be present on this shared machine, so read the spreads`,
         `   req/s: completed 2xx responses per second, median over rounds (min–max); p50 median, p99 worst round; ratios: median over rounds (per-round range)`,
         `   comparisons: autocannon for a fixed time; pages, probes, /health: closed loop (next request when the last answered; the one in flight at the end is awaited and counted)`,
-        `   exports: one streamed request per round, rows counted on arrival (omsagg runs with --max-page-limit ${Math.max(opts.exportRows, 100_000)}); servers restarted before each export and /health measurement`,
+        `   exports: one streamed request per round, rows counted on arrival (omsagg runs with --max-page-limit ${Math.max(opts.exportRows, 100_000)}); servers restarted before and after each export and /health measurement`,
         `   peak RSS: server process (+ its child processes) during the measurement (VmHWM reset before it, VmRSS sampled every 100 ms)`,
         `   Platformatic answers with its own query syntax and plain arrays (no envelope); the bare route renders omsagg's full envelope; PostgreSQL's own memory is not counted`,
         '',

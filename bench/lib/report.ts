@@ -130,7 +130,7 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
         const h = ms.map((m) => m.health!);
         const slow = h.flatMap((x) => x.slowQueries);
         const covered = min(h.map((x) => x.exportCoveredMs));
-        const note = `export ran ${fmtMs(covered)} of the window; slow query ${slow.length ? `${fmtMs(median(slow))} ×${slow.length}` : 'did not complete'}`;
+        const note = `export ran ${fmtMs(covered)} of the window; slow query ${slow.length ? `${fmtMs(median(slow))} ×${slow.length}` : 'running throughout (none finished in the window)'}`;
         for (const [label, f] of [['/health', h.map((x) => x.health)], ['100-row page', h.map((x) => x.page)]] as const) {
           rows.push({
             scenario: `${s.id} ${label}`, target: t, conn: String(s.connections),
