@@ -13,6 +13,28 @@ export interface MigrateResult {
   views: string[];
 }
 
+/** The columns of an existing index, or undefined when it does not exist (or cannot be read). */
+async function indexColumns(db: Db, name: string): Promise<string[] | undefined> {
+  try {
+    if (db.dialect === 'sqlite') {
+      const rows = (await db.knex.raw(`PRAGMA index_info(${name})`)) as { name: string }[];
+      return rows.length ? rows.map((r) => r.name.toLowerCase()) : undefined;
+    }
+    if (db.dialect === 'postgres') {
+      const res = (await db.knex.raw('SELECT indexdef FROM pg_indexes WHERE indexname = ? AND schemaname = current_schema()', [name])) as { rows: { indexdef: string }[] };
+      const def = res.rows[0]?.indexdef;
+      return def ? /\(([^)]*)\)\s*$/.exec(def)?.[1].split(',').map((c) => c.trim().replace(/"/g, '').toLowerCase()) : undefined;
+    }
+  } catch {
+    // fall through: treat as unknown
+  }
+  return undefined;
+}
+
+function declaredColumns(sql: string): string[] {
+  return (/\(([^)]*)\)\s*$/.exec(sql)?.[1] ?? '').split(',').map((c) => c.trim().replace(/[`"]/g, '').toLowerCase());
+}
+
 async function viewExists(db: Db, name: string): Promise<boolean> {
   try {
     await db.knex.raw(`SELECT 1 FROM ${name} WHERE 1 = 0`);
@@ -40,10 +62,15 @@ export async function migrateSchema(db: Db): Promise<MigrateResult> {
       if (!m || db.dialect === 'oracle') continue;
       const key = `index_hash:${m[1]}`;
       if (meta[key] === hash(sql)) continue;
-      await db.knex.raw(`DROP INDEX IF EXISTS ${m[1]}`);
-      await db.knex.raw(sql);
+      // never recorded (a database made before hashes were): rebuilt only if its columns differ —
+      // rebuilding an index of a year's rates costs minutes
+      const have = meta[key] === undefined ? await indexColumns(db, m[1]) : undefined;
+      if (!have || have.join(',') !== declaredColumns(sql).join(',')) {
+        await db.knex.raw(`DROP INDEX IF EXISTS ${m[1]}`);
+        await db.knex.raw(sql);
+        out.indexes.push(m[1]);
+      }
       await setMeta(db, { [key]: hash(sql) });
-      out.indexes.push(m[1]);
     }
   }
   const stale: string[] = [];
