@@ -183,6 +183,9 @@ export interface StreamResult {
   count: Promise<Count | null>;
   /** known once the batches are consumed */
   tail(): { more: boolean; nextCursor: string | null; rows: number };
+  /** Releases the statement (and its reader) whatever the consumer did: call when the response
+   *  closes — a client gone before the first byte never starts the consumer. */
+  close(): Promise<void>;
 }
 
 /**
@@ -228,10 +231,12 @@ export async function executeStream(db: Db, plan: ReadPlan, opts: ExecuteOptions
       if (more || !r.done) await iterator.return?.();
     }
   }
+  let closed: Promise<void> | undefined;
   return {
     batches: batches(),
     count,
     tail: () => ({ more, nextCursor: more ? lastCursor : null, rows: sent }),
+    close: () => (closed ??= Promise.resolve(iterator.return?.()).then(() => undefined, () => undefined)),
   };
 }
 

@@ -60,6 +60,14 @@ function relationFilters(resource: ResourceDef, rel: Relationship, row: unknown[
   });
 }
 
+/** Ties a stream's statement to the response: released when the response closes, however it ends
+ *  (a client gone before the first byte never starts the stream's consumer). */
+function held<T extends { close(): Promise<void> }>(reply: FastifyReply, stream: T): T {
+  if (reply.raw.destroyed || reply.raw.writableEnded) void stream.close();
+  else reply.raw.once('close', () => void stream.close());
+  return stream;
+}
+
 /** The request's path in one spelling (doubled and trailing slashes gone), for validators. */
 function pathOf(req: FastifyRequest): string {
   return req.url.split('?')[0].replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
@@ -120,7 +128,7 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
         const next = (extra.collectionUrl ?? `${urls.baseUrl}/${resource.type}`) + '/csv?' + serialiseQuery([...plan.params.filter((p) => !(p.name === 'page' && p.path[0] === 'offset')).map((p) => ({ key: p.key, value: p.value })), { key: 'page[offset]', value: String(plan.page.offset + plan.page.limit) }]);
         reply.header('omsagg-truncated', `true; page[limit]=${plan.page.limit}`).header('link', `<${next}>; rel="next"`);
       }
-      const stream = await engine.stream(plan);
+      const stream = held(reply, await engine.stream(plan));
       reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${resource.type}.csv"`);
       return reply.send(Readable.from(renderCsvStream(plan, stream.batches)));
     }
@@ -133,7 +141,7 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
     const hit = v.scope.closed ? http.cache.get(v.etag) : undefined;
     if (hit) return http.cache.send(req, reply, hit);
     if (extra.single) return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingle(plan, await engine.page(plan), urls, extra.collectionUrl), v);
-    if (engine.streams(plan)) return sendJson(reply, Readable.from(renderJsonStream(plan, await engine.stream(plan), urls)));
+    if (engine.streams(plan)) return sendJson(reply, Readable.from(renderJsonStream(plan, held(reply, await engine.stream(plan)), urls)));
     return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderPage(plan, await engine.page(plan), urls), v);
   }
 

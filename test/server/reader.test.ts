@@ -2,6 +2,7 @@
 // really stopped (its process ends, a fresh one serves the next statement) and answers the same
 // 503 statement_timeout as PostgreSQL; a slow statement does not delay other requests; a stream
 // the consumer leaves early gives its reader back.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -91,6 +92,30 @@ describe('the server on SQLite', () => {
     expect(res.body).not.toMatch(/select|v_hltpathrates/i);
     await app2.close();
     await slowDb.close();
+  });
+
+  it('releases the readers of streamed answers whose clients left, even before the first byte', async () => {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as net.AddressInfo).port;
+    const paths = ['/api/v1/lumisections?page%5Blimit%5D=5000', '/api/v1/lumisections/csv', '/api/v1/hltpathrates?page%5Blimit%5D=20000'];
+    // clients that ask for large answers, never read, and hang up at once or a little later
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        new Promise<void>((resolve) => {
+          const s = net.connect(port, '127.0.0.1', () => s.write(`GET ${paths[i % paths.length]} HTTP/1.1\r\nHost: x\r\n\r\n`));
+          s.pause();
+          s.on('close', () => resolve());
+          setTimeout(() => s.destroy(), (i % 4) * 60);
+        }),
+      ),
+    );
+    let stats = db.reader.stats();
+    for (let i = 0; i < 100 && (stats.busy > 0 || stats.queued > 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      stats = db.reader.stats();
+    }
+    expect(stats).toMatchObject({ busy: 0, queued: 0 });
+    expect((await app.inject('/api/v1/lumisections?page[limit]=5000')).statusCode).toBe(200);
   });
 
   it('exports every matching row as CSV, and says so when page[limit] cuts the export', async () => {
