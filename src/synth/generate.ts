@@ -132,7 +132,7 @@ export async function generateFill(ctx: GenContext, fill: PlannedFill, lsBefore:
   for (const run of fill.runs) {
     const rng = Rng.derive(ctx.seed, 'run', run.runNumber);
     const runAnoms = anomalies.filter((a) => a.runNumber === run.runNumber);
-    const totals = await generateRun(ctx, fill, run, runAnoms, rng, sink);
+    const totals = await generateRun(ctx, fill, run, runAnoms, rng, sink, recordedFill);
     recordedFill += totals.recorded;
     nls += run.nls;
   }
@@ -168,7 +168,8 @@ const LS_FLAGS = LUMISECTION_FLAGS.map((f) => LS_FLAG_VALUES[f]);
 
 const active = (as: Anomaly[], kind: Anomaly['kind'], ls: number) => as.find((a) => a.kind === kind && ls >= a.firstLs && ls <= a.lastLs);
 
-async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, anoms: Anomaly[], rng: Rng, sink: Sink): Promise<RunTotals> {
+/** recordedBefore: recorded by the fill's earlier runs (lumisections carry fill-cumulative luminosity, as in OMS). */
+async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, anoms: Anomaly[], rng: Rng, sink: Sink, recordedBefore: number): Promise<RunTotals> {
   const { hlt, l1, geometry } = ctx;
   const hltKey = hltKeyOf(run.era);
   const nb = fill.bunches;
@@ -184,8 +185,9 @@ async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, 
   const modulesByPart = new Map(PARTS.map((p) => [p.part, geometry.modules.filter((m) => m.part === p.part)]));
   let initLumi = 0;
   let endLumi = 0;
-  let delivCum = 0;
-  let recCum = 0;
+  // luminosity since the start of stable beams: delivered by the LHC before the run, recorded by earlier runs
+  let delivCum = decayIntegralPb(fill.l0, fill.tauH, 0, Math.max(0, (run.start - fill.startStable) / H));
+  let recCum = recordedBefore;
   let firstColumn = 0;
 
   for (let ls = 1; ls <= run.nls; ls++) {
