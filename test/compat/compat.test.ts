@@ -374,6 +374,7 @@ describe('the documentation agrees with the server', () => {
   let run: number;
   let fillNo: number;
   let pathName: string;
+  let bit: number;
   beforeAll(async () => {
     db = await openDb(testDatabase('sqlite').url, { readonly: true });
     app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', OMSAGG_PREFIXES: '/pixel-agg/api/v1' }), { db, resources, logger: false });
@@ -381,14 +382,16 @@ describe('the documentation agrees with the server', () => {
     const r = (await app.inject('/api/v1/runs?sort=-last_lumisection_number&page[limit]=1&fields=run_number,fill_number')).json().data[0].attributes;
     run = r.run_number;
     fillNo = r.fill_number;
+    bit = (await app.inject(`/api/v1/l1algorithmtriggers?filter[run_number][EQ]=${run}&filter[lumisection_number][EQ]=1&sort=bit&page[limit]=1&fields=bit`)).json().data[0].attributes.bit;
     pathName = (await app.inject(`/api/v1/hltpathinfo?filter[run_number][EQ]=${run}&filter[path_name][LIKE]=HLT_PFJet%25&page[limit]=1&fields=path_name`)).json().data[0].attributes.path_name;
   });
   afterAll(async () => {
     await app?.close();
     await db?.close();
   });
-  // the docs name runs, fills and paths of a real year; the demo has its own
-  const demo = (s: string) => s.replace(/\b3\d{5}\b/g, String(run)).replace(/\b[67]\d{3}\b/g, String(fillNo)).replace(/HLT_PFJet500_v\d+/g, pathName);
+  // the docs name runs, fills, paths and bits of a real year; the demo has its own (its menu does not use bit 0)
+  const demo = (s: string) =>
+    s.replace(/\b3\d{5}\b/g, String(run)).replace(/\b[67]\d{3}\b/g, String(fillNo)).replace(/HLT_PFJet500_v\d+/g, pathName).replace(/filter\[bit\]\[EQ\]=\d+/g, `filter[bit][EQ]=${bit}`);
 
   it('every example query of a resource file answers with data', async () => {
     for (const r of resources.all) {
