@@ -1,5 +1,5 @@
 // The attributes of the real OMS resources that omsagg serves, as data: transcribed from
-// `../shared/oms-resources.md` ("Endpoints and attributes"), whose sources are the real responses
+// `../shared/oms-resources.md` ("Endpoints and attributes"; prescalechanges from the RateMon notes), whose sources are the real responses
 // in `../shared/oms-samples/` (runs, lumisections, l1triggerrates: the tests check these lists
 // against the samples' attribute keys and units), the thesis SQL field lists and public scripts.
 // Units are given where the reference gives them, in OMS spelling (the samples' meta.row).
@@ -85,6 +85,8 @@ export const OMS_ATTRIBUTES: Record<string, Record<string, OmsAttribute>> = {
   hltpathinfo: {
     run_number: I, path_name: S, path_id: I, l1_pass: I, ps_pass: I, accepted: I, excepted: I, rejected: I, rate: u('number', 'Hz'), number_lumisections: I,
   },
+  // served too: RateMon reads every lumisection's prescale column from it
+  prescalechanges: { run_number: I, lumisection_number: I, new_prescale_index: I },
   hltpathrates: {
     run_number: I, fill_number: I, path_name: S, first_lumisection_number: I, last_lumisection_number: I, rate: u('number', 'Hz'), counter: I, start_time: T,
   },
