@@ -1,7 +1,5 @@
 -- v_hltpathrates: one row per HLT path per lumisection. counter = accepted events; rate = counter / 23.31 s.
--- first/last_lumisection_number: the row's lumisection (folds: the first and last one). The prescale
--- is a lookup in the select list, not a join: a join on both the run and the lumisection would keep
--- PostgreSQL from dropping those joins when neither is read.
+-- first/last_lumisection_number: the row's lumisection (folds: the first and last one).
 SELECT
   c.run_number,
   c.lumisection_number,
@@ -16,10 +14,10 @@ SELECT
   c.accepted / 23.31 AS rate,
   c.l1_pass,
   c.ps_pass,
-  (SELECT ps.prescale FROM hlt_prescales ps
-    WHERE ps.hlt_key = r.hlt_key AND ps.path_id = c.path_id AND ps.prescale_index = l.prescale_index) AS prescale,
+  ps.prescale,
   l.prescale_index
 FROM hlt_path_counts c
 LEFT JOIN lumisections l ON l.run_number = c.run_number AND l.lumisection_number = c.lumisection_number
 LEFT JOIN hlt_paths p ON p.path_id = c.path_id
 LEFT JOIN runs r ON r.run_number = c.run_number
+LEFT JOIN hlt_prescales ps ON ps.hlt_key = r.hlt_key AND ps.path_id = c.path_id AND ps.prescale_index = l.prescale_index
