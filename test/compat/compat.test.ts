@@ -219,8 +219,10 @@ describe.each(testDatabases())('public OMS query shapes on $name', (tdb) => {
 
   /** Checks what the script reads from a JSON:API answer; `skip`: attributes not provided. */
   function checkReads(shape: PublicShape, r: ResourceDef, body: any, skip: Set<string>): void {
-    expectValidJsonApi(body);
     const rows = body.data as any[];
+    // the document's shape on its first rows (validating 10 000 rows costs seconds); values on all
+    expectValidJsonApi({ ...body, data: rows.slice(0, 200) });
+    const bad: string[] = [];
     if (shape.rows !== false) expect(rows.length, `${shape.id}: rows`).toBeGreaterThan(0);
     const meta = (n: string) => r.byName.get(n.split('.')[0]);
     for (const read of shape.reads) {
@@ -235,12 +237,13 @@ describe.each(testDatabases())('public OMS query shapes on $name', (tdb) => {
       }
       const unitRead = /^meta\.row\.(.+)\.units$/.exec(read);
       if (unitRead) {
-        for (const row of rows) expect(row.meta?.row?.[unitRead[1]]?.units, `${shape.id}: ${read}`).toBe(shape.units?.[unitRead[1]] ?? r.scalars.get(unitRead[1])!.unit);
+        const unit = shape.units?.[unitRead[1]] ?? r.scalars.get(unitRead[1])!.unit;
+        for (const row of rows) if (row.meta?.row?.[unitRead[1]]?.units !== unit) bad.push(`${row.id}: ${read} is ${JSON.stringify(row.meta?.row?.[unitRead[1]])}, not ${unit}`);
         continue;
       }
       const [name, member] = read.split('.');
       if (skip.has(name) || skip.has(read)) {
-        for (const row of rows) expect(row.attributes, `${shape.id}: ${read} is not provided`).not.toHaveProperty(name);
+        for (const row of rows) if (name in row.attributes) bad.push(`${row.id}: ${read} is not provided, yet present`);
         continue;
       }
       const a = meta(read);
@@ -251,9 +254,9 @@ describe.each(testDatabases())('public OMS query shapes on $name', (tdb) => {
       let seen = 0;
       for (const row of rows) {
         const value = member ? row.attributes[name]?.[member] : row.attributes[name];
-        expect(value, `${shape.id}: ${read} in ${row.id}`).not.toBeUndefined();
-        if (value !== null) {
-          expect(jsonType(value), `${shape.id}: ${read}`).toBe(want);
+        if (value === undefined) bad.push(`${row.id}: ${read} missing`);
+        else if (value !== null) {
+          if (jsonType(value) !== want) bad.push(`${row.id}: ${read} is ${jsonType(value)}, not ${want}`);
           seen++;
         }
       }
@@ -261,6 +264,7 @@ describe.each(testDatabases())('public OMS query shapes on $name', (tdb) => {
       if (!/^gem\w*_ready$/.test(read)) expect(seen, `${shape.id}: ${read} has values`).toBeGreaterThan(0);
       if (shape.units?.[read]) expect(col.unit, `${shape.id}: unit of ${read}`).toBe(shape.units[read]);
     }
+    expect(bad.slice(0, 10), `${shape.id}: values the script reads`).toEqual([]);
   }
 
   it.each(SHAPES.map((s) => [s.id, s] as const))('%s', async (_id, shape) => {
