@@ -1,7 +1,10 @@
 -- v_hltpathrates: one row per HLT path per lumisection. counter = accepted events; rate = counter / 23.31 s.
+-- first/last_lumisection_number: the row's lumisection (folds: the first and last one).
 SELECT
   c.run_number,
   c.lumisection_number,
+  c.lumisection_number AS first_lumisection_number,
+  c.lumisection_number AS last_lumisection_number,
   l.fill_number,
   p.path_id,
   p.path_name,

@@ -1,4 +1,5 @@
 -- v_l1triggerrates: L1 accept counters per lumisection, flat; the resource nests them as {counter, rate}.
+-- physics_generated_fdl_tcds: physics triggers generated = accepted + lost to dead time.
 SELECT
   t.run_number,
   t.lumisection_number,
@@ -17,6 +18,8 @@ SELECT
   t.l1a_random / 23.31 AS l1a_random_rate,
   t.total_before_deadtime AS total_before_deadtime_counter,
   t.total_before_deadtime / 23.31 AS total_before_deadtime_rate,
+  t.l1a_physics + t.trigger_physics_lost AS physics_generated_fdl_tcds_counter,
+  (t.l1a_physics + t.trigger_physics_lost) / 23.31 AS physics_generated_fdl_tcds_rate,
   t.trigger_physics_lost AS trigger_physics_lost_counter,
   t.trigger_physics_lost / 23.31 AS trigger_physics_lost_rate,
   CASE WHEN t.l1a_physics + t.trigger_physics_lost > 0

@@ -38,6 +38,15 @@ const k = (name: string): ColumnDef => ({ name, kind: 'int', unit: null, notNull
 const time = (name: string) => c(name, 'time');
 const bool = (name: string) => c(name, 'bool');
 const LUMI = '10^{30}cm^{-2}s^{-1}';
+
+/** The other beam and DCS flags of an OMS lumisection (after the tracker's), in table order. */
+export const LUMISECTION_FLAGS = [
+  'beam_present', 'beam1_stable', 'beam2_stable',
+  'ebp_ready', 'ebm_ready', 'eep_ready', 'eem_ready', 'esp_ready', 'esm_ready',
+  'hbhea_ready', 'hbheb_ready', 'hbhec_ready', 'hf_ready', 'ho_ready', 'castor_ready', 'zdc_ready',
+  'dt0_ready', 'dtp_ready', 'dtm_ready', 'cscp_ready', 'cscm_ready', 'rpc_ready', 'gem_ready', 'gemp_ready', 'gemm_ready',
+  'rp_sect_45_ready', 'rp_sect_56_ready', 'rp_time_ready',
+] as const;
 const PB = 'pb^{-1}';
 
 export const TABLES: TableDef[] = [
@@ -51,6 +60,8 @@ export const TABLES: TableDef[] = [
       c('peak_lumi', 'real', LUMI), c('peak_pileup', 'real', 'counts'), c('delivered_lumi', 'real', PB),
       c('recorded_lumi', 'real', PB), c('beta_star', 'real', 'cm'), c('crossing_angle', 'real', '{\\mu}rad'),
       c('injection_scheme', 'str128'), c('lumi_lifetime_h', 'real', 'h'),
+      // OMS fills: the filling scheme's bunches per beam, and the luminosity of the stable-beam period
+      c('bunches_target', 'int', 'counts'), c('delivered_lumi_stablebeams', 'real', PB), c('recorded_lumi_stablebeams', 'real', PB),
     ],
     indexes: [{ name: 'fills_start_idx', columns: ['start_time'] }],
   },
@@ -83,7 +94,7 @@ export const TABLES: TableDef[] = [
       c('pileup', 'real', 'counts'), c('prescale_index', 'int', null), c('prescale_name', 'str64'),
       bool('physics_flag'), bool('beams_stable'), bool('beam1_present'), bool('beam2_present'), bool('cms_active'),
       bool('bpix_ready'), bool('fpix_ready'), bool('tibtid_ready'), bool('tob_ready'), bool('tecp_ready'),
-      bool('tecm_ready'),
+      bool('tecm_ready'), ...LUMISECTION_FLAGS.map(bool),
     ],
     indexes: [
       // in (run, LS) order within a fill: a fill's rows page along the index

@@ -208,7 +208,9 @@ function parseFilter(p: RawParam, resource: ResourceDef): Filter {
   }
   if (value === null && !operator.acceptsNull) throw new QueryValidationError('invalid_value', `${p.key}: ${operator.op} cannot compare with null`, p.key);
   const f: Filter = { attribute: attr, op: operator.op, value, parameter: p.key };
-  if (attribute.latestAlias && value === -1) f.latest = true;
+  // EQ only: scripts send range bounds of -1 meaning "from the start" (RateMon's default minLS=-1
+  // in filter[first_lumisection_number][GE]=-1), which OMS answers as plain comparisons
+  if (attribute.latestAlias && value === -1 && operator.op === 'EQ') f.latest = true;
   return f;
 }
 

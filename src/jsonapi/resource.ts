@@ -19,7 +19,7 @@ export interface ColumnAttribute {
   searchable: boolean;
   sortable: boolean;
   projectable: boolean;
-  /** `-1` in a filter on this attribute means the latest value per run (lumisection numbers). */
+  /** `[EQ]=-1` on this attribute means the latest value per run (lumisection numbers); other operators compare with -1. */
   latestAlias: boolean;
   /** filters on this attribute are answered as `(keys) IN (SELECT keys FROM view WHERE <filter>)` */
   filterVia?: FilterVia;

@@ -54,10 +54,23 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, v
     const a = resource.scalars.get(f.attribute)!;
     const column = `${alias}.${a.column}`;
     if (f.latest) {
-      // -1 = the latest value in the same run (or overall for resources without run_number)
-      const sub = db.knex({ latest_: view }).max(`latest_.${a.column}`);
+      // -1 = the latest value in the same run (or overall for resources without run_number), as
+      // `ORDER BY x DESC LIMIT 1`: PostgreSQL answers a correlated max() by aggregating the whole
+      // run for every row, the ordered form by one backward index probe (Oracle keeps max():
+      // its ROWNUM paging would nest the correlation one level deeper)
+      const latestCol = `latest_.${a.column}`;
+      const sub =
+        db.dialect === 'oracle'
+          ? db.knex({ latest_: view }).max(latestCol)
+          : db.knex({ latest_: view }).select(latestCol).whereNotNull(latestCol).orderBy(latestCol, 'desc').limit(1);
       const run = resource.scalars.get('run_number');
-      if (run && f.attribute !== 'run_number') sub.where(`latest_.${run.column}`, db.knex.ref(`${alias}.${run.column}`));
+      if (run && f.attribute !== 'run_number') {
+        // a run the query fixes: that run's latest, computed once — correlated, PostgreSQL would
+        // recompute the maximum over the whole run for every row of it
+        const fixed = filters.find((g) => g.attribute === 'run_number' && g.op === 'EQ' && !g.latest && g.value !== null);
+        if (fixed) sub.where(`latest_.${run.column}`, bindValue(fixed.value, run.type, db.dialect) as Knex.Value);
+        else sub.where(`latest_.${run.column}`, db.knex.ref(`${alias}.${run.column}`));
+      }
       qb.where(column, COMPARE_SQL[f.op] ?? '=', sub);
       continue;
     }

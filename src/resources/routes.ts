@@ -184,9 +184,11 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
       app.get(`${base}/:id`, documentOnly({ ...doc(`${resource.title}: one resource by id (${resource.id.join('_')})`), ...openapiOf(resource, 'single') }), async (req, reply) => {
         const { params } = request(req);
         negotiate(req.headers.accept);
+        const id = (req.params as { id: string }).id;
+        const values = splitId(resource, id);
+        // a segment that cannot be an id is an OMS sub-endpoint omsagg does not serve (runs/autocomplete, …)
+        if (!values) throw new NotFoundError(`${resource.type}/${id} is not served here: '${id}' is not a ${resource.type} id (${resource.id.join('_')}) and ${resource.type} has no sub-endpoint '${id}' (served: meta, csv, {id}, {id}/{relationship})`);
         const q = engine.query(resource, params);
-        const values = splitId(resource, (req.params as { id: string }).id);
-        if (!values) throw new NotFoundError(`${resource.type} '${(req.params as { id: string }).id}' does not exist`);
         const rels = q.include.relationships.flatMap((n) => Object.keys(resource.relationships.find((r) => r.name === n)!.keys));
         const plan = engine.plan(resource, { ...q, count: 'none', page: { offset: 0, limit: 1 } }, { fixedFilters: equalityFilters(values), extraColumns: rels });
         const v = conditional(req, reply, plan, 'json');

@@ -11,8 +11,9 @@ import {
 import { PARTS, ROCS_PER_MODULE, buildGeometry, type PixelGeometry, type Module } from './pixel.js';
 import { LS_SECONDS, decayIntegralPb, layerDamageFactor, lumiToPb, moduleLeakageUA, pileup } from './physics.js';
 import { placeAnomalies, recoveryPoints, type Anomaly } from './anomalies.js';
+import { LUMISECTION_FLAGS } from '../db/tables.js';
 
-export const GENERATOR_VERSION = '4';
+export const GENERATOR_VERSION = '5';
 
 export const MENU_SIZES: Record<Scale, { hltPaths: number; l1Bits: number }> = {
   demo: { hltPaths: 180, l1Bits: 120 },
@@ -131,7 +132,7 @@ export async function generateFill(ctx: GenContext, fill: PlannedFill, lsBefore:
   for (const run of fill.runs) {
     const rng = Rng.derive(ctx.seed, 'run', run.runNumber);
     const runAnoms = anomalies.filter((a) => a.runNumber === run.runNumber);
-    const totals = await generateRun(ctx, fill, run, runAnoms, rng, sink);
+    const totals = await generateRun(ctx, fill, run, runAnoms, rng, sink, recordedFill);
     recordedFill += totals.recorded;
     nls += run.nls;
   }
@@ -145,13 +146,30 @@ export async function generateFill(ctx: GenContext, fill: PlannedFill, lsBefore:
     Math.round((fill.end - fill.start) / 1000), 6500, fill.bunches, fill.bunches + extra, fill.bunches + extra,
     r3(fill.l0), r3(pileup(fill.l0, fill.bunches)), r6(fill.deliveredPb), r6(recordedFill), fill.betaStarCm,
     fill.crossingAngleUrad, fill.injectionScheme, r3(fill.tauH),
+    // the scheme's bunches per beam; luminosity is delivered (and runs record) only in stable beams here
+    fill.bunches, r6(fill.deliveredPb), r6(recordedFill),
   ]]);
   return nls;
 }
 
+/**
+ * The beam and DCS flags of every lumisection besides the tracker's (all lumisections are in stable
+ * beams with everything on): the subdetectors in the runs' components are ready; CASTOR and ZDC
+ * are not in 2018 global runs (not ready); GEM was not installed (null, as OMS reports it then).
+ */
+const LS_FLAG_VALUES: Record<(typeof LUMISECTION_FLAGS)[number], boolean | null> = {
+  beam_present: true, beam1_stable: true, beam2_stable: true,
+  ebp_ready: true, ebm_ready: true, eep_ready: true, eem_ready: true, esp_ready: true, esm_ready: true,
+  hbhea_ready: true, hbheb_ready: true, hbhec_ready: true, hf_ready: true, ho_ready: true, castor_ready: false, zdc_ready: false,
+  dt0_ready: true, dtp_ready: true, dtm_ready: true, cscp_ready: true, cscm_ready: true, rpc_ready: true,
+  gem_ready: null, gemp_ready: null, gemm_ready: null, rp_sect_45_ready: true, rp_sect_56_ready: true, rp_time_ready: true,
+};
+const LS_FLAGS = LUMISECTION_FLAGS.map((f) => LS_FLAG_VALUES[f]);
+
 const active = (as: Anomaly[], kind: Anomaly['kind'], ls: number) => as.find((a) => a.kind === kind && ls >= a.firstLs && ls <= a.lastLs);
 
-async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, anoms: Anomaly[], rng: Rng, sink: Sink): Promise<RunTotals> {
+/** recordedBefore: recorded by the fill's earlier runs (lumisections carry fill-cumulative luminosity, as in OMS). */
+async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, anoms: Anomaly[], rng: Rng, sink: Sink, recordedBefore: number): Promise<RunTotals> {
   const { hlt, l1, geometry } = ctx;
   const hltKey = hltKeyOf(run.era);
   const nb = fill.bunches;
@@ -167,8 +185,9 @@ async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, 
   const modulesByPart = new Map(PARTS.map((p) => [p.part, geometry.modules.filter((m) => m.part === p.part)]));
   let initLumi = 0;
   let endLumi = 0;
-  let delivCum = 0;
-  let recCum = 0;
+  // luminosity since the start of stable beams: delivered by the LHC before the run, recorded by earlier runs
+  let delivCum = decayIntegralPb(fill.l0, fill.tauH, 0, Math.max(0, (run.start - fill.startStable) / H));
+  let recCum = recordedBefore;
   let firstColumn = 0;
 
   for (let ls = 1; ls <= run.nls; ls++) {
@@ -276,6 +295,7 @@ async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, 
     await sink.write('lumisections', [[
       run.runNumber, ls, fill.fillNumber, iso(t0), iso(t1), r3(lInit), r3(lEnd), r6(delivCum), r6(recCum), r6(delivered),
       r6(recorded), r6(intLumiFb), r3(mu), column, PRESCALE_COLUMNS[column].name, true, true, true, true, true, true, true, true, true, true, true,
+      ...LS_FLAGS,
     ]]);
 
     // pixel: power-group readings

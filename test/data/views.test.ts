@@ -80,7 +80,7 @@ for (const target of dbs) {
         expect(num(r.hlt_physics_rate)).toBeLessThan(1500);
         expect(num(r.l1_rate)).toBeLessThanOrEqual(100_000);
       }
-      const dts = ((await db.knex('v_deadtimes').select('overall_total_deadtime')) as Row[]).map((r) => num(r.overall_total_deadtime));
+      const dts = ((await db.knex('v_deadtimes').select('overall_total_deadtime_percent')) as Row[]).map((r) => num(r.overall_total_deadtime_percent));
       expect(median(dts)).toBeGreaterThan(0.5);
       expect(median(dts)).toBeLessThan(3);
     });
@@ -138,16 +138,16 @@ for (const target of dbs) {
       expect(change, 'a column change in the demo').toBeDefined();
       const at = num(change.lumisection_number);
       const rows = (await db.knex('v_l1algorithmtriggers').where('run_number', change.run_number).whereIn('lumisection_number', [at - 1, at])
-        .select('bit', 'lumisection_number', 'pre_dt_before_prescale_counter', 'pre_dt_counter', 'initial_prescale')) as Row[];
+        .select('bit', 'lumisection_number', 'pre_dt_before_prescale_counter', 'pre_dt_counter', 'initial_prescale_prescale')) as Row[];
       const byBit = new Map<number, Row[]>();
       for (const r of rows) byBit.set(num(r.bit), [...(byBit.get(num(r.bit)) ?? []), r]);
       let checked = 0;
       for (const [bit, [a, b]] of byBit) {
         const [before, after] = num(a.lumisection_number) < num(b.lumisection_number) ? [a, b] : [b, a];
-        if (num(before.initial_prescale) === num(after.initial_prescale) || num(after.pre_dt_counter) < 2000) continue;
+        if (num(before.initial_prescale_prescale) === num(after.initial_prescale_prescale) || num(after.pre_dt_counter) < 2000) continue;
         const raw = num(after.pre_dt_before_prescale_counter) / num(before.pre_dt_before_prescale_counter);
         const post = num(after.pre_dt_counter) / num(before.pre_dt_counter);
-        const expected = num(before.initial_prescale) / num(after.initial_prescale);
+        const expected = num(before.initial_prescale_prescale) / num(after.initial_prescale_prescale);
         expect(Math.abs(raw - 1), `bit ${bit} pre-prescale`).toBeLessThan(0.05);
         expect(Math.abs(post / expected - 1), `bit ${bit} post-prescale`).toBeLessThan(0.08);
         checked++;
@@ -263,8 +263,8 @@ async function expectVisible(db: Db, a: Anomaly): Promise<void> {
       break;
     }
     case 'deadtime_spike': {
-      const rows = (await db.knex('v_deadtimes').where('run_number', a.run_number).whereBetween('lumisection_number', span).select('overall_total_deadtime')) as Row[];
-      expect(mean(rows.map((r) => num(r.overall_total_deadtime))), label).toBeGreaterThan(0.8 * a.magnitude);
+      const rows = (await db.knex('v_deadtimes').where('run_number', a.run_number).whereBetween('lumisection_number', span).select('overall_total_deadtime_percent')) as Row[];
+      expect(mean(rows.map((r) => num(r.overall_total_deadtime_percent))), label).toBeGreaterThan(0.8 * a.magnitude);
       break;
     }
     case 'lumi_drop': {

@@ -52,7 +52,7 @@ export default defineProbe<P>({
     for (const r of paths) hlt.set(key(r), (hlt.get(key(r)) ?? 0) + (num(r.rate) ?? 0));
     const secondary = new Map<string, number | null>();
     for (const r of second) {
-      const v = num(p.secondary === 'deadtime' ? r.overall_total_deadtime : r.init_lumi);
+      const v = num(p.secondary === 'deadtime' ? r['overall_total_deadtime.percent'] : r.init_lumi);
       secondary.set(key(r), v === null || p.secondary === 'deadtime' ? v : v / 1e4); // luminosity 10^30 → 10^34 cm^-2 s^-1
     }
     const x = l1.map((r) => String(r.start_time));
