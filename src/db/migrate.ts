@@ -61,11 +61,11 @@ export async function migrateSchema(db: Db): Promise<MigrateResult> {
       const m = /^create (?:unique )?index\s+[`"]?(\w+)[`"]?/i.exec(sql);
       if (!m || db.dialect === 'oracle') continue;
       const key = `index_hash:${m[1]}`;
-      if (meta[key] === hash(sql)) continue;
+      const have = await indexColumns(db, m[1]);
+      if (meta[key] === hash(sql) && have) continue;
       // never recorded (a database made before hashes were): rebuilt only if its columns differ —
       // rebuilding an index of a year's rates costs minutes
-      const have = meta[key] === undefined ? await indexColumns(db, m[1]) : undefined;
-      if (!have || have.join(',') !== declaredColumns(sql).join(',')) {
+      if (!have || meta[key] !== undefined || have.join(',') !== declaredColumns(sql).join(',')) {
         await db.knex.raw(`DROP INDEX IF EXISTS ${m[1]}`);
         await db.knex.raw(sql);
         out.indexes.push(m[1]);
