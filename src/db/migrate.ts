@@ -6,9 +6,12 @@
 import type { Db } from './connection.js';
 import { viewSources } from './ddl.js';
 import { createViewsNamed, definitionHash as hash, getMeta, SchemaError, setMeta, tableStatements } from './schema.js';
+import { addColumnsDdl, TABLES } from './tables.js';
 
 export interface MigrateResult {
   tables: string[];
+  /** `table.column` added to existing tables */
+  columns: string[];
   indexes: string[];
   views: string[];
 }
@@ -47,7 +50,7 @@ async function viewExists(db: Db, name: string): Promise<boolean> {
 export async function migrateSchema(db: Db): Promise<MigrateResult> {
   if (db.readonly) throw new SchemaError('migrating the schema needs a writable connection');
   if (db.dialect === 'postgres' && db.schema) await db.knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [db.schema]);
-  const out: MigrateResult = { tables: [], indexes: [], views: [] };
+  const out: MigrateResult = { tables: [], columns: [], indexes: [], views: [] };
   const meta = (await db.knex.schema.hasTable('omsagg_meta')) ? await getMeta(db) : {};
   const groups = tableStatements(db.dialect);
   for (const [table, statements] of groups) {
@@ -55,6 +58,14 @@ export async function migrateSchema(db: Db): Promise<MigrateResult> {
       for (const sql of statements) await db.knex.raw(sql);
       out.tables.push(table);
       continue;
+    }
+    // columns the code added since the table was made (nullable: older rows have no value)
+    const def = TABLES.find((t) => t.name === table);
+    if (def) {
+      const have = Object.keys(await db.knex(table).columnInfo()).map((c) => c.toLowerCase());
+      const missing = def.columns.map((c) => c.name).filter((c) => !have.includes(c));
+      for (const sql of addColumnsDdl(db.knex, def, missing, db.dialect)) await db.knex.raw(sql);
+      out.columns.push(...missing.map((c) => `${table}.${c}`));
     }
     // indexes of an existing table: created when missing, rebuilt when their definition changed
     for (const sql of statements.slice(1)) {

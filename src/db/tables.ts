@@ -345,6 +345,18 @@ function addColumn(t: Knex.CreateTableBuilder, col: ColumnDef, dialect: Dialect,
   if (col.notNull || pk) b.notNullable();
 }
 
+/** ALTER TABLE statements adding `columns` (nullable: existing rows have no value) to a table. */
+export function addColumnsDdl(knex: Knex, def: TableDef, columns: readonly string[], dialect: Dialect): string[] {
+  const cols = def.columns.filter((c) => columns.includes(c.name));
+  if (!cols.length) return [];
+  return knex.schema
+    .alterTable(def.name, (t) => {
+      for (const col of cols) addColumn(t as unknown as Knex.CreateTableBuilder, { ...col, notNull: false }, dialect, false);
+    })
+    .toSQL()
+    .map((q) => q.sql);
+}
+
 /** The DDL statements of one table (create table + indexes) for a dialect. */
 export function tableDdl(knex: Knex, def: TableDef, dialect: Dialect): string[] {
   const builder = knex.schema.createTable(def.name, (t) => {

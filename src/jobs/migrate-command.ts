@@ -25,7 +25,7 @@ export async function run(args: string[]): Promise<number> {
   const t0 = Date.now();
   try {
     const r = await upgradeDatabase(db, loadResources().all, (line) => console.error(`omsagg migrate: ${line}`));
-    const nothing = !r.tables.length && !r.indexes.length && !r.views.length && !r.summarizedRuns;
+    const nothing = !r.tables.length && !r.columns.length && !r.indexes.length && !r.views.length && !r.summarizedRuns;
     console.error(`omsagg migrate: ${redact(url)} ${nothing ? 'is up to date' : `migrated in ${((Date.now() - t0) / 1000).toFixed(1)} s`}`);
     return 0;
   } finally {

@@ -27,6 +27,8 @@ describe('omsagg migrate on a database of an older omsagg (SQLite copy)', () => 
     await setMeta(db, { 'view_hash:v_runs': 'older' });
     await db.knex.raw('DROP INDEX lumisections_fill_idx');
     await db.knex.schema.dropTable(summaryTableOf(summarized));
+    // a base column added by a later omsagg
+    await db.knex.schema.alterTable('fills', (t) => t.dropColumn('bunches_target'));
   });
   afterAll(async () => {
     await db?.close();
@@ -48,6 +50,7 @@ describe('omsagg migrate on a database of an older omsagg (SQLite copy)', () => 
     const first = await upgradeDatabase(db, resources.all);
     expect(first.views).toEqual(expect.arrayContaining(['v_fills', 'v_runs']));
     expect(first.indexes).toContain('lumisections_fill_idx');
+    expect(first.columns).toEqual(['fills.bunches_target']);
     expect(first.summarizedRuns).toBeGreaterThan(0);
     const fills = await ask('/api/v1/fills?page[limit]=1');
     expect(fills.statusCode).toBe(200);
@@ -56,6 +59,6 @@ describe('omsagg migrate on a database of an older omsagg (SQLite copy)', () => 
     expect(runs.json().data[0].attributes.l1_rate).toEqual(expect.any(Number));
     expect(await db.knex.schema.hasTable(summaryTableOf(summarized))).toBe(true);
     const second = await upgradeDatabase(db, resources.all);
-    expect(second).toEqual({ tables: [], indexes: [], views: [], summarizedRuns: 0 });
+    expect(second).toEqual({ tables: [], columns: [], indexes: [], views: [], summarizedRuns: 0 });
   });
 });
