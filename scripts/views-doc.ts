@@ -1,17 +1,15 @@
 // Regenerates docs/views.md from the views' columns (read from a database that has them) and the
 // resource files: each column's type, unit and notes come from the attribute (or object member)
-// it backs, so the doc cannot drift from what the API serves. A column no attribute names falls
-// back to its base-table definition (src/db/tables.ts).  Usage: npx tsx scripts/views-doc.ts [sqlite-file]
+// it backs, so the doc cannot drift from what the API serves; a column no attribute declares is an
+// error.  Usage: npx tsx scripts/views-doc.ts [sqlite-file]
 import fs from 'node:fs';
 import { openDb } from '../src/db/connection.js';
-import { TABLES } from '../src/db/tables.js';
 import { viewSources } from '../src/db/ddl.js';
 import { loadResources } from '../src/resources/loader.js';
 import type { ColumnAttribute } from '../src/jsonapi/resource.js';
 
 const s = await openDb(`sqlite:${process.argv[2] ?? 'test-output/demo.sqlite'}`, { readonly: true });
 const resources = loadResources();
-const kindType: Record<string, string> = { int: 'integer', bigint: 'integer', real: 'number', time: 'datetime', bool: 'boolean' };
 const sentence = (t: string) => t;
 const out: string[] = ['# Views', '', 'Generated from the view definitions (`views/`) and the resource files (`resources/`) by `npx tsx scripts/views-doc.ts`.',
   'One view per resource, named `v_<resource>`; a column backs the attribute of the same name, or the member `<object>.<member>` of an OMS nested attribute (column `<object>_<member>`); aliases (other attribute names for the same column) are noted. Types are API types (`datetime`: SQLite TEXT `YYYY-MM-DDTHH:MM:SSZ`, PostgreSQL `timestamp` UTC; `boolean`: SQLite 0/1; `array`: comma-separated TEXT).',
@@ -32,11 +30,8 @@ for (const v of viewSources('sqlite')) {
       const aliases = backs.filter((b) => b !== main).map((b) => `\`${b.name}\``);
       note = [main.name !== name ? `attribute \`${main.name}\`` : '', aliases.length ? `alias ${aliases.join(', ')}` : '', sentence(main.description)].filter(Boolean).join('; ');
     } else {
-      const col = TABLES.flatMap((t) => t.columns).find((c) => c.name === name);
-      if (!col) throw new Error(`${v.name}.${name}: neither an attribute of ${v.resource} nor a base-table column`);
-      type = col.kind.startsWith('str') ? 'string' : kindType[col.kind];
-      unit = col.unit;
-      note = 'not served (no attribute)';
+      // every column a view selects must be declared (type, unit, title) by its resource file
+      throw new Error(`${v.name}.${name}: no attribute of resources/${v.resource}.yaml backs this column (declare it, or drop it from the view)`);
     }
     const u = type === 'integer' || type === 'number' ? (unit === null || unit === undefined ? '— (id/index)' : `\`${unit}\``) : '';
     out.push(`| ${name} | ${type} | ${u} | ${note.replace(/\|/g, '\\|')} |`);
