@@ -65,7 +65,9 @@ export async function startServer(o: { name: string; cmd: string; args: string[]
   mkdirSync(o.logDir, { recursive: true });
   const log = path.join(o.logDir, `${o.name}.log`);
   const out = createWriteStream(log);
-  const child = spawn('taskset', ['-c', String(o.core), o.cmd, ...o.args], { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // core < 0: not pinned (replicas sharing the machine)
+  const [cmd, args] = o.core >= 0 ? ['taskset', ['-c', String(o.core), o.cmd, ...o.args]] : [o.cmd, o.args];
+  const child = spawn(cmd, args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   live.add(child);

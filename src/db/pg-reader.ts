@@ -14,6 +14,7 @@ interface KnexClient {
 
 export class PgReader implements Reader {
   private readonly client: KnexClient;
+  private statements = 0;
 
   constructor(knex: Knex, private readonly poolMax: number) {
     this.client = knex.client as unknown as KnexClient;
@@ -28,7 +29,8 @@ export class PgReader implements Reader {
     }
   }
 
-  all(stmt: Statement, _opts: ReadOptions = {}): Promise<RowSet> {
+  all(stmt: Statement, opts: ReadOptions = {}): Promise<RowSet> {
+    if (!opts.internal) this.statements++;
     return this.withConnection(async (conn) => {
       const res = await conn.query({ text: stmt.sql, values: stmt.bindings as unknown[], rowMode: 'array' });
       return { columns: res.fields.map((f) => f.name), rows: res.rows as unknown[][] };
@@ -36,6 +38,7 @@ export class PgReader implements Reader {
   }
 
   async *stream(stmt: Statement, opts: StreamOptions): AsyncIterable<RowSet> {
+    this.statements++;
     const conn = await this.client.acquireConnection();
     const cursor = conn.query(new Cursor(stmt.sql, stmt.bindings as unknown[], { rowMode: 'array' }));
     let done = false;
@@ -53,12 +56,12 @@ export class PgReader implements Reader {
   }
 
   async ping(): Promise<void> {
-    await this.all({ sql: 'select 1', bindings: [] });
+    await this.all({ sql: 'select 1', bindings: [] }, { internal: true });
   }
 
   stats(): ReaderStats {
     const pool = this.client.pool;
-    return { dialect: 'postgres', size: this.poolMax, busy: pool?.numUsed() ?? 0, queued: pool?.numPendingAcquires() ?? 0 };
+    return { dialect: 'postgres', size: this.poolMax, busy: pool?.numUsed() ?? 0, queued: pool?.numPendingAcquires() ?? 0, statements: this.statements };
   }
 
   async close(): Promise<void> {
@@ -68,15 +71,18 @@ export class PgReader implements Reader {
 
 /** Oracle through knex (compiled and tested as SQL only here: no Oracle server exists). */
 export class KnexReader implements Reader {
+  private statements = 0;
   constructor(private readonly knex: Knex, private readonly dialect: string, private readonly poolMax: number) {}
 
-  async all(stmt: Statement): Promise<RowSet> {
+  async all(stmt: Statement, opts: ReadOptions = {}): Promise<RowSet> {
+    if (!opts.internal) this.statements++;
     const rows = (await this.knex.raw(stmt.sql, stmt.bindings as Knex.RawBinding[])) as Record<string, unknown>[];
     const columns = rows.length ? Object.keys(rows[0]) : [];
     return { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
   }
 
   async *stream(stmt: Statement, opts: StreamOptions): AsyncIterable<RowSet> {
+    this.statements++;
     // knex streams the result set; rows are grouped into batches of the requested size
     const source = this.knex.raw(stmt.sql, stmt.bindings as Knex.RawBinding[]).stream() as AsyncIterable<Record<string, unknown>>;
     let columns: string[] = [];
@@ -97,7 +103,7 @@ export class KnexReader implements Reader {
   }
 
   stats(): ReaderStats {
-    return { dialect: this.dialect, size: this.poolMax, busy: 0, queued: 0 };
+    return { dialect: this.dialect, size: this.poolMax, busy: 0, queued: 0, statements: this.statements };
   }
 
   async close(): Promise<void> {}

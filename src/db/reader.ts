@@ -19,6 +19,8 @@ export interface RowSet {
 export interface ReadOptions {
   /** the longest the database may work on this statement (for streams: on each batch) */
   timeoutMs?: number;
+  /** the server's own bookkeeping (data versions, summary checks), not counted in `statements` */
+  internal?: boolean;
 }
 
 export interface StreamOptions extends ReadOptions {
@@ -32,6 +34,8 @@ export interface ReaderStats {
   size: number;
   busy: number;
   queued: number;
+  /** statements run for requests since the start (how much the database was asked) */
+  statements: number;
 }
 
 export interface Reader {

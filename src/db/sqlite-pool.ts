@@ -65,6 +65,7 @@ export class SqlitePool implements Reader {
   private readonly timeoutMs: number;
   private readonly maxQueue: number;
   private nextId = 1;
+  private statements = 0;
   private closed = false;
   private fatal: { at: number; err: Error } | null = null;
 
@@ -200,6 +201,7 @@ export class SqlitePool implements Reader {
   }
 
   async all(stmt: Statement, opts: ReadOptions = {}): Promise<RowSet> {
+    if (!opts.internal) this.statements++;
     const slot = await this.acquire(false);
     const id = this.nextId++;
     try {
@@ -228,6 +230,7 @@ export class SqlitePool implements Reader {
   }
 
   async *stream(stmt: Statement, opts: StreamOptions): AsyncIterable<RowSet> {
+    this.statements++;
     const slot = await this.acquire(true);
     const id = this.nextId++;
     const timeout = opts.timeoutMs ?? this.timeoutMs;
@@ -283,11 +286,11 @@ export class SqlitePool implements Reader {
   }
 
   async ping(opts: ReadOptions = {}): Promise<void> {
-    await this.all({ sql: 'select 1', bindings: [] }, { timeoutMs: opts.timeoutMs ?? 2000 });
+    await this.all({ sql: 'select 1', bindings: [] }, { timeoutMs: opts.timeoutMs ?? 2000, internal: true });
   }
 
   stats(): ReaderStats {
-    return { dialect: 'sqlite', size: this.slots.length, busy: this.slots.filter((s) => s.busy).length, queued: this.queue.length };
+    return { dialect: 'sqlite', size: this.slots.length, busy: this.slots.filter((s) => s.busy).length, queued: this.queue.length, statements: this.statements };
   }
 
   async close(): Promise<void> {

@@ -53,10 +53,10 @@ export class DataVersions {
   refresh(): Promise<void> {
     this.pending ??= (async () => {
       try {
-        const runs = await this.reader.all({ sql: 'SELECT run_number, fill_number, end_time, last_lumisection_number FROM v_runs', bindings: [] }, { timeoutMs: 5000 });
+        const runs = await this.reader.all({ sql: 'SELECT run_number, fill_number, end_time, last_lumisection_number FROM v_runs', bindings: [] }, { timeoutMs: 5000, internal: true });
         let scores = { columns: ['unit', 'updated_at'], rows: [] as unknown[][] };
         try {
-          scores = await this.reader.all({ sql: "SELECT unit, updated_at FROM omsagg_jobs WHERE job = 'score'", bindings: [] }, { timeoutMs: 5000 });
+          scores = await this.reader.all({ sql: "SELECT unit, updated_at FROM omsagg_jobs WHERE job = 'score'", bindings: [] }, { timeoutMs: 5000, internal: true });
         } catch {
           // a database without omsagg's job table: nothing scored
         }
@@ -72,7 +72,7 @@ export class DataVersions {
         }
         let fills = '';
         try {
-          const f = await this.reader.all({ sql: 'SELECT count(*), max(fill_number), max(end_time) FROM v_fills', bindings: [] }, { timeoutMs: 5000 });
+          const f = await this.reader.all({ sql: 'SELECT count(*), max(fill_number), max(end_time) FROM v_fills', bindings: [] }, { timeoutMs: 5000, internal: true });
           fills = JSON.stringify(f.rows[0], (_k, v) => (v instanceof Date ? v.toISOString() : v));
         } catch {
           fills = 'no fills';

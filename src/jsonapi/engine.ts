@@ -59,8 +59,8 @@ export class ReadEngine {
       try {
         // every column the summary must hold: a table from an older resource definition is not used
         const cols = [...new Set(r.columns.flatMap((c) => (c.aggregation === 'mean' ? [c.column, `${c.column}__n`] : [c.column])))];
-        await this.db.reader.all({ sql: `SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${summaryTableOf(r)}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000 });
-        await this.db.reader.all({ sql: `SELECT 1 FROM "${SUMMARY_LOG}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000 });
+        await this.db.reader.all({ sql: `SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${summaryTableOf(r)}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000, internal: true });
+        await this.db.reader.all({ sql: `SELECT 1 FROM "${SUMMARY_LOG}" WHERE 1 = 0`, bindings: [] }, { timeoutMs: 5000, internal: true });
         found.add(r.type);
       } catch {
         // no summary table (an older database, or never summarized): folds stay live

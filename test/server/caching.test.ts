@@ -17,7 +17,7 @@ function counting(db: Db): { db: Db; count: () => number } {
   let n = 0;
   const reader = db.reader;
   const wrapped: Reader = {
-    all: (st, o) => ((n += st.sql.includes('omsagg_jobs') || /FROM v_runs$|FROM v_fills$/.test(st.sql) ? 0 : 1), reader.all(st, o)),
+    all: (st, o) => ((n += o?.internal ? 0 : 1), reader.all(st, o)),
     stream: (st, o) => ((n += 1), reader.stream(st, o)),
     ping: (o) => reader.ping(o),
     stats: () => reader.stats(),
