@@ -12,6 +12,8 @@
 //                                    per server (default 8 / 3); × replicas must stay under the account's session limit
 //   OMSAGG_CACHE_MB / --cache-mb     memory for compressed answers about closed runs (default 64, 0 = none)
 //   OMSAGG_VERSION_REFRESH_MS        how often the runs' state (closed, latest lumisection) is re-read (default 2000)
+import { ArgsError, parseStrict } from './shared/strict-args.js';
+
 export const DEFAULT_DB_URL = 'sqlite:data/omsagg.sqlite';
 export const BUILTIN_PREFIXES = ['/api/v1', '/agg/api/v1'] as const;
 
@@ -63,20 +65,33 @@ function int(name: string, raw: string | undefined, dflt: number, min: number, m
   return n;
 }
 
-/** Parses `--flag value` / `--flag=value` into env-style keys; unknown flags are errors. */
+/** Parses `--flag value` / `--flag=value` (node's util.parseArgs) into env-style keys; unknown flags are errors. */
 export function flagsToEnv(args: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.indexOf('=');
-    const flag = eq > 0 ? a.slice(0, eq) : a;
-    const env = FLAGS[flag];
-    if (!env) throw new ConfigError(`unknown option '${a}'\noptions:\n${CONFIG_HELP}`);
-    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
-    out[env] = value;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag.slice(2), { type: 'string' as const }]));
+    ({ values } = parseStrict(args, options));
+  } catch (err) {
+    if (err instanceof ArgsError) throw new ConfigError(`${err.message}\noptions:\n${CONFIG_HELP}`);
+    throw err;
   }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) if (typeof value === 'string') out[FLAGS[`--${name}`]] = value;
   return out;
+}
+
+/** A database URL as given (checked), or undefined when none is: the embedded demo. */
+function checkedDbUrl(raw: string | undefined): string | undefined {
+  const url = raw?.trim() || undefined;
+  if (url && !/^(sqlite:|postgres(ql)?:\/\/|oracle:\/\/)/.test(url)) {
+    throw new ConfigError(`OMSAGG_DB must start with sqlite:, postgres:// or oracle:// (got '${url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')}')`);
+  }
+  return url;
+}
+
+/** The database a command works on: the given URL (checked) or the embedded default. */
+export function resolveDbUrl(raw: string | undefined): string {
+  return checkedDbUrl(raw) ?? DEFAULT_DB_URL;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, args: string[] = []): Config {
@@ -95,10 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const maxPageLimit = int('OMSAGG_MAX_PAGE_LIMIT', e.OMSAGG_MAX_PAGE_LIMIT, 100_000, 1, 10_000_000, 'rows');
   const defaultPageLimit = int('OMSAGG_DEFAULT_PAGE_LIMIT', e.OMSAGG_DEFAULT_PAGE_LIMIT, 100, 1, 10_000_000, 'rows');
   if (defaultPageLimit > maxPageLimit) throw new ConfigError(`OMSAGG_DEFAULT_PAGE_LIMIT=${defaultPageLimit} exceeds OMSAGG_MAX_PAGE_LIMIT=${maxPageLimit}`);
-  const dbUrl = e.OMSAGG_DB?.trim() || undefined;
-  if (dbUrl && !/^(sqlite:|postgres(ql)?:\/\/|oracle:\/\/)/.test(dbUrl)) {
-    throw new ConfigError(`OMSAGG_DB must start with sqlite:, postgres:// or oracle:// (got '${dbUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')}')`);
-  }
+  const dbUrl = checkedDbUrl(e.OMSAGG_DB);
   return {
     dbUrl,
     port: int('PORT', e.PORT, 8080, 0, 65535, '(port number)'),

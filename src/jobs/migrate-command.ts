@@ -1,26 +1,15 @@
 // omsagg migrate: brings a database made by an older omsagg up to this one — missing tables, changed
 // indexes and views, summary tables — without touching the monitoring data.
-import { parseArgs } from 'node:util';
+import { command, databaseUrl, dbOptionHelp } from '../shared/command-line.js';
 import { openDb, redact } from '../db/connection.js';
 import { loadResources } from '../resources/loader.js';
 import { upgradeDatabase } from './upgrade.js';
 
 const USAGE = `usage: omsagg migrate [--db URL]
-  --db URL   database (default: env OMSAGG_DB, else sqlite:data/omsagg.sqlite); needs a writable account`;
+  ${dbOptionHelp(11, '; needs a writable account')}`;
 
-export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
-  } catch (err) {
-    console.error(`omsagg migrate: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const url = values.db ?? process.env.OMSAGG_DB ?? 'sqlite:data/omsagg.sqlite';
+export const run = command('migrate', USAGE, { db: { type: 'string' } }, async ({ values }) => {
+  const url = databaseUrl(values.db);
   const db = await openDb(url);
   const t0 = Date.now();
   try {
@@ -31,4 +20,4 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await db.close();
   }
-}
+});

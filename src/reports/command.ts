@@ -1,22 +1,21 @@
 // omsagg report: daily status reports and alarms from the definition files in reports/.
 //   omsagg report [--period 24h] [--at TIME] [--periods N] [--out DIR] …   one run (cron, systemd timer)
 //   omsagg report --every 24h [--delay 30min] …                          in the foreground, period after period
-//   omsagg report eval [--db URL]                                        the evaluation against the injected anomalies
-import { parseArgs } from 'node:util';
+//   (omsagg report eval is its own command: eval-command.ts)
 import path from 'node:path';
-import { openDb, redact, type Db } from '../db/connection.js';
-import { loadProbes, type ProbeRegistry } from '../probes/registry.js';
-import { openCatalog, type Catalog } from './data.js';
-import { defaultDefinitionsDir, loadDefinitions, ReportDefinitionError } from './definitions.js';
+import { redact } from '../db/connection.js';
+import { ReportDefinitionError } from './definitions.js';
+import { openReporting, type Reporting } from './reporting.js';
 import { runReportJob } from './job.js';
 import { dispatch, retryNow } from './notify/outbox.js';
 import { makeTransports, NotifyConfigError } from './notify/transports.js';
 import { makePeriod, PeriodError, resolvePeriod, alignedEnd } from './period.js';
 import { ensureReportTables } from './store.js';
-import type { Period, ReportDefinition } from './types.js';
+import type { Period } from './types.js';
 import { parseDuration, DurationError } from './units.js';
 
 import { DEFAULT_BASE_URL, DEFAULT_OUT } from './defaults.js';
+import { databaseUrl, dbOptionHelp, parse, UsageError } from '../shared/command-line.js';
 
 const USAGE = `usage: omsagg report [options]            evaluate every report definition over a period
        omsagg report eval [--db URL]         alarms against the injected anomalies of a seeded data set
@@ -27,7 +26,7 @@ const USAGE = `usage: omsagg report [options]            evaluate every report d
   --every LENGTH      keep running in the foreground: one report run per period, after each boundary
   --delay LENGTH      with --every: wait this long after the boundary for late data (default 30min)
   --out DIR           report repository (default $OMSAGG_REPORTS_DIR or ${DEFAULT_OUT})
-  --db URL            database (default $OMSAGG_DB or sqlite:data/omsagg.sqlite); written: omsagg_report_* and omsagg_jobs only
+  ${dbOptionHelp(20, '; written: omsagg_report_* and omsagg_jobs only')}
   --definitions DIR   report definition files (default reports/)
   --only ID,ID        only these definitions
   --force             redo reports already done (same period, same report)
@@ -40,34 +39,6 @@ const USAGE = `usage: omsagg report [options]            evaluate every report d
 
 An interrupted run resumes: reports marked done whose files exist are skipped. Exit status 0 when
 every report was written, 1 on an error, 2 on bad options or definitions.`;
-
-class UsageError extends Error {}
-
-export interface Reporting {
-  db: Db;
-  catalog: Catalog;
-  definitions: ReportDefinition[];
-  probes: ProbeRegistry;
-}
-
-/** Opens the database and loads the definitions (validated against the resources and probes). */
-export async function openReporting(url: string, opts: { readonly?: boolean; definitionsDir?: string; only?: string[] } = {}): Promise<Reporting> {
-  const probes = await loadProbes();
-  const db = await openDb(url, { readonly: opts.readonly });
-  try {
-    const catalog = openCatalog(db);
-    let definitions = loadDefinitions(opts.definitionsDir ?? defaultDefinitionsDir(), catalog, probes);
-    if (opts.only?.length) {
-      const unknown = opts.only.filter((id) => !definitions.some((d) => d.id === id));
-      if (unknown.length) throw new UsageError(`--only: no definition ${unknown.join(', ')} (known: ${definitions.map((d) => d.id).join(', ')})`);
-      definitions = definitions.filter((d) => opts.only!.includes(d.id));
-    }
-    return { db, catalog, definitions, probes };
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-}
 
 function positiveInt(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -83,21 +54,18 @@ function periodsOf(period: string, at: string | undefined, count: number, now = 
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args[0] === 'eval') return (await import('./eval-command.js')).run(args.slice(1));
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
+    ({ values } = parse(
       args,
-      options: {
+      {
         period: { type: 'string' }, at: { type: 'string' }, periods: { type: 'string' }, every: { type: 'string' }, delay: { type: 'string' },
         out: { type: 'string' }, db: { type: 'string' }, definitions: { type: 'string' }, only: { type: 'string' },
         force: { type: 'boolean', default: false }, 'no-notify': { type: 'boolean', default: false }, 'send-pending': { type: 'boolean', default: false },
         'smtp-url': { type: 'string' }, 'mail-from': { type: 'string' }, 'base-url': { type: 'string' },
-        quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        quiet: { type: 'boolean', default: false },
       },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ));
   } catch (err) {
     console.error(`omsagg report: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -109,14 +77,15 @@ export async function run(args: string[]): Promise<number> {
   const log = (line: string) => {
     if (!values.quiet) process.stderr.write(`${line}\n`);
   };
-  const url = (values.db as string | undefined) ?? process.env.OMSAGG_DB ?? 'sqlite:data/omsagg.sqlite';
   const root = path.resolve((values.out as string | undefined) ?? process.env.OMSAGG_REPORTS_DIR ?? DEFAULT_OUT);
   const baseUrl = (values['base-url'] as string | undefined) ?? process.env.OMSAGG_REPORTS_URL ?? DEFAULT_BASE_URL;
   let transports;
   let periods: Period[] = [];
   let every: number | undefined;
   let delay = 1800;
+  let url: string;
   try {
+    url = databaseUrl(values.db);
     if (!/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL (got '${baseUrl}')`);
     transports = makeTransports({ smtpUrl: (values['smtp-url'] as string | undefined) ?? process.env.OMSAGG_SMTP_URL, from: (values['mail-from'] as string | undefined) ?? process.env.OMSAGG_MAIL_FROM });
     if (values.every !== undefined) {

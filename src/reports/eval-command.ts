@@ -3,9 +3,9 @@
 // per bad unit / alarms per clean unit, goal ≥ 10) and the share of bad units with an alarm
 // (goal ≥ 0.9), per calendar day and per report-day, detection per anomaly kind, and the alarms
 // no injected bad anomaly explains.
-import { parseArgs } from 'node:util';
 import { redact } from '../db/connection.js';
-import { openReporting } from './command.js';
+import { databaseUrl, parse } from '../shared/command-line.js';
+import { openReporting } from './reporting.js';
 import { ReportDefinitionError } from './definitions.js';
 import { dataDays, evaluateReports, figureOfMerit, injectedAnomalies, type FigureOfMerit } from './eval.js';
 
@@ -27,8 +27,10 @@ function fomLine(name: string, f: FigureOfMerit): string {
 
 export async function run(args: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
+  let url: string;
   try {
-    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, only: { type: 'string' }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } }, strict: true }));
+    ({ values } = parse(args, { db: { type: 'string' }, only: { type: 'string' }, quiet: { type: 'boolean', default: false } }));
+    url = databaseUrl(values.db);
   } catch (err) {
     console.error(`omsagg report eval: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -37,7 +39,6 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const url = (values.db as string | undefined) ?? process.env.OMSAGG_DB ?? 'sqlite:data/omsagg.sqlite';
   const log = (l: string) => {
     if (!values.quiet) process.stderr.write(`${l}\n`);
   };

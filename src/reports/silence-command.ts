@@ -1,5 +1,5 @@
 // omsagg silence add|list|expire: silences of report alarms, kept in omsagg_report_silences.
-import { parseArgs } from 'node:util';
+import { databaseUrl, dbOptionHelp, parse } from '../shared/command-line.js';
 import { openDb, redact } from '../db/connection.js';
 import { parseTime, PeriodError } from './period.js';
 import { addSilence, expireSilence, listSilences, SilenceError } from './silences.js';
@@ -15,7 +15,7 @@ const USAGE = `usage: omsagg silence add --author NAME --reason TEXT (--until TI
   --group PATTERN   device group: a glob on the group (BPix_L3/*) or device name (PixelBarrel_BpI_SEC8_*) (default *)
   --from TIME       start, UTC (default now); a silence covers the reports whose period ends while it is active
   --until TIME      end, UTC (2018-06-20 or 2018-06-20T06:00Z) — or --for LENGTH (e.g. 3d) from the start
-  --db URL          database (default $OMSAGG_DB or sqlite:data/omsagg.sqlite)`;
+  ${dbOptionHelp(18)}`;
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -31,17 +31,17 @@ export async function run(args: string[]): Promise<number> {
   }
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
+  let url: string;
   try {
-    ({ values, positionals } = parseArgs({
-      args: rest,
-      options: {
+    ({ values, positionals } = parse(
+      rest,
+      {
         author: { type: 'string' }, reason: { type: 'string' }, until: { type: 'string' }, for: { type: 'string' }, from: { type: 'string' },
         report: { type: 'string', default: '*' }, check: { type: 'string', default: '*' }, group: { type: 'string', default: '*' }, db: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
-      allowPositionals: action === 'expire',
-    }));
+      action === 'expire',
+    ));
+    url = databaseUrl(values.db);
   } catch (err) {
     console.error(`omsagg silence: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -50,7 +50,6 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const url = (values.db as string | undefined) ?? process.env.OMSAGG_DB ?? 'sqlite:data/omsagg.sqlite';
   let spec: Parameters<typeof addSilence>[1] | undefined;
   let id: number | undefined;
   try {

@@ -11,7 +11,7 @@ import { LS_SECONDS } from './physics.js';
 import { openWriter } from './sink.js';
 import { summarize as summarizeRuns } from '../summaries/summarize.js';
 import { loadResources } from '../resources/loader.js';
-import { makeProgress, type Progress } from './progress.js';
+import { makeProgress, type ProgressDisplay } from '../shared/progress.js';
 
 export const SEED_JOB = 'seed';
 export const DEFAULT_SEED = 2018;
@@ -28,7 +28,7 @@ export interface SeedOptions {
   maxLsPerRun?: number;
   /** testing: stop (as if killed) after this many units have been committed in this call */
   stopAfterUnits?: number;
-  progress?: Progress;
+  progress?: ProgressDisplay;
   log?: (line: string) => void;
 }
 
@@ -103,7 +103,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
   const ctx = buildContext(seed, opts.scale, anomalyRate);
   const summary = summarize(fills);
   log(`seed ${seed}, scale ${opts.scale}: ${summary.fills} fills, ${summary.runs} runs, ${summary.lumisections} lumisections, ${ctx.hlt.length} HLT paths, ${ctx.l1.length} L1 bits`);
-  const progress = opts.progress ?? makeProgress({ quiet: true });
+  const progress = opts.progress ?? makeProgress({ unit: 'lumisections', quiet: true });
   const units = fills.length + 1;
   let committed = 0;
   let skipped = 0;

@@ -92,6 +92,19 @@ describe.each(['sqlite', 'postgres'] as const)('omsagg score on %s', (name) => {
     expect(await scoreTable(db)).toBe(threaded);
   }, 240_000);
 
+  it('shards (--shard I/N, an indexed Job) split the runs without overlap and together write the single run’s table', async () => {
+    const single = await scoreTable(db);
+    await db.knex('omsagg_anomaly_scores').whereBetween('run_number', RANGE).delete();
+    await db.knex('omsagg_jobs').where('job', 'score').delete();
+    const count = 3;
+    const shards = [];
+    for (let index = 0; index < count; index++) shards.push(await scoreDatabase(db, { range: RANGE, shard: { index, count }, jobs: 1, quiet: true }));
+    expect(shards.reduce((n, s) => n + s.runs, 0)).toBe(5);
+    expect(shards.every((s) => s.skipped === 0)).toBe(true);
+    expect(shards.filter((s) => s.runs > 0).length).toBeGreaterThan(1);
+    expect(await scoreTable(db)).toBe(single);
+  }, 240_000);
+
   it('resumes after an interruption to the same table as a clean run', async () => {
     const clean = await scoreTable(db);
     // interrupted: only part of the runs done, and one run half-written without its marker

@@ -121,7 +121,7 @@ describe('the command line', () => {
       [['--every', '24h', '--at', '2018-06-16'], 'omsagg report: --every runs for the latest period each time'],
       [['--smtp-url', 'http://mail'], 'omsagg report: OMSAGG_SMTP_URL must start with smtp:// or smtps://'],
       [['--only', 'nope'], 'omsagg report: --only: no definition nope'],
-      [['--colour'], "omsagg report: Unknown option '--colour'"],
+      [['--colour'], "omsagg report: unknown option '--colour'"],
     ] as [string[], string][]) {
       const r = await capture(() => reportCommand([...args, '--db', w.url, '--quiet']));
       expect(r.code, args.join(' ')).toBe(2);

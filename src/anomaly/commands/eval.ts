@@ -8,8 +8,7 @@ import { getMeta } from '../../db/schema.js';
 import { defaultJobs } from '../jobs/run-pool.js';
 import { evaluateDatabase, formatReport } from '../eval/lumi.js';
 import { evaluateDetect, formatDetectReport } from '../eval/detect.js';
-import { jobsOf } from './score.js';
-import { parse, text, UsageError, wholeNumber, withUsage } from './args.js';
+import { parse, text, UsageError, wholeNumber, withUsage } from '../../shared/command-line.js';
 
 const DEFAULT_DB = 'sqlite:data/eval-week.sqlite';
 const DEFAULT_SKAB = '../shared/skab';
@@ -56,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     if (v.skab !== undefined || v.short !== undefined || v.seed !== undefined) throw new UsageError('--skab, --short and --seed are options of the detect evaluation');
-    const jobs = jobsOf(v.jobs) ?? defaultJobs();
+    const jobs = wholeNumber('jobs', v.jobs, 1) ?? defaultJobs();
     const url = text(v.db) ?? DEFAULT_DB;
     const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : null;
     if (file && !fs.existsSync(file)) {

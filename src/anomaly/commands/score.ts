@@ -1,20 +1,21 @@
 // omsagg score: the command line of the scoring job (jobs/score.ts).
 import { openDb, redact, type Db } from '../../db/connection.js';
 import { scoreDatabase, type ScoreOptions } from '../jobs/score.js';
-import { parseJobs } from '../jobs/run-pool.js';
-import { nonNegative, parse, text, UsageError, withUsage } from './args.js';
+import { databaseUrl, dbOptionHelp, nonNegative, numberRange, parse, UsageError, wholeNumber, withUsage } from '../../shared/command-line.js';
 
 export { scoreDatabase };
 
-const HELP = `usage: omsagg score [--db URL] [--runs A-B] [--force] [--jobs N] [--follow [--poll S]] [--quiet]
+const HELP = `usage: omsagg score [--db URL] [--runs A-B] [--shard I/N] [--force] [--jobs N] [--follow [--poll S]] [--quiet]
 
 Scores every lumisection of the selected runs with the anomaly models (rate, correlation, health,
 combined) into omsagg_anomaly_scores. Each run is replaced in one transaction together with its
 marker in omsagg_jobs (job 'score', unit 'run:N'); runs already marked done are skipped, so an
 interrupted job resumes where it stopped and a second run changes nothing.
 
-  --db URL      database (default $OMSAGG_DB or sqlite:data/omsagg.sqlite)
+  ${dbOptionHelp(14)}
   --runs A-B    run range (or one run A)
+  --shard I/N   only the runs with run_number mod N = I (0 ≤ I < N): N processes, e.g. the pods of an
+                indexed Job (I = the completion index), score the runs between them without overlap
   --force       rescore runs already marked done
   --jobs N      runs scored at once on worker threads (default: the cores, at most 4; 1 = no workers)
   --follow      after the selected runs, keep scoring new lumisections of the latest run as they
@@ -26,6 +27,7 @@ export async function run(args: string[]): Promise<number> {
     const { values: v } = parse(args, {
       db: { type: 'string' },
       runs: { type: 'string' },
+      shard: { type: 'string' },
       force: { type: 'boolean' },
       jobs: { type: 'string' },
       follow: { type: 'boolean' },
@@ -36,11 +38,12 @@ export async function run(args: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    const url = text(v.db) ?? process.env.OMSAGG_DB ?? 'sqlite:data/omsagg.sqlite';
+    const url = databaseUrl(v.db);
     const o: ScoreOptions = {
-      range: v.runs === undefined ? undefined : parseRange(String(v.runs)),
+      range: numberRange('runs', v.runs),
+      shard: shardOf(v.shard),
       force: v.force === true,
-      jobs: v.jobs === undefined ? undefined : jobsOf(v.jobs),
+      jobs: wholeNumber('jobs', v.jobs, 1),
       follow: v.follow === true,
       pollSeconds: nonNegative('poll', v.poll),
       quiet: v.quiet === true,
@@ -70,21 +73,13 @@ export async function run(args: string[]): Promise<number> {
   });
 }
 
-/** --jobs: a whole number ≥ 1 (the same check as eval's). */
-export function jobsOf(v: string | boolean | undefined): number | undefined {
-  try {
-    return v === undefined ? undefined : parseJobs(String(v));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-export function parseRange(v: string): [number, number] {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(v.trim());
-  if (!m) throw new UsageError(`--runs must be A-B or A, got '${v}'`);
-  const a = Number(m[1]);
-  const b = m[2] ? Number(m[2]) : a;
-  if (b < a) throw new UsageError(`--runs ${v}: the range is empty`);
-  return [a, b];
+/** --shard I/N: N ≥ 1 processes, this one number I (0-based); `$JOB_COMPLETION_INDEX/N` works in a Kubernetes indexed Job. */
+export function shardOf(v: string | boolean | undefined): ScoreOptions['shard'] {
+  if (v === undefined) return undefined;
+  const m = typeof v === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v) : null;
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index >= count) throw new UsageError(`--shard must be I/N with 0 ≤ I < N (e.g. 0/4), got '${String(v)}'`);
+  return { index, count };
 }
 

@@ -23,12 +23,6 @@ export function defaultJobs(): number {
 }
 
 /** The value of a --jobs option: a whole number ≥ 1. */
-export function parseJobs(v: string | undefined): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--jobs must be a whole number ≥ 1, got '${v}'`);
-  return n;
-}
-
 export interface PoolOptions {
   jobs: number;
   baselines?: boolean;

@@ -1,13 +1,15 @@
 // omsagg score as a job: scores runs into omsagg_anomaly_scores (and nothing else), resumable and
 // idempotent; --follow keeps scoring the latest run as lumisections arrive.
-import cliProgress from 'cli-progress';
 import type { Db } from '../../db/connection.js';
+import { makeProgress } from '../../shared/progress.js';
 import { defaultJobs, scoreRunsOnWorkers } from './run-pool.js';
 import { computeRun, doneMarkers, markerFor, newRunScoring, prepareRun, scoreMore, writeRun, type RunResult, type RunScoring } from './score-run.js';
 import { lastLumisection, listRuns, loadStaticLayout, type RunInfo, type StaticLayout } from './source.js';
 
 export interface ScoreOptions {
   range?: [number, number];
+  /** this process scores shard `index` of `count`: the runs with run_number mod count = index (an indexed Job's pods split the runs without talking to each other) */
+  shard?: { index: number; count: number };
   force?: boolean;
   /** runs scored at once on worker threads (1: in this thread) */
   jobs?: number;
@@ -30,39 +32,15 @@ export interface ScoreSummary {
   threads: number;
 }
 
-interface Progress {
-  start(total: number): void;
-  tick(label: string): void;
-  stop(): void;
-}
-
-function progress(quiet: boolean): Progress {
-  if (quiet) return { start() {}, tick() {}, stop() {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { format: 'score [{bar}] {value}/{total} runs | {label} | {duration_formatted}', stream: process.stderr, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    );
-    return { start: (t) => bar.start(t, 0, { label: '' }), tick: (label) => bar.increment({ label }), stop: () => bar.stop() };
-  }
-  let n = 0;
-  let total = 0;
-  return {
-    start: (t) => (total = t),
-    tick: (label) => process.stderr.write(`score: ${++n}/${total} ${label}\n`),
-    stop() {},
-  };
-}
-
 export async function scoreDatabase(db: Db, o: ScoreOptions = {}): Promise<ScoreSummary> {
   const t0 = performance.now();
   const s = await loadStaticLayout(db);
   const allRuns = await listRuns(db);
-  const selected = o.range ? allRuns.filter((r) => r.run >= o.range![0] && r.run <= o.range![1]) : allRuns;
+  const selected = allRuns.filter((r) => inRange(r.run, o.range) && inShard(r.run, o.shard));
   const done = await doneMarkers(db);
   const summary: ScoreSummary = { runs: 0, skipped: 0, lumisections: 0, flagged: 0, alerts: 0, seconds: 0, threads: 1 };
-  const bar = progress(o.quiet ?? false);
-  bar.start(selected.length);
+  const bar = makeProgress({ unit: 'runs', quiet: o.quiet ?? false });
+  bar.start(selected.length, o.shard ? `score shard ${o.shard.index}/${o.shard.count}` : 'score');
   const todo: RunInfo[] = [];
   for (const info of selected) {
     const marker = done.get(info.run);
@@ -98,6 +76,9 @@ export async function scoreDatabase(db: Db, o: ScoreOptions = {}): Promise<Score
   return summary;
 }
 
+const inRange = (run: number, range: ScoreOptions['range']) => !range || (run >= range[0] && run <= range[1]);
+const inShard = (run: number, shard: ScoreOptions['shard']) => !shard || run % shard.count === shard.index;
+
 /** Keeps scoring the latest run as lumisections arrive; a new run restarts from its first LS. */
 async function follow(db: Db, s: StaticLayout, o: ScoreOptions, summary: ScoreSummary): Promise<void> {
   const pollMs = Math.max(0.05, o.pollSeconds ?? 10) * 1000;
@@ -107,7 +88,7 @@ async function follow(db: Db, s: StaticLayout, o: ScoreOptions, summary: ScoreSu
     const runs = await listRuns(db);
     const latest = runs.at(-1);
     let news = false;
-    if (latest && (!o.range || (latest.run >= o.range[0] && latest.run <= o.range[1]))) {
+    if (latest && inRange(latest.run, o.range) && inShard(latest.run, o.shard)) {
       if (!state || state.prepared.info.run !== latest.run) {
         state = newRunScoring(await prepareRun(db, s, runs, latest));
         const fresh = await scoreMore(db, s, state);
