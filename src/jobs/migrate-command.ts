@@ -1,6 +1,6 @@
 // omsagg migrate: brings a database made by an older omsagg up to this one — missing tables, changed
 // indexes and views, summary tables — without touching the monitoring data.
-import { command, databaseUrl, dbOptionHelp } from '../shared/command-line.js';
+import { command, databaseUrl, dbOptionHelp } from '../command-line/options.js';
 import { openDb, redact } from '../db/connection.js';
 import { loadResources } from '../resources/loader.js';
 import { upgradeDatabase } from './upgrade.js';

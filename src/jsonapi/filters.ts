@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../db/connection.js';
 import type { ScalarType } from './resource.js';
-import { formatDatetime, parseDatetime, type FilterValue } from './values.js';
+import { asBoolean, type FilterValue, formatDatetime, parseDatetime } from './values.js';
 
 export type FilterOp = 'EQ' | 'NEQ' | 'LT' | 'GT' | 'LE' | 'GE' | 'LIKE' | 'CT';
 export type ColumnRef = string | Knex.Raw;
@@ -55,7 +55,7 @@ function key(v: unknown, type: ScalarType): number | string | null {
         return null;
       }
     case 'boolean':
-      return v === true || v === 1 || v === '1' || String(v).toLowerCase() === 'true' ? 1 : 0;
+      return asBoolean(v) ? 1 : 0;
     case 'integer':
     case 'number':
       return typeof v === 'number' ? v : Number(v);

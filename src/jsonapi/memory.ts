@@ -20,7 +20,7 @@ import { planRead } from './plan.js';
 import { parseQuery, totalOrder, identityOf, type QueryOptions, type ResourceQuery } from './query.js';
 import { normaliseResource, type ColumnAttribute, type ResourceDef, type ResourceFile } from './resource.js';
 import { csvHeader, csvLines, renderPage, renderSingle } from './render.js';
-import { parseDatetime } from './values.js';
+import { asBoolean, parseDatetime } from './values.js';
 import type { RowSet } from '../db/reader.js';
 
 export type Row = Record<string, unknown>;
@@ -39,7 +39,7 @@ function col(resource: ResourceDef, name: string): ColumnAttribute {
 function sortKey(v: unknown, a: ColumnAttribute): number | string | null {
   if (v === null || v === undefined) return null;
   if (a.type === 'datetime') return v instanceof Date ? v.getTime() : parseDatetime(String(v)).getTime();
-  if (a.type === 'boolean') return v === true || v === 1 || v === '1' ? 1 : 0;
+  if (a.type === 'boolean') return asBoolean(v) ? 1 : 0;
   if (a.type === 'integer' || a.type === 'number') return Number(v);
   return Array.isArray(v) ? v.join(',') : String(v);
 }

@@ -4,6 +4,7 @@
 // query-plan tests and the benchmark both use them, so a new resource is checked and measured
 // without any edit.
 import type { ColumnAttribute, ResourceDef } from './resource.js';
+import { wireTime } from './values.js';
 
 export interface Shape {
   name: string;
@@ -24,7 +25,7 @@ export interface ShapeSample {
 const enc = (v: unknown) => encodeURIComponent(String(v));
 
 function addHour(iso: string): string {
-  return new Date(Date.parse(iso) + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return wireTime(Date.parse(iso) + 3600_000);
 }
 
 /** The attributes after run_number and lumisection_number in the id: what a run is split by. */

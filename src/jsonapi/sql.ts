@@ -10,7 +10,7 @@ import { bindValue, FILTER_OPERATORS, type ColumnRef } from './filters.js';
 import { fetchLimit, planKey, type IncludePlan, type OrderTerm, type ReadPlan } from './plan.js';
 import type { Filter } from './query.js';
 import type { ColumnAttribute, ResourceDef } from './resource.js';
-import { parseDatetime } from './values.js';
+import { asBoolean, parseDatetime } from './values.js';
 
 export interface SqlDb {
   knex: Knex;
@@ -203,7 +203,7 @@ function orderBy(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, alias: string
 function bindCursorValue(db: SqlDb, a: ColumnAttribute, v: unknown): unknown {
   if (v === null) return null;
   if (a.type === 'datetime') return bindValue(parseDatetime(String(v)), a.type, db.dialect);
-  if (a.type === 'boolean') return bindValue(v === true || v === 1 || v === '1', a.type, db.dialect);
+  if (a.type === 'boolean') return bindValue(asBoolean(v), a.type, db.dialect);
   return v;
 }
 

@@ -28,6 +28,16 @@ export function parseDatetime(text: string): Date {
   return new Date(ms);
 }
 
+/** The wire form of a time (Date or epoch ms): `YYYY-MM-DDTHH:MM:SSZ`, UTC, whole seconds. */
+export function wireTime(t: Date | number): string {
+  return `${new Date(t).toISOString().slice(0, 19)}Z`;
+}
+
+/** A stored or bound boolean in any of its database spellings (true, 1, '1', 'true'). */
+export function asBoolean(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || (typeof v === 'string' && v.toLowerCase() === 'true');
+}
+
 /** `YYYY-MM-DDTHH:MM:SSZ` (or `YYYY-MM-DD HH:MM:SS` for include=presentation_timestamp). */
 export function formatDatetime(value: unknown, presentation = false): string | null {
   if (value === null || value === undefined) return null;

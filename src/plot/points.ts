@@ -114,7 +114,3 @@ export function pointFields(p: PlotObject, only?: Series): PointField[] {
     { name: 'text', title: 'Details', type: 'string', unit: null, description: 'Hover text (e.g. top anomaly contributors)' },
   ];
 }
-
-export function plainUnits(u: string | null): string | null {
-  return u === null ? null : plainUnit(u);
-}

@@ -11,17 +11,17 @@ export interface ScoreRow {
   score: number | null;
   threshold: number | null;
   flag: boolean;
-  contributors: Contributor[];
+  contributors: ScoreContributor[];
 }
 
 /** A path or channel that drove the score: its own score (model-specific scale) and what changed. */
-export interface Contributor {
+export interface ScoreContributor {
   name: string;
   score: number;
   detail?: string;
 }
 
-export function parseContributors(v: unknown): Contributor[] {
+export function parseContributors(v: unknown): ScoreContributor[] {
   if (v === null || v === undefined || v === '') return [];
   try {
     const parsed = typeof v === 'string' ? JSON.parse(v) : v;
@@ -56,7 +56,7 @@ export async function anomalyModels(ctx: ProbeContext, run: number): Promise<str
   return rows.map((r) => String(r.model));
 }
 
-export async function scoreRows(ctx: ProbeContext, run: number, model: string): Promise<ScoreRow[]> {
+export async function readModelScores(ctx: ProbeContext, run: number, model: string): Promise<ScoreRow[]> {
   const rows = await readScores(ctx, omsQuery({ filters: [['run_number', 'EQ', run], ['model', 'EQ', model]], fields: ['lumisection_number', 'model', 'score', 'threshold', 'flag', 'contributors'], sort: ['lumisection_number'] }), `scores of model ${model}`);
   return rows.map((r) => ({
     lumisection_number: Number(r.lumisection_number),

@@ -16,7 +16,7 @@ export const latestRunIn = (ctx: ProbeContext, type: string, description?: strin
 
 export const latestFillIn = (ctx: ProbeContext, type: string, description?: string) => latest(ctx, type, 'fill_number', description);
 
-export interface RunInfo {
+export interface RunAttributes {
   run_number: number;
   fill_number: number | null;
   start_time: string | null;
@@ -24,7 +24,7 @@ export interface RunInfo {
   last_lumisection_number: number | null;
 }
 
-export async function runInfo(ctx: ProbeContext, run: number): Promise<RunInfo> {
+export async function runInfo(ctx: ProbeContext, run: number): Promise<RunAttributes> {
   const [r] = await ctx.read('runs', omsQuery({ filters: [['run_number', 'EQ', run]], fields: ['run_number', 'fill_number', 'start_time', 'end_time', 'last_lumisection_number'] }));
   if (!r) throw new NotFoundError(`run ${run} is not in the database`, 'unknown_run');
   return {

@@ -5,7 +5,4 @@ export const num = (v: unknown): number | null => (v === null || v === undefined
 
 export const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-/** A time (Date or epoch ms) in wire form, `YYYY-MM-DDTHH:MM:SSZ`. */
-export function wireTime(t: Date | number): string {
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { wireTime } from '../jsonapi/values.js';

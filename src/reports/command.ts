@@ -15,7 +15,7 @@ import type { Period } from './types.js';
 import { parseDuration, DurationError } from './units.js';
 
 import { DEFAULT_BASE_URL, DEFAULT_OUT } from './defaults.js';
-import { databaseUrl, dbOptionHelp, parse, UsageError } from '../shared/command-line.js';
+import { databaseUrl, dbOptionHelp, parse, UsageError } from '../command-line/options.js';
 
 const USAGE = `usage: omsagg report [options]            evaluate every report definition over a period
        omsagg report eval [--db URL]         alarms against the injected anomalies of a seeded data set

@@ -4,7 +4,7 @@
 // (goal ≥ 0.9), per calendar day and per report-day, detection per anomaly kind, and the alarms
 // no injected bad anomaly explains.
 import { redact } from '../db/connection.js';
-import { databaseUrl, parse } from '../shared/command-line.js';
+import { databaseUrl, parse } from '../command-line/options.js';
 import { openReporting } from './reporting.js';
 import { ReportDefinitionError } from './definitions.js';
 import { dataDays, evaluateReports, figureOfMerit, injectedAnomalies, type FigureOfMerit } from './eval.js';

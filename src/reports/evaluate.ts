@@ -8,12 +8,12 @@ import type { CheckOutcome } from './checks/kind.js';
 import { deviceName, nounOf, unitLabel } from './findings.js';
 import { runsBetween } from './period.js';
 import { levelsOf, parentOf, Readings, within } from './readings.js';
-import type { CheckDef, CheckResult, Evaluation, Finding, Period, ReportDefinition, RunInfo, Unit } from './types.js';
+import type { CheckDef, CheckResult, Evaluation, Finding, Period, ReportDefinition, ReportRun, Unit } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 
 export interface EvaluateOptions {
   /** runs of the period, when the caller already has them */
-  runs?: RunInfo[];
+  runs?: ReportRun[];
   log?: (line: string) => void;
 }
 

@@ -16,6 +16,7 @@ import { listSilences } from './silences.js';
 import { ensureReportTables, previousAlarms, writeAlarms } from './store.js';
 import { summarise, type ReportSummary } from './summary.js';
 import type { Period, ReportDefinition } from './types.js';
+import { wireTime } from '../jsonapi/values.js';
 
 export const REPORT_JOB = 'report';
 
@@ -58,7 +59,7 @@ async function doneUnits(db: Db): Promise<Set<string>> {
 }
 
 async function markDone(db: Db, unit: string, detail: string): Promise<void> {
-  const updated_at = db.dialect === 'sqlite' ? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') : new Date();
+  const updated_at = db.dialect === 'sqlite' ? wireTime(Date.now()) : new Date();
   await db.knex.transaction(async (trx) => {
     await trx('omsagg_jobs').where({ job: REPORT_JOB, unit }).delete();
     await trx('omsagg_jobs').insert({ job: REPORT_JOB, unit, state: 'done', detail: detail.slice(0, 1000), updated_at });

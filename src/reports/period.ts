@@ -1,11 +1,12 @@
 // The period a report covers: [end − length, end), its directory-safe key, and the runs in it.
 import type { Catalog } from './data.js';
 import { formatPeriod, parseDuration } from './units.js';
-import type { Period, RunInfo } from './types.js';
+import type { Period, ReportRun } from './types.js';
+import { wireTime } from '../jsonapi/values.js';
 
 export class PeriodError extends Error {}
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const iso = wireTime;
 
 /** The latest period boundary at or before `now`: periods are aligned on multiples of their length
  *  since 1970-01-01T00:00Z, so 24h periods are UTC days and 8h periods start at 00, 08 and 16 UTC. */
@@ -56,7 +57,7 @@ export function previousPeriod(p: Period): Period {
 const LONGEST_RUN_S = 7 * 86400;
 
 /** Runs overlapping [start, end), oldest first. */
-export async function runsBetween(catalog: Catalog, start: string, end: string): Promise<RunInfo[]> {
+export async function runsBetween(catalog: Catalog, start: string, end: string): Promise<ReportRun[]> {
   const from = iso(Date.parse(start) - LONGEST_RUN_S * 1000);
   const res = await catalog.read('runs', {
     filters: [['start_time', 'LT', end], ['start_time', 'GE', from]],
@@ -75,7 +76,7 @@ export async function runsBetween(catalog: Catalog, start: string, end: string):
 }
 
 /** Up to `count` runs that ended before `before` with at least `minLs` lumisections, newest first. */
-export async function runsBefore(catalog: Catalog, before: string, count: number, minLs: number): Promise<RunInfo[]> {
+export async function runsBefore(catalog: Catalog, before: string, count: number, minLs: number): Promise<ReportRun[]> {
   const res = await catalog.read('runs', {
     filters: [['end_time', 'LE', before], ['last_lumisection_number', 'GE', minLs]],
     fields: ['run_number', 'fill_number', 'start_time', 'end_time', 'last_lumisection_number'],

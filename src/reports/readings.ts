@@ -3,7 +3,8 @@
 // run/lumisection order.
 import type { Catalog, DataRow, Filter, FilterOp, ReadResult, ResourceInfo } from './data.js';
 import { runsBetween } from './period.js';
-import type { CheckDef, Period, ReportDefinition, RunInfo, Unit, Where } from './types.js';
+import type { CheckDef, Period, ReportDefinition, ReportRun, Unit, Where } from './types.js';
+import { wireTime } from '../jsonapi/values.js';
 
 export interface Point {
   run: number;
@@ -73,7 +74,7 @@ export class Readings {
     readonly catalog: Catalog,
     readonly def: ReportDefinition,
     readonly period: Period,
-    readonly runs: RunInfo[],
+    readonly runs: ReportRun[],
   ) {}
 
   info(resource: string): ResourceInfo {
@@ -166,7 +167,7 @@ export class Readings {
     const info = this.info(check.resource);
     const time = timeAttribute(info);
     const filters = whereFilters(check.where);
-    const from = new Date(Date.parse(this.period.end) - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const from = wireTime(Date.parse(this.period.end) - seconds * 1000);
     if (time) filters.push([time, 'GE', from], [time, 'LT', this.period.end]);
     if (info.attributes.some((a) => a.name === 'run_number')) {
       // bound the runs too: the time filter alone cannot use the (run, lumisection) keys

@@ -2,7 +2,7 @@
 // the probes (shared by omsagg report and omsagg report eval).
 import { openDb, type Db } from '../db/connection.js';
 import { loadProbes, type ProbeRegistry } from '../probes/registry.js';
-import { UsageError } from '../shared/command-line.js';
+import { UsageError } from '../command-line/options.js';
 import { openCatalog, type Catalog } from './data.js';
 import { defaultDefinitionsDir, loadDefinitions } from './definitions.js';
 import type { ReportDefinition } from './types.js';

@@ -1,10 +1,11 @@
 // omsagg silence add|list|expire: silences of report alarms, kept in omsagg_report_silences.
-import { databaseUrl, dbOptionHelp, parse } from '../shared/command-line.js';
+import { databaseUrl, dbOptionHelp, parse } from '../command-line/options.js';
 import { openDb, redact } from '../db/connection.js';
 import { parseTime, PeriodError } from './period.js';
 import { addSilence, expireSilence, listSilences, SilenceError } from './silences.js';
 import { ensureReportTables } from './store.js';
 import { parseDuration, DurationError } from './units.js';
+import { wireTime } from '../jsonapi/values.js';
 
 const USAGE = `usage: omsagg silence add --author NAME --reason TEXT (--until TIME | --for LENGTH) [--report ID] [--check ID] [--group PATTERN] [--from TIME]
        omsagg silence list
@@ -17,7 +18,7 @@ const USAGE = `usage: omsagg silence add --author NAME --reason TEXT (--until TI
   --until TIME      end, UTC (2018-06-20 or 2018-06-20T06:00Z) — or --for LENGTH (e.g. 3d) from the start
   ${dbOptionHelp(18)}`;
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const iso = wireTime;
 
 export async function run(args: string[]): Promise<number> {
   const [action, ...rest] = args;

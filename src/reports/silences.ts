@@ -4,6 +4,7 @@
 // whose period ends while it is active.
 import type { Db } from '../db/connection.js';
 import { dbTime, isoOf } from './store.js';
+import { wireTime } from '../jsonapi/values.js';
 
 export interface Silence {
   id: number;
@@ -58,7 +59,7 @@ export async function addSilence(db: Db, s: NewSilence, now = new Date()): Promi
   if (!s.author.trim()) throw new SilenceError('a silence needs an author (--author NAME)');
   if (!s.reason.trim()) throw new SilenceError('a silence needs a reason (--reason TEXT)');
   if (s.endsAt <= s.startsAt) throw new SilenceError(`the silence ends (${s.endsAt}) before it starts (${s.startsAt})`);
-  const createdAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const createdAt = wireTime(now);
   return db.knex.transaction(async (trx) => {
     const max = (await trx('omsagg_report_silences').max({ m: 'silence_id' }).first()) as { m: unknown } | undefined;
     const id = Number(max?.m ?? 0) + 1;
@@ -75,7 +76,7 @@ export async function expireSilence(db: Db, id: number, now = new Date()): Promi
   const row = (await db.knex('omsagg_report_silences').where('silence_id', id).first()) as Record<string, unknown> | undefined;
   if (!row) throw new SilenceError(`there is no silence ${id} (omsagg silence list)`);
   const s = fromDb(row);
-  const t = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const t = wireTime(now);
   if (s.endsAt > t) {
     await db.knex('omsagg_report_silences').where('silence_id', id).update({ ends_at: dbTime(db, t < s.startsAt ? s.startsAt : t) });
     s.endsAt = t < s.startsAt ? s.startsAt : t;

@@ -6,7 +6,7 @@ import { unitLabel } from './findings.js';
 import type { Catalog } from './data.js';
 import type { Figure } from './figures.js';
 import { within, WHOLE } from './readings.js';
-import type { CheckState, Evaluation, Finding, Period, ReportDefinition, RunInfo, Severity, Unit } from './types.js';
+import type { CheckState, Evaluation, Finding, Period, ReportDefinition, ReportRun, Severity, Unit } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 
 export interface AlarmSummary {
@@ -41,7 +41,7 @@ export interface ReportSummary {
   checks: { id: string; title: string; kind: string; severity: Severity; state: CheckState; rule: string; description?: string; detail?: string; units: number; sources: string[]; coverage: { timeBased: boolean; runs: number[] } }[];
   /** status per device group (the definition's first level), checks in columns */
   groups: { key: string; label: string; states: Record<string, 'ok' | 'alarm' | 'silenced' | 'no_data' | 'failed' | 'n/a'> }[];
-  runs: RunInfo[];
+  runs: ReportRun[];
   figures: { id: string; title: string; kind: 'alarm' | 'probe'; note?: string; csv?: string }[];
   covers: string[];
   notify: { mail: string[]; webhook: number };

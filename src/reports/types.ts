@@ -76,7 +76,7 @@ export interface Period {
   key: string;
 }
 
-export interface RunInfo {
+export interface ReportRun {
   run: number;
   fill: number | null;
   start: string;
@@ -147,7 +147,7 @@ export interface CheckResult {
 export interface Evaluation {
   definition: string;
   period: Period;
-  runs: RunInfo[];
+  runs: ReportRun[];
   checks: CheckResult[];
 }
 

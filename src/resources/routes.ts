@@ -23,7 +23,7 @@ import { renderCsvStream, renderJsonStream, renderLinkage, renderPage, renderSin
 import type { ColumnAttribute, Relationship, ResourceDef } from '../jsonapi/resource.js';
 import { equalityFilters } from '../jsonapi/sql.js';
 // route schemas only document (OpenAPI); the engine validates, so Fastify validation is off for them
-import { openapiOf, documentOnly } from '../server/openapi.js';
+import { openapiOf, documentOnly } from './openapi.js';
 import { parseFilterValue, ValueError } from '../jsonapi/values.js';
 
 export function baseUrlOf(req: FastifyRequest, prefix: string): string {

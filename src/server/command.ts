@@ -12,7 +12,7 @@ const USAGE = `usage: omsagg serve [options]\noptions (flags override the enviro
 
 async function ensureDemo(file: string): Promise<void> {
   // imported lazily: `serve` with OMSAGG_DB set never loads the generator or the scorer
-  const { ensureDemoDatabase } = await import('../db/ensure-demo.js');
+  const { ensureDemoDatabase } = await import('../jobs/ensure-demo.js');
   await ensureDemoDatabase(file, (line) => console.error(`omsagg serve: ${line}`));
   // the demo also shows anomaly scores; scoring is resumable, so a finished file costs one marker read
   const { openDb } = await import('../db/connection.js');

@@ -2,7 +2,7 @@
 // (YAML; JSON when FILE ends in .json; stdout without --out).
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { command, text as textOf } from '../shared/command-line.js';
+import { command, text as textOf } from '../command-line/options.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 
 const USAGE = 'usage: omsagg openapi [--out openapi.yaml]';

@@ -1,7 +1,7 @@
 // omsagg summarize: writes the summary tables (folded rows per run) of every resource that keeps
 // them, for the runs not summarized yet; --runs A-B (re)does a range. Resumable: one run per
 // transaction, done runs are skipped.
-import { command, databaseUrl, dbOptionHelp, numberRange, UsageError } from '../shared/command-line.js';
+import { command, databaseUrl, dbOptionHelp, numberRange, UsageError } from '../command-line/options.js';
 import { openDb } from '../db/connection.js';
 import { makeProgress } from '../shared/progress.js';
 import { loadResources } from '../resources/loader.js';

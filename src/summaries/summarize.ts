@@ -11,6 +11,7 @@ import { planRead, summaryTableOf } from '../jsonapi/plan.js';
 import { parseQuery } from '../jsonapi/query.js';
 import type { ColumnAttribute, ResourceDef } from '../jsonapi/resource.js';
 import { foldSelects, SUMMARY_LOG } from '../jsonapi/sql.js';
+import { wireTime } from '../jsonapi/values.js';
 
 export interface SummaryProgress {
   (done: number, total: number, resource: string): void;
@@ -126,7 +127,7 @@ export async function summarize(db: Db, resources: readonly ResourceDef[], opts:
         await trx(table).where('run_number', run).delete();
         await trx.raw(`insert into ?? (??) ${fold.sql}`, [table, names, ...fold.bindings]);
         const [{ n }] = (await trx(table).where('run_number', run).count({ n: '*' })) as { n: unknown }[];
-        await trx(SUMMARY_LOG).insert({ resource: r.type, run_number: run, rows: Number(n), summarized_at: new Date().toISOString().slice(0, 19) + 'Z' });
+        await trx(SUMMARY_LOG).insert({ resource: r.type, run_number: run, rows: Number(n), summarized_at: wireTime(Date.now()) });
         rowsDone += Number(n);
       });
       runsDone++;

@@ -3,7 +3,7 @@ import { openDb, redact } from '../db/connection.js';
 import { DEFAULT_ANOMALY_RATE } from './anomalies.js';
 import { SCALES, type Scale } from './plan.js';
 import { makeProgress } from '../shared/progress.js';
-import { command, databaseUrl, dbOptionHelp, nonNegative, UsageError, wholeNumber } from '../shared/command-line.js';
+import { command, databaseUrl, dbOptionHelp, nonNegative, UsageError, wholeNumber } from '../command-line/options.js';
 import { DEFAULT_SEED, SeedConflictError, seedDatabase } from './seed.js';
 
 const USAGE = `usage: omsagg seed [options]

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { dropSchema, getMeta } from '../../src/db/schema.js';
-import { ensureDemoDatabase } from '../../src/db/ensure-demo.js';
+import { ensureDemoDatabase } from '../../src/jobs/ensure-demo.js';
 import { datasetHashes } from '../../src/synth/hash.js';
 import { SeedConflictError, seedDatabase, type SeedOptions } from '../../src/synth/seed.js';
 import { run as seedCommand } from '../../src/synth/command.js';

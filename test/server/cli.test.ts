@@ -2,7 +2,7 @@
 // usage and exit 0, an unknown option or a bad --db is a one-line message and exit 2, never a stack.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { COMMANDS, main } from '../../src/cli.js';
-import { numberRange, databaseUrl, parse, UsageError, wholeNumber } from '../../src/shared/command-line.js';
+import { numberRange, databaseUrl, parse, UsageError, wholeNumber } from '../../src/command-line/options.js';
 
 let out: string[];
 let err: string[];

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ColumnError, detectStream, type DetectOptions } from '../series/csv.js';
-import { nonNegative, parse, text, UsageError, wholeNumber, withUsage } from '../../shared/command-line.js';
+import { nonNegative, parse, text, UsageError, wholeNumber, withUsage } from '../../command-line/options.js';
 
 const HELP = `usage: omsagg detect [--csv FILE|-] [options] > scored.csv
 

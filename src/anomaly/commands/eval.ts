@@ -8,7 +8,7 @@ import { getMeta } from '../../db/schema.js';
 import { defaultJobs } from '../jobs/run-pool.js';
 import { evaluateDatabase, formatReport } from '../eval/lumi.js';
 import { evaluateDetect, formatDetectReport } from '../eval/detect.js';
-import { parse, text, UsageError, wholeNumber, withUsage } from '../../shared/command-line.js';
+import { parse, text, UsageError, wholeNumber, withUsage } from '../../command-line/options.js';
 
 const DEFAULT_DB = 'sqlite:data/eval-week.sqlite';
 const DEFAULT_SKAB = '../shared/skab';

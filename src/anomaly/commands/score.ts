@@ -1,7 +1,7 @@
 // omsagg score: the command line of the scoring job (jobs/score.ts).
 import { openDb, redact, type Db } from '../../db/connection.js';
 import { scoreDatabase, type ScoreOptions } from '../jobs/score.js';
-import { databaseUrl, dbOptionHelp, nonNegative, numberRange, parse, UsageError, wholeNumber, withUsage } from '../../shared/command-line.js';
+import { databaseUrl, dbOptionHelp, nonNegative, numberRange, parse, UsageError, wholeNumber, withUsage } from '../../command-line/options.js';
 
 export { scoreDatabase };
 

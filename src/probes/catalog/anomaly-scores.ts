@@ -2,7 +2,7 @@
 // the top contributing paths/channels in the hover.
 import { defineProbe } from '../types.js';
 import { runInfo } from '../lookups.js';
-import { anomalyModels, chooseModel, flaggedEpisodes, latestScoredRun, scoreRows } from '../anomaly.js';
+import { anomalyModels, chooseModel, flaggedEpisodes, latestScoredRun, readModelScores } from '../anomaly.js';
 import type { Annotation, Series } from '../../plot/types.js';
 import { NotFoundError, QueryValidationError } from '../../jsonapi/errors.js';
 
@@ -36,7 +36,7 @@ export default defineProbe<P>({
     if (!models.length) throw new NotFoundError(`run ${p.run_number} has no anomaly scores (run \`omsagg score --runs ${p.run_number}\`)`, 'no_data');
     const model = chooseModel(models, p.model);
     if (!model) throw new QueryValidationError('unknown_model', `run ${p.run_number} has no scores of model '${p.model}' (models: ${models.join(', ')})`, 'model');
-    const rows = await scoreRows(ctx, p.run_number, model);
+    const rows = await readModelScores(ctx, p.run_number, model);
     const x = rows.map((r) => r.lumisection_number);
     const hover = rows.map((r) =>
       r.contributors.length

@@ -3,7 +3,7 @@
 import { defineProbe } from '../types.js';
 import { latestRunIn, runInfo } from '../lookups.js';
 import { busiestPaths, readPerPath } from '../paths.js';
-import { anomalyModels, chooseModel, flaggedEpisodes, predictedRates, scoreRows } from '../anomaly.js';
+import { anomalyModels, chooseModel, flaggedEpisodes, predictedRates, readModelScores } from '../anomaly.js';
 import { omsQuery } from '../query.js';
 import { num } from '../values.js';
 import { LS_SECONDS } from '../../shared/physics.js';
@@ -70,7 +70,7 @@ export default defineProbe<P>({
       if (prev !== undefined && idx !== prev) annotations.push({ x: ls - 0.5, text: `prescale column ${prev ?? '?'}→${idx ?? '?'}` });
       prev = idx;
     }
-    const spans = model ? flaggedEpisodes(await scoreRows(ctx, p.run_number, model), model) : [];
+    const spans = model ? flaggedEpisodes(await readModelScores(ctx, p.run_number, model), model) : [];
     const notes: string[] = [];
     if (!model) notes.push('This run has not been scored for anomalies (omsagg score); no lumisections are shaded.');
     return {

@@ -9,6 +9,7 @@ import type { ReportSummary } from '../summary.js';
 import type { ReportDefinition } from '../types.js';
 import { linksOf, mailHtml, mailText, subjectOf, webhookPayload } from './message.js';
 import { webhookUrl, type Transports } from './transports.js';
+import { wireTime } from '../../jsonapi/values.js';
 
 export interface OutboxRow {
   id: string;
@@ -24,7 +25,7 @@ export interface OutboxRow {
   sentAt: string | null;
 }
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const iso = wireTime;
 
 /** Queues the notifications of one report (idempotent: a message already queued or sent stays). */
 export async function enqueue(db: Db, def: ReportDefinition, s: ReportSummary, now = new Date()): Promise<number> {

@@ -1,8 +1,8 @@
 // The embedded database: on the server's first start, create and seed the `demo` data set (or finish
 // an interrupted seed) before the server opens the file read-only.
 import fs from 'node:fs';
-import { openDb } from './connection.js';
-import { getMeta } from './schema.js';
+import { openDb } from '../db/connection.js';
+import { getMeta } from '../db/schema.js';
 import { SCALES, type Scale } from '../synth/plan.js';
 import { seedDatabase } from '../synth/seed.js';
 

@@ -2,7 +2,6 @@
 // collected by @fastify/swagger (OpenAPI 3.1). The routes' schemas only document: the engine
 // validates requests itself, so validation and response serialisation are switched off per route.
 import type { RouteShorthandOptions } from 'fastify';
-import { API_TYPES } from '../jsonapi/meta.js';
 import { FILTER_OPERATORS, FILTER_OP_NAMES } from '../jsonapi/filters.js';
 import type { ColumnAttribute, ResourceDef } from '../jsonapi/resource.js';
 
@@ -120,7 +119,6 @@ export function openapiOf(r: ResourceDef, kind: Kind): Record<string, unknown> {
   if (r.examples.length && kind === 'collection') {
     out.description = `${r.description}\n\nExamples:\n${r.examples.map((e) => `- ${e.summary}: \`/api/v1/${r.type}?${e.query}\``).join('\n')}`;
   }
-  void API_TYPES;
   return out;
 }
 

@@ -2,7 +2,7 @@
 // values checked here so a bad value is a clear error (exit 2) and never a NaN passed on silently, and
 // the one default database shared with the server's configuration.
 import { ConfigError, DEFAULT_DB_URL, resolveDbUrl } from '../config.js';
-import { ArgsError, parseStrict, type ArgOptions, type ParsedArgs } from './strict-args.js';
+import { ArgsError, parseStrict, type ArgOptions, type ParsedArgs } from '../shared/strict-args.js';
 
 export class UsageError extends Error {}
 
