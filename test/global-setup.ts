@@ -1,6 +1,6 @@
 // vitest globalSetup: seeds the `demo` data set once per test run into test-output/demo.sqlite (an
 // existing file of the same generator version, seed and scale is reused) and into a fresh PostgreSQL
-// scratch schema omsagg_test_<pid>, dropped at teardown. Tests read the URLs through
+// scratch schema omsagg_test_<pid>, dropped at teardown (OMSAGG_TEST_DIALECTS=sqlite: SQLite alone). Tests read the URLs through
 // test/helpers/databases.ts. PostgreSQL is required: an unreachable server fails the run loudly.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -9,6 +9,8 @@ import type { TestProject } from 'vitest/node';
 import { openDb } from '../src/db/connection.js';
 import { dropSchema } from '../src/db/schema.js';
 import { seedDatabase, seedIsComplete } from '../src/synth/seed.js';
+import { upgradeDatabase } from '../src/jobs/upgrade.js';
+import { loadResources } from '../src/resources/loader.js';
 
 export const PG_BASE_URL = process.env.OMSAGG_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const OUT_DIR = path.resolve('test-output');
@@ -40,18 +42,22 @@ declare module 'vitest' {
 async function ensureSqliteDemo(log: (s: string) => void): Promise<string> {
   const key = schemaKey();
   const keyMatches = fs.existsSync(SQLITE_KEY_FILE) && fs.readFileSync(SQLITE_KEY_FILE, 'utf8') === key;
-  if (keyMatches && fs.existsSync(SQLITE_FILE)) {
+  if (fs.existsSync(SQLITE_FILE)) {
     const db = await openDb(`sqlite:${SQLITE_FILE}`, { readonly: true });
+    let complete = false;
     try {
-      if (await seedIsComplete(db, 'demo')) {
-        log(`reusing ${path.relative(process.cwd(), SQLITE_FILE)}`);
-        return SQLITE_FILE;
-      }
+      complete = await seedIsComplete(db, 'demo');
     } catch {
       // unreadable or foreign file: reseed below
     } finally {
       await db.close();
     }
+    if (complete && keyMatches) {
+      log(`reusing ${path.relative(process.cwd(), SQLITE_FILE)}`);
+      return SQLITE_FILE;
+    }
+    // views or tables changed since the seed: upgraded as omsagg migrate does, on a private copy
+    if (complete && (await upgradedCopy(key, log))) return SQLITE_FILE;
   }
   // seed into a private file and rename it into place: concurrent test runs never see half a file
   const tmp = path.join(OUT_DIR, `demo.${process.pid}.sqlite`);
@@ -67,6 +73,29 @@ async function ensureSqliteDemo(log: (s: string) => void): Promise<string> {
   fs.writeFileSync(SQLITE_KEY_FILE, key);
   log(`seeded demo into ${path.relative(process.cwd(), SQLITE_FILE)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return SQLITE_FILE;
+}
+
+/** Brings the existing demo file up to the current views and tables (omsagg migrate) instead of reseeding. */
+async function upgradedCopy(key: string, log: (s: string) => void): Promise<boolean> {
+  const tmp = path.join(OUT_DIR, `demo.${process.pid}.upgrade.sqlite`);
+  const t0 = Date.now();
+  try {
+    fs.copyFileSync(SQLITE_FILE, tmp);
+    const db = await openDb(`sqlite:${tmp}`);
+    try {
+      await upgradeDatabase(db, loadResources().all, () => {});
+    } finally {
+      await db.close();
+    }
+    fs.renameSync(tmp, SQLITE_FILE);
+    fs.writeFileSync(SQLITE_KEY_FILE, key);
+    log(`upgraded ${path.relative(process.cwd(), SQLITE_FILE)} to the current views in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return true;
+  } catch (err) {
+    log(`cannot upgrade ${path.relative(process.cwd(), SQLITE_FILE)} (${(err as Error).message}): reseeding`);
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
+    return false;
+  }
 }
 
 async function seedPostgres(schema: string, log: (s: string) => void): Promise<string> {
@@ -125,14 +154,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const log = (s: string) => process.stderr.write(`[global-setup] ${s}\n`);
   const schema = `omsagg_test_${process.pid}`;
-  const [sqliteFile, pgUrl] = await Promise.all([ensureSqliteDemo(log), seedPostgres(schema, log)]);
+  // OMSAGG_TEST_DIALECTS=sqlite runs the suites on SQLite alone (the nested runs of test/repo/); CI runs both
+  const only = process.env.OMSAGG_TEST_DIALECTS?.split(',').map((d) => d.trim());
+  const withPg = !only || only.includes('postgres');
+  const [sqliteFile, pgUrl] = await Promise.all([ensureSqliteDemo(log), withPg ? seedPostgres(schema, log) : undefined]);
   const dbs = [
     { name: 'sqlite' as const, url: `sqlite:${sqliteFile}` },
-    { name: 'postgres' as const, url: pgUrl },
+    ...(pgUrl ? [{ name: 'postgres' as const, url: pgUrl }] : []),
   ];
   project.provide('omsaggDatabases', dbs);
   process.env.OMSAGG_TEST_DATABASES = JSON.stringify(dbs);
   return async () => {
+    if (!pgUrl) return;
     const db = await openDb(pgUrl);
     try {
       await dropSchema(db);

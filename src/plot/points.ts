@@ -2,7 +2,7 @@
 // one row per point with `series`, numeric `x` (times as epoch ms), `y`, `y_low`/`y_high` for bands
 // and `z` for heatmap cells. Points whose y (or z) is null are omitted: the GUI would draw them as 0.
 import type { PlotObject, Series } from './types.js';
-import { numericX, plainUnit } from './axis.js';
+import { numericX } from './axis.js';
 
 export interface PointRow {
   /** `<series>_<index>` */

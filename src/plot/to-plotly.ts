@@ -225,7 +225,7 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
   }
   const xScale = p.axes.x.scale;
   const seenKinds = new Set<string>();
-  const shapes: Record<string, unknown>[] = p.spans.map((sp, i) => {
+  const shapes: Record<string, unknown>[] = p.spans.map((sp) => {
     // one legend entry per span kind; the first few spans are labelled on the plot, all keep their
     // label in layout.meta.spans and as the shape name
     const first = !seenKinds.has(sp.kind);

@@ -57,8 +57,14 @@ function schemaError(doc: unknown, errors: ErrorObject[], file: string): ReportD
   const e = [...(useful.length ? useful : errors)].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
   const pointer = e.instancePath.split('/').filter(Boolean);
   let detail = e.message ?? 'is invalid';
-  if (e.keyword === 'required') pointer.push((e.params as { missingProperty: string }).missingProperty), (detail = 'is required');
-  if (e.keyword === 'additionalProperties') pointer.push((e.params as { additionalProperty: string }).additionalProperty), (detail = 'is not a known field here');
+  if (e.keyword === 'required') {
+    pointer.push((e.params as { missingProperty: string }).missingProperty);
+    detail = 'is required';
+  }
+  if (e.keyword === 'additionalProperties') {
+    pointer.push((e.params as { additionalProperty: string }).additionalProperty);
+    detail = 'is not a known field here';
+  }
   if (e.keyword === 'enum') detail = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   if (e.keyword === 'pattern' && pointer.includes('mail')) detail = 'must be a mail address';
   return new ReportDefinitionError(file, fieldName(doc, pointer), detail);

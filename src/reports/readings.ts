@@ -225,8 +225,10 @@ export function buildSeries(rows: DataRow[], levels: string[], check: CheckDef, 
         for (const p of points) {
           const k = `${p.run}|${p.ls}`;
           const q = m.get(k);
-          if (q) q.values.push(...p.values), q.members.push(...p.members);
-          else m.set(k, p);
+          if (q) {
+            q.values.push(...p.values);
+            q.members.push(...p.members);
+          } else m.set(k, p);
         }
         pts = [...m.values()].sort((x, y) => x.run - y.run || (x.ls ?? 0) - (y.ls ?? 0));
       }

@@ -80,7 +80,7 @@ const inRange = (run: number, range: ScoreOptions['range']) => !range || (run >=
 const inShard = (run: number, shard: ScoreOptions['shard']) => !shard || run % shard.count === shard.index;
 
 /** Keeps scoring the latest run as lumisections arrive; a new run restarts from its first LS. */
-async function follow(db: Db, s: StaticLayout, o: ScoreOptions, summary: ScoreSummary): Promise<void> {
+async function follow(db: Db, s: StaticLayout, o: ScoreOptions, _summary: ScoreSummary): Promise<void> {
   const pollMs = Math.max(0.05, o.pollSeconds ?? 10) * 1000;
   let state: RunScoring | null = null;
   let idle = 0;

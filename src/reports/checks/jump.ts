@@ -1,6 +1,6 @@
 // Steps between consecutive readings of a run: a rise of at least `rise` or a fall of at least
 // `fall` (in the attribute's unit) from one reading to the next.
-import { alarmPlot, attributeTitle, finding, moreText, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
+import { alarmPlot, attributeTitle, finding, occurrence, unitLabel, whereWhen, worst } from '../findings.js';
 import { unitsIn } from '../readings.js';
 import { withUnit } from '../units.js';
 import type { Occurrence } from '../types.js';

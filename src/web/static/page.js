@@ -90,7 +90,7 @@ function buildForm() {
 
 function formQuery() {
   const q = new URLSearchParams();
-  for (const [name, p] of props) {
+  for (const [name] of props) {
     const c = form.elements.namedItem(name);
     if (!c) continue;
     if (c.multiple) {
