@@ -34,6 +34,7 @@ function check(p: unknown, file: string): Probe {
     if (!prop.title || !prop.description) fail(`parameter ${name} needs a title and a description`);
     if ((prop.type === 'number' || prop.type === 'integer') && prop.unit === undefined) fail(`numeric parameter ${name} needs a unit (null for identifiers)`);
   }
+  if (probe.needs !== undefined && (!Array.isArray(probe.needs) || probe.needs.some((n) => n !== 'anomaly_scores'))) fail("needs must list what the probe needs: 'anomaly_scores'");
   if (probe.seriesParam !== undefined && probe.params.properties[probe.seriesParam]?.type !== 'array') fail(`seriesParam '${probe.seriesParam}' must name an array parameter`);
   try {
     paramValidator(probe);

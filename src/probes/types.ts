@@ -65,6 +65,8 @@ export interface Probe<P extends Params = Params> {
    */
   seriesParam?: string;
   seriesValue?(key: string): string;
+  /** data beyond the monitoring tables it cannot draw without: `anomaly_scores` (written by `omsagg score`) */
+  needs?: 'anomaly_scores'[];
   /** fills parameters whose default depends on the data (e.g. the latest run); static defaults live in the schema */
   defaults?(ctx: ProbeContext, given: Partial<P>): Promise<Partial<P>>;
   run(ctx: ProbeContext, params: P): Promise<ProbePlot>;

@@ -184,7 +184,8 @@ for (const target of dbs) {
   });
 }
 
-describe('SQLite and PostgreSQL hold the same data', () => {
+// the nested runs of test/repo/ run on SQLite alone
+describe.runIf(dbs.length === 2)('SQLite and PostgreSQL hold the same data', () => {
   it('row counts and sums of every view agree', async () => {
     const [a, b] = await Promise.all(dbs.map((d) => openDb(d.url, { readonly: true })));
     try {

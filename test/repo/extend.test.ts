@@ -10,52 +10,68 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve('.');
 
-const VIEW = `-- v_fillbunches: a fill's bunch configuration (added by test/repo/extend.test.ts).
+const VIEW = `-- v_lumipileup: pileup per unit of luminosity, per lumisection (added by test/repo/extend.test.ts).
 SELECT
-  f.fill_number,
-  f.start_time,
-  f.bunches_colliding,
-  f.bunches_target,
-  CASE WHEN f.bunches_target > 0 THEN 100.0 * f.bunches_colliding / f.bunches_target ELSE NULL END AS colliding_share
-FROM fills f
+  l.run_number,
+  l.lumisection_number,
+  l.start_time,
+  l.pileup,
+  l.init_lumi,
+  CASE WHEN l.init_lumi > 0 THEN 1.0e4 * l.pileup / l.init_lumi ELSE NULL END AS pileup_per_lumi
+FROM lumisections l
 `;
 
-const RESOURCE = `# Fill bunches: added by test/repo/extend.test.ts; columns from views/fillbunches.sql.
-type: fillbunches
-view: v_fillbunches
-title: "Fill bunches"
-description: "The bunch configuration of every LHC fill."
-id: [fill_number]
-default_sort: [fill_number]
+const RESOURCE = `# Pileup per luminosity: added by test/repo/extend.test.ts; columns from views/lumipileup.sql.
+type: lumipileup
+view: v_lumipileup
+title: "Pileup per luminosity"
+description: "Pileup per unit of instantaneous luminosity, per lumisection."
+id: [run_number, lumisection_number]
+default_sort: [run_number, lumisection_number]
 attributes:
-  fill_number: { type: integer, unit: null, title: "Fill number", description: "LHC fill number" }
-  start_time: { type: datetime, title: "Start time", description: "Start of the fill (UTC)" }
-  bunches_colliding: { type: integer, unit: "counts", title: "Bunches colliding" }
-  bunches_target: { type: integer, unit: "counts", title: "Bunches target", description: "Bunches per beam of the filling scheme" }
-  colliding_share: { type: number, unit: "%", title: "Colliding share", description: "Colliding bunches as a share of the target" }
+  run_number: { type: integer, unit: null, title: "Run number", description: "CMS run number" }
+  lumisection_number: { type: integer, unit: null, title: "Lumisection number" }
+  start_time: { type: datetime, title: "Start time", description: "Start of the lumisection (UTC)" }
+  pileup: { type: number, unit: "counts", title: "Pileup", description: "Mean interactions per bunch crossing" }
+  init_lumi: { type: number, unit: "10^{30}cm^{-2}s^{-1}", title: "Init luminosity" }
+  pileup_per_lumi: { type: number, unit: "10^{-34}cm^{2}s", title: "Pileup per luminosity", description: "Pileup per 10^34 cm^-2 s^-1" }
+relationships:
+  run: { type: runs, cardinality: one, keys: { run_number: run_number } }
 examples:
-  - summary: "Bunches of the demo's fills"
-    query: "fields=fill_number,bunches_colliding,colliding_share"
+  - summary: "A run's lumisections"
+    query: "filter[run_number][EQ]=323997&fields=lumisection_number,pileup_per_lumi"
 `;
 
-const PROBE = `// Colliding bunches per fill: added by test/repo/extend.test.ts.
+const PROBE = `// Pileup per luminosity over a run: added by test/repo/extend.test.ts.
 import { defineProbe } from '../types.js';
+import { latestRunIn } from '../lookups.js';
 import { omsQuery } from '../query.js';
 import { num } from '../values.js';
 
-export default defineProbe<Record<string, unknown>>({
-  id: 'fill-bunches',
+interface P extends Record<string, unknown> {
+  run_number: number;
+}
+
+export default defineProbe<P>({
+  id: 'pileup-per-lumi',
   group: 'Luminosity',
-  title: 'Colliding bunches per fill',
-  description: 'How many bunches collided in each fill, as a share of the filling scheme.',
-  params: { type: 'object', additionalProperties: false, properties: {} },
-  async run(ctx) {
-    const rows = await ctx.read('fillbunches', omsQuery({ fields: ['fill_number', 'colliding_share'], sort: ['fill_number'] }), 'the bunches of every fill');
+  title: 'Pileup per luminosity over a run',
+  description: 'Pileup per unit of instantaneous luminosity against the lumisection: flat while the bunches stay the same.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { run_number: { type: 'integer', title: 'Run', description: 'CMS run (default: the latest)', unit: null, minimum: 1 } },
+  },
+  async defaults(ctx, given) {
+    return { run_number: given.run_number ?? (await latestRunIn(ctx, 'lumipileup')) };
+  },
+  async run(ctx, p) {
+    const rows = await ctx.read('lumipileup', omsQuery({ filters: [['run_number', 'EQ', p.run_number]], fields: ['lumisection_number', 'pileup_per_lumi'], sort: ['lumisection_number'] }), 'pileup per luminosity');
     return {
-      title: 'Colliding bunches per fill',
-      subtitle: \`\${rows.length} fills\`,
-      axes: { x: { label: 'Fill', unit: null, scale: 'category' }, y: { label: 'Colliding share', unit: '%', scale: 'linear' } },
-      series: [{ key: 'share', name: 'Colliding share', kind: 'bar', x: rows.map((r) => String(r.fill_number)), y: rows.map((r) => num(r.colliding_share)) }],
+      title: \`Run \${p.run_number}: pileup per luminosity\`,
+      subtitle: \`\${rows.length} lumisections\`,
+      axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'Pileup per luminosity', unit: '10^{-34}cm^{2}s', scale: 'linear' } },
+      series: [{ key: 'ratio', name: 'Pileup per luminosity', kind: 'line', x: rows.map((r) => Number(r.lumisection_number)), y: rows.map((r) => num(r.pileup_per_lumi)) }],
       annotations: [],
       spans: [],
       live: false,
@@ -88,9 +104,9 @@ describe('adding a resource and a probe needs no other edit', () => {
     for (const f of ['demo.sqlite', 'demo.sqlite.key']) {
       if (fs.existsSync(path.join(ROOT, 'test-output', f))) fs.copyFileSync(path.join(ROOT, 'test-output', f), path.join(copy, 'test-output', f));
     }
-    fs.writeFileSync(path.join(copy, 'views/fillbunches.sql'), VIEW);
-    fs.writeFileSync(path.join(copy, 'resources/fillbunches.yaml'), RESOURCE);
-    fs.writeFileSync(path.join(copy, 'src/probes/catalog/fill-bunches.ts'), PROBE);
+    fs.writeFileSync(path.join(copy, 'views/lumipileup.sql'), VIEW);
+    fs.writeFileSync(path.join(copy, 'resources/lumipileup.yaml'), RESOURCE);
+    fs.writeFileSync(path.join(copy, 'src/probes/catalog/pileup-per-lumi.ts'), PROBE);
   });
   afterAll(() => {
     if (copy) fs.rmSync(copy, { recursive: true, force: true });
@@ -102,15 +118,15 @@ describe('adding a resource and a probe needs no other edit', () => {
     expect(migrate.code, migrate.out).toBe(0);
     const viewsDoc = run('npx', ['tsx', 'scripts/views-doc.ts']);
     expect(viewsDoc.code, viewsDoc.out).toBe(0);
-    expect(fs.readFileSync(path.join(copy, 'docs/views.md'), 'utf8')).toContain('## v_fillbunches');
+    expect(fs.readFileSync(path.join(copy, 'docs/views.md'), 'utf8')).toContain('## v_lumipileup');
     const openapi = run('npx', ['tsx', 'scripts/omsagg.ts', 'openapi', '--out', 'openapi.yaml']);
     expect(openapi.code, openapi.out).toBe(0);
-    expect(fs.readFileSync(path.join(copy, 'openapi.yaml'), 'utf8')).toContain('/api/v1/fillbunches');
+    expect(fs.readFileSync(path.join(copy, 'openapi.yaml'), 'utf8')).toContain('/api/v1/lumipileup');
     const suites = run('npx', ['vitest', 'run', ...SUITES, '--reporter=verbose'], { OMSAGG_TEST_DIALECTS: 'sqlite' });
     expect(suites.code, suites.out.slice(-6000)).toBe(0);
     // the suites derived their lists from the registries: the additions were tested, not skipped
-    expect(suites.out).toMatch(/fillbunches/);
-    expect(suites.out).toMatch(/fill-bunches/);
+    expect(suites.out).toMatch(/lumipileup/);
+    expect(suites.out).toMatch(/pileup-per-lumi/);
     expect(suites.out).not.toMatch(/\b[1-9]\d* failed/);
   }, 900_000);
 });

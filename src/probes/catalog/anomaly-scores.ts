@@ -14,6 +14,7 @@ interface P extends Record<string, unknown> {
 export default defineProbe<P>({
   id: 'anomaly-scores',
   group: 'Anomalies',
+  needs: ['anomaly_scores'],
   title: 'Anomaly scores over a run',
   description: 'Anomaly score per lumisection from `omsagg score` (0 = normal, 1 = certainly anomalous), the flagging threshold, flagged episodes shaded, and the top contributing paths or channels in the hover.',
   params: {
