@@ -32,6 +32,7 @@ resumes where it stopped; finished units are skipped.
   --rate R            at most R requests per second (default ${DEFAULT_HTTP.ratePerSecond}; 0 = unlimited)
   --retries N         retries of a failed request (default ${DEFAULT_HTTP.retries}) with exponential backoff on
                       429/5xx/time-outs/broken connections, honouring Retry-After
+  --backoff S         first retry delay in seconds, doubled per retry (default ${DEFAULT_HTTP.baseDelayMs / 1000})
   --timeout S         per-request time limit in seconds (default ${DEFAULT_HTTP.timeoutMs / 1000})
   --paging MODE       auto (cursors where the source offers them, else offsets) | offset | cursor
   --auth MODE         oidc | none (default: oidc when client credentials are found, else none)
@@ -110,7 +111,7 @@ export async function run(args: string[]): Promise<number> {
       strict: true,
       options: {
         from: { type: 'string' }, runs: { type: 'string' }, fills: { type: 'string' }, since: { type: 'string' }, resources: { type: 'string' },
-        db: { type: 'string' }, 'page-size': { type: 'string' }, rate: { type: 'string' }, retries: { type: 'string' }, timeout: { type: 'string' },
+        db: { type: 'string' }, 'page-size': { type: 'string' }, rate: { type: 'string' }, retries: { type: 'string' }, timeout: { type: 'string' }, backoff: { type: 'string' },
         paging: { type: 'string' }, auth: { type: 'string' }, 'token-url': { type: 'string' }, audience: { type: 'string' },
         credentials: { type: 'string' }, ca: { type: 'string' }, 'dry-run': { type: 'boolean' }, refresh: { type: 'boolean' },
         quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -172,6 +173,7 @@ export async function run(args: string[]): Promise<number> {
       ratePerSecond: positive('rate', v.rate, DEFAULT_HTTP.ratePerSecond, true),
       retries: positive('retries', v.retries, DEFAULT_HTTP.retries, true),
       timeoutMs: positive('timeout', v.timeout, DEFAULT_HTTP.timeoutMs / 1000) * 1000,
+      baseDelayMs: positive('backoff', v.backoff, DEFAULT_HTTP.baseDelayMs / 1000, true) * 1000,
       ca,
       auth,
       signal: ac.signal,

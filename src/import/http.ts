@@ -93,7 +93,10 @@ export class SourceClient {
     this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, ca: this.o.ca }) };
   }
 
+  private closed = false;
+
   close(): void {
+    this.closed = true;
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
@@ -183,6 +186,7 @@ export class SourceClient {
         if (!(err instanceof Retryable)) throw err;
         failure = err;
       }
+      if (this.closed) throw new SourceError('source_unavailable', `${url}: the import stopped`);
       if (attempt >= this.o.retries) {
         throw new SourceError('source_unavailable', `${url}: ${failure.message}; gave up after ${attempt + 1} attempts`);
       }

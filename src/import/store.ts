@@ -97,7 +97,8 @@ export async function upsert(trx: Knex | Knex.Transaction, dialect: Db['dialect'
     return o;
   });
   const merge = columns.filter((c) => !def.primaryKey.includes(c));
-  const chunk = Math.max(1, Math.floor(MAX_BINDINGS / columns.length));
+  // knex writes a multi-row SQLite insert as a compound SELECT: at most 500 terms
+  const chunk = Math.max(1, Math.min(dialect === 'sqlite' ? 500 : Infinity, Math.floor(MAX_BINDINGS / columns.length)));
   for (let i = 0; i < values.length; i += chunk) {
     const q = trx(table).insert(values.slice(i, i + chunk)).onConflict(def.primaryKey);
     await (merge.length ? q.merge(merge) : q.ignore());
