@@ -31,7 +31,7 @@ export const DEFAULT_HTTP: HttpOptions = { timeoutMs: 60_000, retries: 5, baseDe
 /** A response the source gave and a retry cannot change (400, 403, 404, …), or retries exhausted. */
 export class SourceError extends Error {
   constructor(
-    readonly code: 'source_status' | 'source_unavailable' | 'source_invalid',
+    readonly code: 'source_status' | 'source_unavailable' | 'source_invalid' | 'source_tls',
     message: string,
     readonly status?: number,
     readonly body?: unknown,
@@ -137,7 +137,12 @@ export class SourceClient {
         },
       );
       req.setTimeout(this.o.timeoutMs, () => req.destroy(new Retryable(`no answer within ${this.o.timeoutMs} ms`)));
-      req.on('error', (err: NodeJS.ErrnoException) => reject(err instanceof Retryable ? err : new Retryable(`${err.code ?? 'request failed'}: ${err.message}`)));
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (err instanceof Retryable) return reject(err);
+        // a certificate the CA bundle does not vouch for will not change on a retry
+        if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(err.code ?? '')) return reject(new SourceError('source_tls', `${url}: ${err.code}: ${err.message} (give the CA bundle with --ca)`));
+        reject(new Retryable(`${err.code ?? 'request failed'}: ${err.message}`));
+      });
       const onAbort = () => req.destroy(this.o.signal!.reason as Error);
       this.o.signal?.addEventListener('abort', onAbort, { once: true });
       req.on('close', () => this.o.signal?.removeEventListener('abort', onAbort));
