@@ -77,7 +77,7 @@ export function parseUnit(unit: string): Parsed {
   let scale = 1;
   const pow = /^10\^\{(-?\d+)\}(?:\*|·)?/.exec(u) ?? /^1e(-?\d+)/.exec(u);
   if (pow) {
-    scale = 10 ** Number(pow[1]);
+    scale = Number(`1e${pow[1]}`); // exact, unlike 10 ** 34
     u = u.slice(pow[0].length);
   }
   const named = NAMED[u];
