@@ -223,7 +223,11 @@ export async function run(args: string[]): Promise<number> {
       console.error(`omsagg import: ${err.code}: ${err.message}`);
       return err instanceof TargetError || (err instanceof AuthError && err.code === 'auth_config') ? 2 : 1;
     }
-    throw err;
+    // a database error: the driver's reason without the statement knex puts before it
+    const e = err as { code?: string; message?: string };
+    const reason = (e.message ?? String(err)).split(' - ').pop()!.slice(0, 500);
+    console.error(`omsagg import: ${e.code ? `database error ${e.code}` : 'failed'}: ${reason}${e.code ? ' (the checkpoints keep what was committed: run the command again to resume)' : ''}`);
+    return 1;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

@@ -114,7 +114,9 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
     try {
       return { doc: asDocument(await client.getJson(url), url), url };
     } catch (err) {
-      if (paging === 'auto' && err instanceof SourceError && err.status === 400 && /page%5Bcursor%5D|page\[cursor\]/.test(url)) {
+      const parameter = (err as SourceError).body && ((err as SourceError).body as { errors?: { source?: { parameter?: string } }[] }).errors?.[0]?.source?.parameter;
+      // a 400 naming another parameter (e.g. a page size above the source's maximum) is not about cursors
+      if (paging === 'auto' && err instanceof SourceError && err.status === 400 && /page%5Bcursor%5D|page\[cursor\]/.test(url) && (parameter === undefined || parameter === 'page[cursor]')) {
         paging = 'offset';
         log(`the source does not page with cursors (${err.message}); paging with page[offset]`);
         const retry = firstUrl(resource, filters);
@@ -327,6 +329,7 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
       pages++;
       summary.pages++;
       summary.rows += doc.data.length;
+      o.progress?.update(done, note(`${key} page ${pages}`));
       committedPages++;
       if (o.stopAfterPages !== undefined && committedPages >= o.stopAfterPages) throw new Stop('stopped for testing');
       o.signal?.throwIfAborted();
