@@ -231,10 +231,10 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
         o.progress?.update((done += u.weight), note(key));
         continue;
       }
+      // a unit that fails half-way has written pages too: its run's folds are redone as well
+      if (mapping.scope !== 'fill') writtenRuns.add(u.key);
       try {
-        const outcome = await importUnit(u, key, mapping, cp);
-        summary.units.push(outcome);
-        if (mapping.scope !== 'fill') writtenRuns.add(u.key);
+        summary.units.push(await importUnit(u, key, mapping, cp));
       } catch (err) {
         if (err instanceof Stop || o.signal?.aborted) throw err;
         if (err instanceof SourceError && err.status === 404) {
@@ -255,10 +255,13 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
     o.progress?.stop();
   }
 
-  if (writtenRuns.size && !summary.interrupted) {
-    // the folds per run the engine answers from: redone for the runs this import wrote
-    const folded = await summarize(db, loadResources().all, { runs: [...writtenRuns], refresh: true });
-    log(`summarized ${folded.runs} run folds (${folded.rows} rows)`);
+  if (runs.length && !summary.interrupted) {
+    // the folds per run the engine answers from: redone for the runs this import wrote, and made for
+    // runs an interrupted import finished but could not summarize
+    const resources = loadResources().all;
+    const redone = writtenRuns.size ? await summarize(db, resources, { runs: [...writtenRuns], refresh: true }) : { runs: 0, rows: 0 };
+    const pending = await summarize(db, resources, { runs });
+    if (redone.runs + pending.runs) log(`summarized ${redone.runs + pending.runs} run folds (${redone.rows + pending.rows} rows)`);
   }
   if (!summary.interrupted && runs.length) {
     const closed = runs.filter((r) => !isOpen(runsByNumber.get(r))).map((r) => String(runsByNumber.get(r)!.attributes.start_time ?? ''));

@@ -44,6 +44,11 @@ describe('omsagg import', () => {
       const again = await capture(['--from', source.base, '--runs', '323841-323857', '--db', t.url, '--dry-run', '--resources', 'lumisections']);
       expect(again.out).toMatch(/lumisections:323841 +skip: already imported/);
       expect(again.out).toMatch(/lumisections:323857 +fetch/);
+      // the incremental cursor: runs from the latest one imported from this source on
+      const since = await capture(['--from', source.base, '--since', 'last', '--db', t.url, '--dry-run', '--resources', 'lumisections']);
+      expect(since.code, since.err).toBe(0);
+      expect(since.out).toMatch(/lumisections:323841 +skip: already imported/);
+      expect(since.out).toMatch(/dry run: 2 runs/);
     } finally {
       await t.cleanup();
     }
