@@ -194,6 +194,7 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
   o.progress?.start(total);
   const note = (what: string) => `${what} | ${summary.rows} rows, ${summary.pages} pages${client.stats.retries ? `, ${client.stats.retries} retries` : ''}`;
   const writtenRuns = new Set<number>();
+  const missingRuns = new Set<number>();
 
   try {
     // runs first (the listing holds their rows): later units read their HLT key and L1 menu
@@ -204,7 +205,16 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
       if (cp?.state === 'done' && cp.source === base && !o.refresh) {
         summary.units.push({ unit, status: 'skipped', rows: 0, pages: 0, reason: 'already imported' });
       } else {
-        const mapped = mapRow(MAPPING_BY_RESOURCE.get('runs')!, row, { pathIds: new Map() });
+        let mapped: Map<string, Row>;
+        try {
+          mapped = mapRow(MAPPING_BY_RESOURCE.get('runs')!, row, { pathIds: new Map() });
+        } catch (err) {
+          if (!(err instanceof RowError)) throw err;
+          summary.units.push({ unit, status: 'failed', rows: 0, pages: 0, reason: err.message });
+          missingRuns.add(run);
+          o.progress?.update(++done, note(unit));
+          continue;
+        }
         const open = isOpen(row);
         await knex.transaction(async (trx) => {
           await upsert(trx, db.dialect, 'runs', [mapped.get('runs')!]);
@@ -222,6 +232,11 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
       const mapping = MAPPING_BY_RESOURCE.get(u.resource)!;
       if (missingResources.has(u.resource)) {
         summary.units.push({ unit: key, status: 'skipped', rows: 0, pages: 0, reason: missingResources.get(u.resource) });
+        o.progress?.update((done += u.weight), note(key));
+        continue;
+      }
+      if (mapping.scope !== 'fill' && missingRuns.has(u.key)) {
+        summary.units.push({ unit: key, status: 'skipped', rows: 0, pages: 0, reason: 'the run itself could not be imported' });
         o.progress?.update((done += u.weight), note(key));
         continue;
       }
