@@ -46,7 +46,7 @@ async function expectSameAsSource(source: Served, target: Target): Promise<void>
   expect(b).toEqual(a);
 }
 
-describe('import under faults', () => {
+describe('import under faults', { timeout: 180_000 }, () => {
   let seed: Target;
   let source: Served;
   const targets: Target[] = [];
