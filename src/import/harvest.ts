@@ -182,7 +182,7 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
       const key = unitKey(u.resource, u.key);
       const cp = checkpoints.get(key);
       const state = stateOf(cp, base, o.refresh);
-      summary.plan.push({ unit: key, url: state.startsWith('resume') && cp?.next ? cp.next : firstUrl(u.resource, u.filters), state });
+      summary.plan.push({ unit: key, url: state.startsWith('resume') && cp?.next ? rebaseNext(cp.next, urlOf(u.resource)) : firstUrl(u.resource, u.filters), state });
     }
     finish();
     return summary;
@@ -300,7 +300,7 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
 
   async function importUnit(u: Unit, key: string, mapping: ResourceMapping, cp: Checkpoint | undefined): Promise<UnitOutcome> {
     const resume = cp && cp.state === 'running' && cp.source === base && cp.next && !o.refresh;
-    let url: string | null = resume ? cp.next! : firstUrl(u.resource, u.filters);
+    let url: string | null = resume ? rebaseNext(cp.next!, urlOf(u.resource)) : firstUrl(u.resource, u.filters);
     let rows = resume ? cp.rows : 0;
     let expected = resume ? cp.expected ?? null : null;
     let pages = 0;
@@ -342,7 +342,8 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
         // dimension tables first (the order of the mapping's writes)
         for (const w of mapping.writes) await upsert(trx, db!.dialect, w.table, byTable.get(w.table) ?? []);
         // an incomplete unit restarts from its first page next time (next: null)
-        await writeCheckpoint(trx, key, { state, source: base, next: last ? null : next, rows, expected });
+        // the next page's query only: it is applied to the source URL again on resume
+        await writeCheckpoint(trx, key, { state, source: base, next: last ? null : `?${next.slice(next.indexOf('?') + 1)}`, rows, expected });
       });
       pages++;
       summary.pages++;

@@ -70,9 +70,12 @@ function nowText(): string {
 }
 
 export async function writeCheckpoint(trx: Knex | Knex.Transaction, unit: string, cp: Checkpoint): Promise<void> {
-  const { state, ...detail } = cp;
+  const { state, ...rest } = cp;
+  const detail = JSON.stringify(rest);
+  // omsagg_jobs.detail holds 1000 characters: a longer checkpoint could not be resumed from
+  if (detail.length > 1000) throw new Error(`checkpoint of ${unit} is ${detail.length} characters (at most 1000): the source's next-page link is too long`);
   await trx('omsagg_jobs')
-    .insert({ job: IMPORT_JOB, unit, state, detail: JSON.stringify(detail), updated_at: nowText() })
+    .insert({ job: IMPORT_JOB, unit, state, detail, updated_at: nowText() })
     .onConflict(['job', 'unit'])
     .merge(['state', 'detail', 'updated_at']);
 }
