@@ -49,6 +49,10 @@ describe('omsagg import', () => {
       expect(since.code, since.err).toBe(0);
       expect(since.out).toMatch(/lumisections:323841 +skip: already imported/);
       expect(since.out).toMatch(/dry run: 2 runs/);
+      // by fill: the runs of fill 7001
+      const fills = await capture(['--from', source.base, '--fills', '7001', '--db', t.url, '--dry-run', '--resources', 'fills']);
+      expect(fills.out).toMatch(/dry run: 2 runs/);
+      expect(fills.out).toMatch(/fills:7001 +fetch +\S+\/fills\?filter\[fill_number\]\[EQ\]=7001&/);
     } finally {
       await t.cleanup();
     }
