@@ -274,9 +274,10 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
     // the folds per run the engine answers from: redone for the runs this import wrote, and made for
     // runs an interrupted import finished but could not summarize
     const resources = loadResources().all;
+    const t1 = Date.now();
     const redone = writtenRuns.size ? await summarize(db, resources, { runs: [...writtenRuns], refresh: true }) : { runs: 0, rows: 0 };
     const pending = await summarize(db, resources, { runs });
-    if (redone.runs + pending.runs) log(`summarized ${redone.runs + pending.runs} run folds (${redone.rows + pending.rows} rows)`);
+    if (redone.runs + pending.runs) log(`summarized ${redone.runs + pending.runs} run folds (${redone.rows + pending.rows} rows) in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   }
   if (!summary.interrupted && runs.length) {
     const closed = runs.filter((r) => !isOpen(runsByNumber.get(r))).map((r) => String(runsByNumber.get(r)!.attributes.start_time ?? ''));
