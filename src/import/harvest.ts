@@ -112,7 +112,10 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
   /** One page; in auto paging, a source refusing page[cursor] switches the import to offsets. */
   const fetchPage = async (url: string, resource: string, filters: [string, string][]): Promise<{ doc: Document; url: string }> => {
     try {
-      return { doc: asDocument(await client.getJson(url), url), url };
+      const doc = asDocument(await client.getJson(url), url);
+      // the source pages with cursors: from now on a 400 about a cursor is an error, not a hint
+      if (paging === 'auto' && /page%5Bcursor%5D|page\[cursor\]/.test(url)) paging = 'cursor';
+      return { doc, url };
     } catch (err) {
       const parameter = (err as SourceError).body && ((err as SourceError).body as { errors?: { source?: { parameter?: string } }[] }).errors?.[0]?.source?.parameter;
       // a 400 naming another parameter (e.g. a page size above the source's maximum) is not about cursors
@@ -150,7 +153,7 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
   summary.runs = runs;
   const fills = [...new Set(runs.map((r) => runsByNumber.get(r)!.attributes.fill_number).filter((f): f is number => typeof f === 'number'))].sort((a, b) => a - b);
   const isOpen = (row: WireRow | undefined) => !row || row.attributes.end_time === null || row.attributes.end_time === undefined;
-  log(`source ${base}: ${runs.length} runs${runs.length ? ` (${runs[0]}–${runs[runs.length - 1]})` : ''} in ${fills.length} fills; paging ${paging === 'auto' ? 'cursor' : paging}`);
+  log(`source ${base}: ${runs.length} runs${runs.length ? ` (${runs[0]}–${runs[runs.length - 1]})` : ''} in ${fills.length} fills; paging by ${paging === 'offset' ? 'offset' : 'cursor'}`);
 
   // ---- the units ----------------------------------------------------------------------------
   interface Unit {
@@ -301,13 +304,13 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
 
   async function importUnit(u: Unit, key: string, mapping: ResourceMapping, cp: Checkpoint | undefined): Promise<UnitOutcome> {
     const resume = cp && cp.state === 'running' && cp.source === base && cp.next && !o.refresh;
-    let url: string | null = resume ? rebaseNext(cp.next!, urlOf(u.resource)) : firstUrl(u.resource, u.filters);
+    const start = resume ? rebaseNext(cp.next!, urlOf(u.resource)) : firstUrl(u.resource, u.filters);
     let rows = resume ? cp.rows : 0;
     let expected = resume ? cp.expected ?? null : null;
     let pages = 0;
     const ctx: MapContext = { pathIds: new Map() };
     if (mapping.scope !== 'fill') ctx.run = await runKeys(db!, u.key);
-    let pending: Promise<{ doc: Document; url: string }> | null = fetchPage(url, u.resource, u.filters);
+    let pending: Promise<{ doc: Document; url: string }> | null = fetchPage(start, u.resource, u.filters);
     while (pending) {
       const page: { doc: Document; url: string } = await pending;
       const { doc } = page;
@@ -356,7 +359,6 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
       if (last && !complete) {
         return { unit: key, status: 'failed', rows, pages, reason: `incomplete: the source counted ${expected} rows, ${rows} arrived (will be fetched again)` };
       }
-      url = next;
     }
     const status = u.open ? 'open' : 'imported';
     return { unit: key, status, rows, pages, reason: u.open ? 'run still open at the source: imported again next time' : undefined };
