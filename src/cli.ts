@@ -5,6 +5,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ r
   score: { summary: 'score lumisections for anomalies into omsagg_anomaly_scores', load: () => import('./anomaly/commands/score.js') },
   detect: { summary: 'score any exported time series (CSV) for anomalies', load: () => import('./anomaly/commands/detect.js') },
   eval: { summary: 'evaluate the anomaly models against the injected ground truth', load: () => import('./anomaly/commands/eval.js') },
+  import: { summary: 'import fills, runs, rates and pixel data from an OMS aggregation API (or another omsagg), resumable', load: () => import('./import/command.js') },
   migrate: { summary: 'bring a database made by an older omsagg up to this one (tables, indexes, views, summaries)', load: () => import('./jobs/migrate-command.js') },
   summarize: { summary: 'write the summary tables (folded rows per run) the engine answers folds from', load: () => import('./summaries/command.js') },
   openapi: { summary: 'write the OpenAPI document generated from resources/ and the probes', load: () => import('./server/openapi-command.js') },
