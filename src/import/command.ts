@@ -1,7 +1,6 @@
 // omsagg import: harvests a live OMS aggregation API (or another omsagg) into omsagg's database.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_DB_URL } from '../config.js';
 import { openDb, parseDbUrl, redact, type Db } from '../db/connection.js';
 import { parseDatetime } from '../jsonapi/values.js';
@@ -9,7 +8,8 @@ import { getMeta } from '../db/schema.js';
 import { AuthError, ClientCredentialsToken, DEFAULT_AUDIENCE, DEFAULT_TOKEN_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, findCredentials } from './auth.js';
 import { harvest, RESOURCES, type HarvestSummary, type Selection } from './harvest.js';
 import { DEFAULT_HTTP, SourceClient, SourceError } from './http.js';
-import { makeImportProgress } from './progress.js';
+import { databaseUrl, parse, UsageError } from '../command-line/options.js';
+import { makeProgress } from '../shared/progress.js';
 import { prepareTarget, TargetError } from './store.js';
 
 const HELP = `usage: omsagg import --from URL (--runs A-B | --fills A-B | --since DATETIME|last) [options]
@@ -46,7 +46,6 @@ resumes where it stopped; finished units are skipped.
   --refresh           import again units already imported
   --quiet             no progress bar`;
 
-class UsageError extends Error {}
 
 function range(name: string, v: string): [number, number] {
   const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(v);
@@ -106,17 +105,16 @@ export async function run(args: string[]): Promise<number> {
   }
   let v;
   try {
-    ({ values: v } = parseArgs({
+    ({ values: v } = parse(
       args,
-      strict: true,
-      options: {
+      {
         from: { type: 'string' }, runs: { type: 'string' }, fills: { type: 'string' }, since: { type: 'string' }, resources: { type: 'string' },
         db: { type: 'string' }, 'page-size': { type: 'string' }, rate: { type: 'string' }, retries: { type: 'string' }, timeout: { type: 'string' }, backoff: { type: 'string' },
         paging: { type: 'string' }, auth: { type: 'string' }, 'token-url': { type: 'string' }, audience: { type: 'string' },
         credentials: { type: 'string' }, ca: { type: 'string' }, 'dry-run': { type: 'boolean' }, refresh: { type: 'boolean' },
-        quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        quiet: { type: 'boolean' },
       },
-    }));
+    ) as { values: Record<string, string | undefined> & { help?: boolean; quiet?: boolean; 'dry-run'?: boolean; refresh?: boolean } });
   } catch (err) {
     console.error(`omsagg import: ${(err as Error).message}\n\n${HELP}`);
     return 2;
@@ -164,6 +162,7 @@ export async function run(args: string[]): Promise<number> {
 
     const url = v.db ?? process.env.OMSAGG_DB;
     if (!url) throw new UsageError('--db URL (or OMSAGG_DB) is required: the database to import into');
+    databaseUrl(url); // the scheme checked as every command checks it
     const spec = parseDbUrl(url);
     if (spec.dialect === 'sqlite' && path.resolve(spec.target) === path.resolve(DEFAULT_DB_URL.slice('sqlite:'.length))) {
       throw new TargetError('embedded_demo', `${spec.target} is the embedded demo database that omsagg serve seeds on its own; import into another file and serve it with --db`);
@@ -207,7 +206,7 @@ export async function run(args: string[]): Promise<number> {
       paging,
       refresh: v.refresh === true,
       dryRun: v['dry-run'] === true,
-      progress: makeImportProgress({ quiet: v.quiet === true || v['dry-run'] === true }),
+      progress: makeProgress({ unit: 'lumisections', quiet: v.quiet === true || v['dry-run'] === true }),
       log: v.quiet ? undefined : log,
       signal: ac.signal,
     });

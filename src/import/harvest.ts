@@ -9,7 +9,7 @@ import { loadResources } from '../resources/loader.js';
 import { summarize } from '../summaries/summarize.js';
 import { SourceClient, SourceError } from './http.js';
 import { MAPPING_BY_RESOURCE, mapRow, PATH_RESOURCES, RowError, type MapContext, type ResourceMapping, type Row, type WireRow } from './mapping.js';
-import type { ImportProgress } from './progress.js';
+import type { ProgressDisplay } from '../shared/progress.js';
 import { readCheckpoints, resolvePathIds, runKeys, unitKey, upsert, writeCheckpoint, type Checkpoint } from './store.js';
 
 /** Import order: what a later resource needs (runs' keys, path ids) is written first. */
@@ -34,7 +34,7 @@ export interface HarvestOptions {
   /** import again units already done */
   refresh?: boolean;
   dryRun?: boolean;
-  progress?: ImportProgress;
+  progress?: ProgressDisplay;
   log?: (line: string) => void;
   signal?: AbortSignal;
   /** testing: stop (as if killed) after this many committed pages */
@@ -194,7 +194,7 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
   const knex = db.knex;
 
   let done = 0;
-  o.progress?.start(total);
+  o.progress?.start(total, 'import');
   const note = (what: string) => `${what} | ${summary.rows} rows, ${summary.pages} pages${client.stats.retries ? `, ${client.stats.retries} retries` : ''}`;
   const writtenRuns = new Set<number>();
   const missingRuns = new Set<number>();

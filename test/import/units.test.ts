@@ -55,18 +55,3 @@ describe('mapping rows', () => {
     expect(out.get('runs')).toMatchObject({ start_time: '2018-05-01T00:00:00Z', end_time: '2018-05-01T03:00:00Z' });
   });
 });
-
-describe('progress', () => {
-  it('prints the share done and an ETA on a non-terminal stream', async () => {
-    const { makeImportProgress } = await import('../../src/import/progress.js');
-    const lines: string[] = [];
-    const stream = { isTTY: false, write: (s: string) => (lines.push(s), true) } as unknown as NodeJS.WriteStream;
-    const p = makeImportProgress({ stream, intervalMs: 0 });
-    p.start(200);
-    await new Promise((r) => setTimeout(r, 30));
-    p.update(50, 'hltpathrates:323954 page 3');
-    p.update(200, 'done');
-    expect(lines[0]).toMatch(/^import: 25\.0 % \| hltpathrates:323954 page 3 \| \d+ s elapsed, eta \d+ s\n$/);
-    expect(lines[1]).toMatch(/^import: 100\.0 % \| done/);
-  });
-});

@@ -14,8 +14,9 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-// silence takes an action before its options
-const argsFor = (name: string, rest: string[]) => (name === 'silence' ? ['silence', 'list', ...rest] : [...name.split(' '), ...rest]);
+// silence takes an action before its options; import needs a source and a selection before its target
+const argsFor = (name: string, rest: string[]) =>
+  name === 'silence' ? ['silence', 'list', ...rest] : name === 'import' && rest[0] === '--db' ? ['import', '--from', 'http://127.0.0.1:9/', '--runs', '1', ...rest] : [...name.split(' '), ...rest];
 
 describe('omsagg commands', () => {
   it.each(Object.keys(COMMANDS))('%s --help prints its usage and exits 0', async (name) => {
