@@ -28,6 +28,12 @@ export interface Alert {
   minP: number;
 }
 
+type StepResult = { readonly flag: boolean; readonly raised: Alert | null; readonly closed: boolean };
+// the results without a raise are shared (one per row and column on wide series: no garbage)
+const FLAGGED: StepResult = Object.freeze({ flag: true, raised: null, closed: false });
+const QUIET: StepResult = Object.freeze({ flag: false, raised: null, closed: false });
+const CLOSED: StepResult = Object.freeze({ flag: false, raised: null, closed: true });
+
 export class AlertTracker {
   private badRun = 0;
   private clean = 0;
@@ -43,7 +49,7 @@ export class AlertTracker {
 
   /** Feeds one check; returns whether it is flagged, the alert raised now if any, and whether an
    *  episode closed with it. */
-  step(run: number, ls: number, p: number, what: Contributor[]): { flag: boolean; raised: Alert | null; closed: boolean } {
+  step(run: number, ls: number, p: number, what: Contributor[]): StepResult {
     const bad = p < this.o.pWeak;
     this.badRun = bad ? this.badRun + 1 : 0;
     if (this.open) {
@@ -51,13 +57,13 @@ export class AlertTracker {
         this.clean = 0;
         this.open.lastLs = ls;
         this.open.minP = Math.min(this.open.minP, p);
-        return { flag: true, raised: null, closed: false };
+        return FLAGGED;
       }
       if (++this.clean >= this.o.holdOff) {
         this.open = null;
-        return { flag: false, raised: null, closed: true };
+        return CLOSED;
       }
-      return { flag: false, raised: null, closed: false };
+      return QUIET;
     }
     if (p < this.o.pStrong || (bad && this.badRun >= this.o.persist)) {
       this.open = { run, firstLs: ls - (this.badRun > 0 ? this.badRun - 1 : 0), raisedLs: ls, lastLs: ls, what, minP: p };
@@ -65,7 +71,7 @@ export class AlertTracker {
       this.alerts.push(this.open);
       return { flag: true, raised: this.open, closed: false };
     }
-    return { flag: false, raised: null, closed: false };
+    return QUIET;
   }
 
   /** a new run: episodes do not span runs */

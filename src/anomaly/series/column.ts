@@ -11,6 +11,7 @@
 //                                                          long run: small shifts that add up)
 import { DelayedLessons } from '../core/learning.js';
 import { RunningTail } from '../core/tail.js';
+import { medianInPlace, selectKth, sumOfSmallest } from '../core/select.js';
 import type { Contributor, Decision, Verdict } from '../core/model.js';
 import { estimatePeriod, snapPeriodSeconds } from './period.js';
 
@@ -221,8 +222,14 @@ export class ColumnModel {
     const pDrift = this.tails[2].twoSided(drift);
     let k = 0;
     let pMin = pFast;
-    if (pSlow < pMin) [k, pMin] = [1, pSlow];
-    if (pDrift < pMin) [k, pMin] = [2, pDrift];
+    if (pSlow < pMin) {
+      k = 1;
+      pMin = pSlow;
+    }
+    if (pDrift < pMin) {
+      k = 2;
+      pMin = pDrift;
+    }
     // Šidák over the three statistics, 1 − (1 − p)³ by products (3p where that cancels)
     const q = 1 - pMin;
     const p = pMin < 1e-4 ? N_STATS * pMin : 1 - q * q * q;
@@ -249,21 +256,21 @@ export class ColumnModel {
   learn(d: Decision<ColumnVerdict>, intoHistory = true): void {
     if (!this.hasPending) return;
     this.hasPending = false;
-    const c = { u: this.pU, e: this.pE, r: this.pR, drift: this.pDriftValue };
-    const y = c.e + this.fast;
+    const e = this.pE;
+    const y = e + this.fast;
     // an outlier moves the fast prediction by a clipped step; a second one on the same side is a
     // new level, which it follows at once
     const lim = CLIP * this.fastScale;
-    if (Math.abs(c.e) > lim && Math.abs(this.lastE) > lim && Math.sign(c.e) === Math.sign(this.lastE)) this.fast = y;
-    else this.fast += this.fastRate * clip(c.e, lim);
-    this.lastE = c.e;
-    this.fastScale = Math.max(0.99 * this.fastScale + 0.01 * 1.2533 * Math.min(Math.abs(c.e), 4 * this.fastScale), this.resolution);
-    this.drift = c.drift;
-    this.remember(c.u, y);
+    if (Math.abs(e) > lim && Math.abs(this.lastE) > lim && Math.sign(e) === Math.sign(this.lastE)) this.fast = y;
+    else this.fast += this.fastRate * clip(e, lim);
+    this.lastE = e;
+    this.fastScale = Math.max(0.99 * this.fastScale + 0.01 * 1.2533 * Math.min(Math.abs(e), 4 * this.fastScale), this.resolution);
+    this.drift = this.pDriftValue;
+    this.remember(this.pU, y);
     if (!d.flagged && intoHistory) {
-      this.tails[0].add(c.e);
-      this.tails[1].add(c.r);
-      this.tails[2].add(c.drift);
+      this.tails[0].add(e);
+      this.tails[1].add(this.pR);
+      this.tails[2].add(this.pDriftValue);
     }
     if (d.teach) {
       const slot = (this.recentHead - 1 + this.recentU.length) % this.recentU.length;
@@ -365,10 +372,7 @@ function fmt(v: number): string {
 }
 
 function median(v: ArrayLike<number>): number {
-  const s = Float64Array.from(v).sort();
-  const n = s.length;
-  if (n === 0) return NaN;
-  return n % 2 ? s[(n - 1) >> 1] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  return medianInPlace(Float64Array.from(v));
 }
 
 /**
@@ -376,15 +380,16 @@ function median(v: ArrayLike<number>): number {
  * deviation of the central 98 %. The MAD alone collapses on quantised values (most of them on one
  * level, the rest a whole step away).
  */
-function spread(v: number[]): number {
+function spread(v: ArrayLike<number>): number {
   const n = v.length;
   if (n === 0) return 0;
   const m = median(v);
-  const dev = Float64Array.from(v, (x) => Math.abs(x - m)).sort();
-  const mad = 1.4826 * dev[(n - 1) >> 1];
+  const dev = new Float64Array(n);
+  for (let i = 0; i < n; i++) dev[i] = Math.abs(v[i] - m);
   const keep = Math.max(1, Math.ceil(0.98 * n));
-  let sum = 0;
-  for (let i = 0; i < keep; i++) sum += dev[i];
+  const sum = sumOfSmallest(dev, keep);
+  // the keep smallest now sit before index keep: the MAD is among them when keep > n/2
+  const mad = 1.4826 * (keep > (n - 1) >> 1 ? selectKth(dev, (n - 1) >> 1, 0, keep - 1) : selectKth(dev, (n - 1) >> 1));
   return Math.max(mad, (1.2533 * sum) / keep);
 }
 
@@ -426,8 +431,8 @@ function levelGain(res: number[]): number {
   let shh = 0;
   let shv = 0;
   for (let h = 1; h <= H; h++) {
-    const d: number[] = [];
-    for (let i = h; i < res.length; i++) d.push(res[i] - res[i - h]);
+    const d = new Float64Array(res.length - h);
+    for (let i = h; i < res.length; i++) d[i - h] = res[i] - res[i - h];
     const v = spread(d) ** 2;
     sh += h;
     sv += v;

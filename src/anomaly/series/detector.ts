@@ -3,10 +3,10 @@
 // discipline of the lumisection scorer (core/alerts.ts): a flag is an episode. Row i is judged from
 // rows ≤ i only; rows in the learning window score 0.
 import { AlertTracker, DEFAULT_ALERTS } from '../core/alerts.js';
-import { decide } from '../core/learning.js';
+import { teaches } from '../core/learning.js';
 import { scoreFromP } from '../core/calibrate.js';
 import { median, sidak } from '../core/stats.js';
-import type { Contributor } from '../core/model.js';
+import type { Contributor, Decision } from '../core/model.js';
 import { ColumnModel, type ColumnVerdict } from './column.js';
 import { SubspaceModel } from './subspace.js';
 
@@ -55,6 +55,8 @@ export class SeriesDetector {
   /** structure across the columns (three or more) */
   private subspace: SubspaceModel | null = null;
   private readonly z: Float64Array;
+  /** the decision handed to each column, reused (the columns read it at once) */
+  private readonly decision: Decision<ColumnVerdict> = { verdict: { p: 1, contributors: [], z: NaN, expected: NaN, stat: -1 }, teach: false, flagged: false, closed: false };
 
   constructor(
     readonly nColumns: number,
@@ -85,7 +87,10 @@ export class SeriesDetector {
       const v = this.columns[j].evaluate(u, Number(values[j]));
       this.verdicts[j] = v;
       this.z[j] = v.z;
-      if (v.p < pMin) [pMin, col] = [v.p, j];
+      if (v.p < pMin) {
+        pMin = v.p;
+        col = j;
+      }
     }
     const pSub = this.subspace ? this.subspace.evaluate(this.z) : 1;
     const tests = this.columns.length + (this.subspace ? 1 : 0);
@@ -96,7 +101,12 @@ export class SeriesDetector {
     for (let j = 0; j < this.columns.length; j++) {
       const v = this.verdicts[j];
       const own = this.trackers[j].step(0, n, v.p, v.contributors);
-      this.columns[j].learn(decide({ verdict: v, ownFlag: own.flag, flagged: own.flag, closed: own.closed }));
+      const d = this.decision;
+      d.verdict = v;
+      d.teach = teaches(v.p, own.flag);
+      d.flagged = own.flag;
+      d.closed = own.closed;
+      this.columns[j].learn(d);
     }
     this.subspace?.learn(this.z, r.flag);
     return { score: scoreFromP(p), flag: r.flag, p, column: p < 1 ? col : -1, contributors: r.flag ? contributors : [] };
