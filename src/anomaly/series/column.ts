@@ -62,6 +62,10 @@ const HISTORY = 2048;
 const MAX_ANCHORS = 4;
 const ANCHOR_AFTER = 5;
 const ANCHOR_P = 0.05;
+/** latest rows a relearn checks its line against, and how far off it (in normal spreads) they must
+ *  sit to be the new normal on their own */
+const RELEARN_TAIL = 20;
+const RELEARN_OFF = 3;
 /** most seasonal bins */
 const MAX_BINS = 512;
 /** the statistics of a column, for the Šidák correction */
@@ -346,9 +350,21 @@ export class ColumnModel {
       us.push(this.recentU[j]);
       ys.push(this.recentY[j]);
     }
-    const [a, b] = k >= 20 ? robustLine(us, ys) : [median(ys), 0];
+    let [a, b] = k >= 20 ? robustLine(us, ys) : [median(ys), 0];
     const last = us[us.length - 1];
-    this.level = k >= 20 ? a + b * last : a;
+    let level = k >= 20 ? a + b * last : a;
+    if (k >= 20) {
+      // the window may hold another change (a deviation that ended, or moved on, just before the
+      // relearn): a line through a step sits between the two levels. Where the latest rows are off
+      // the line, they alone are the new normal (their level, no slope).
+      const tail = ys.slice(-RELEARN_TAIL);
+      const off = median(tail.map((y, i) => y - (a + b * us[us.length - tail.length + i])));
+      if (Math.abs(off) > RELEARN_OFF * this.slowScale) {
+        level = median(tail);
+        b = 0;
+      }
+    }
+    this.level = level;
     this.trend = b;
     this.fast = this.level;
     this.levelU = last;

@@ -2,8 +2,8 @@
 // value column (series/column.ts), the columns' p-values combined per row (Šidák), and the alert
 // discipline of the lumisection scorer (core/alerts.ts): a flag is an episode. Row i is judged from
 // rows ≤ i only; rows in the learning window score 0.
-import { AlertTracker, DEFAULT_ALERTS } from '../core/alerts.js';
-import { teaches } from '../core/learning.js';
+import { AlertTracker, DEFAULT_ALERTS, type AlertOptions } from '../core/alerts.js';
+import { LEARN_P, teaches } from '../core/learning.js';
 import { scoreFromP } from '../core/calibrate.js';
 import { median, sidak } from '../core/stats.js';
 import type { Contributor, Decision } from '../core/model.js';
@@ -38,6 +38,17 @@ export interface RowScore {
 /** learning rows left out of the subspace reference while the columns' replays settle */
 const SETTLE_ROWS = 20;
 
+/**
+ * The row's alert: the lumisection scorer's discipline, with hysteresis once an episode has lasted:
+ * after HOLD_AFTER flagged rows it is a state, not a blip, and stays open while its rows are still
+ * surprising (p < LEARN_P, the same bar as the learning policy's) instead of closing on 3 rows that
+ * merely miss p < 1e-3. Blips close as before, so a clean series gains no flagged rows. Chosen on
+ * SKAB's valve1 experiments (the tuning subset) and its anomaly-free run (≤ 0.5 % flagged): pHold
+ * 0.01–0.05 and HOLD_AFTER 40–100 alike there (docs/design.md).
+ */
+const HOLD_AFTER = 50;
+const ROW_ALERTS: AlertOptions = { ...DEFAULT_ALERTS, pHold: LEARN_P, holdAfter: HOLD_AFTER };
+
 const LEARNING: RowScore = { score: 0, flag: false, p: 1, column: -1, contributors: [] };
 
 /** Multi-column online detector: push rows in time order, get a score per row. */
@@ -47,7 +58,7 @@ export class SeriesDetector {
   private bufX: number[][] = [];
   private columns: ColumnModel[] | null = null;
   private trackers: AlertTracker[] = [];
-  private readonly row = new AlertTracker(DEFAULT_ALERTS);
+  private readonly row = new AlertTracker(ROW_ALERTS);
   private t0 = 0;
   private step = 1;
   private n = 0;
