@@ -88,6 +88,9 @@ export class ColumnModel {
   private level = 0;
   private trend = 0;
   private levelU = 0;
+  /** the damped trend's multiplier for the last time step asked (baseline) */
+  private dampedDt = 0;
+  private damped = 0;
   private slowScale = 0;
   private slowRate = SLOW_RATE;
   /** the column's level wanders (a random walk more than noise around a level): it has no normal level
@@ -201,8 +204,12 @@ export class ColumnModel {
   /** The baseline's expectation at u (damped trend since it was last taught). */
   private baseline(u: number): number {
     const dt = Math.max(0, u - this.levelU);
-    const damped = dt <= 1 ? dt : (1 - Math.pow(TREND_DAMPING, dt)) / (1 - TREND_DAMPING);
-    return this.level + this.trend * damped;
+    // dt is mostly the same row after row (the learning delay): the power is kept
+    if (dt !== this.dampedDt) {
+      this.dampedDt = dt;
+      this.damped = dt <= 1 ? dt : (1 - Math.pow(TREND_DAMPING, dt)) / (1 - TREND_DAMPING);
+    }
+    return this.level + this.trend * this.damped;
   }
 
   evaluate(u: number, x: number): ColumnVerdict {
