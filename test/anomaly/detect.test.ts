@@ -76,6 +76,20 @@ describe('SeriesDetector on generated shapes', () => {
     expect(r.slice(4200).some((x) => x.flag)).toBe(false);
   });
 
+  it('relearns the level after a deviation that ended just before --accept, not a line through both', () => {
+    // white noise around 32; a deviation to 22 for 360 rows, then a new level of 34.5 (5 spreads off
+    // the old one, so the episode goes on): at the accept time the last 40 flagged rows are on the
+    // new level, and the relearned normal must be theirs
+    const g = S.gaussian(S.rng(23));
+    const x = Array.from({ length: 2400 }, (_, i) => (i >= 1100 && i < 1460 ? 22 : i >= 1460 ? 34.5 : 32) + 0.5 * g());
+    const d = new SeriesDetector(1, { learnRows: 1000, acceptRows: 400, secondsPerTimeUnit: 1 });
+    const r = x.map((v, i) => d.push(i, [v]));
+    expect(r.slice(1100, 1460).filter((y) => y.flag).length).toBeGreaterThan(350);
+    expect(r.slice(1460, 1500).every((y) => y.flag)).toBe(true);
+    // a line through both levels sat between them, and every later row was flagged until the next accept
+    expect(r.slice(1520).filter((y) => y.flag).length).toBeLessThanOrEqual(5);
+  });
+
   it('is online: the score of row i does not change when rows after i change', () => {
     const a = S.addSpikes(S.baseSeries({ ...SEASONAL, seed: 7 }), [3000], 8);
     const b = { t: a.t, x: [...a.x], label: a.label };

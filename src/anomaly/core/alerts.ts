@@ -13,6 +13,10 @@ export interface AlertOptions {
   persist: number;
   /** clean checks that close an episode */
   holdOff: number;
+  /** p below which a check keeps an open episode open (hysteresis; default pWeak) */
+  pHold?: number;
+  /** checks an episode must have been open before pHold keeps it open (blips close as before) */
+  holdAfter?: number;
 }
 
 export const DEFAULT_ALERTS: AlertOptions = { pStrong: 1e-5, pWeak: 1e-3, persist: 2, holdOff: 3 };
@@ -28,10 +32,18 @@ export interface Alert {
   minP: number;
 }
 
+type StepResult = { readonly flag: boolean; readonly raised: Alert | null; readonly closed: boolean };
+// the results without a raise are shared (one per row and column on wide series: no garbage)
+const FLAGGED: StepResult = Object.freeze({ flag: true, raised: null, closed: false });
+const QUIET: StepResult = Object.freeze({ flag: false, raised: null, closed: false });
+const CLOSED: StepResult = Object.freeze({ flag: false, raised: null, closed: true });
+
 export class AlertTracker {
   private badRun = 0;
   private clean = 0;
   private open: Alert | null = null;
+  /** checks since the open episode was raised */
+  private openFor = 0;
   readonly alerts: Alert[] = [];
 
   constructor(private readonly o: AlertOptions = DEFAULT_ALERTS) {}
@@ -43,29 +55,32 @@ export class AlertTracker {
 
   /** Feeds one check; returns whether it is flagged, the alert raised now if any, and whether an
    *  episode closed with it. */
-  step(run: number, ls: number, p: number, what: Contributor[]): { flag: boolean; raised: Alert | null; closed: boolean } {
+  step(run: number, ls: number, p: number, what: Contributor[]): StepResult {
     const bad = p < this.o.pWeak;
+    const holds = p < (this.o.pHold ?? this.o.pWeak) && this.openFor >= (this.o.holdAfter ?? 0);
     this.badRun = bad ? this.badRun + 1 : 0;
     if (this.open) {
-      if (bad) {
+      this.openFor++;
+      if (bad || holds) {
         this.clean = 0;
         this.open.lastLs = ls;
         this.open.minP = Math.min(this.open.minP, p);
-        return { flag: true, raised: null, closed: false };
+        return FLAGGED;
       }
       if (++this.clean >= this.o.holdOff) {
         this.open = null;
-        return { flag: false, raised: null, closed: true };
+        return CLOSED;
       }
-      return { flag: false, raised: null, closed: false };
+      return QUIET;
     }
     if (p < this.o.pStrong || (bad && this.badRun >= this.o.persist)) {
       this.open = { run, firstLs: ls - (this.badRun > 0 ? this.badRun - 1 : 0), raisedLs: ls, lastLs: ls, what, minP: p };
       this.clean = 0;
+      this.openFor = 0;
       this.alerts.push(this.open);
       return { flag: true, raised: this.open, closed: false };
     }
-    return { flag: false, raised: null, closed: false };
+    return QUIET;
   }
 
   /** a new run: episodes do not span runs */

@@ -23,8 +23,13 @@ export interface Judged<V extends Verdict> {
 }
 
 export function decide<V extends Verdict>(j: Judged<V>): Decision<V> {
-  const normal = j.warmup || (j.p ?? j.verdict.p) >= LEARN_P;
-  return { verdict: j.verdict, teach: normal && !j.ownFlag, flagged: j.flagged, closed: j.closed };
+  return { verdict: j.verdict, teach: j.warmup === true ? !j.ownFlag : teaches(j.p ?? j.verdict.p, j.ownFlag), flagged: j.flagged, closed: j.closed };
+}
+
+/** The policy itself: an input judged at p teaches when it is not surprising and its model's own
+ *  alert does not flag it (for callers that fill a reused Decision, one per row and column). */
+export function teaches(p: number, ownFlag: boolean): boolean {
+  return p >= LEARN_P && !ownFlag;
 }
 
 /**
