@@ -135,7 +135,11 @@ export function descendants(pid: number): number[] {
   const queue = [pid];
   while (queue.length) {
     const p = queue.shift()!;
-    for (const [c, pp] of parent) if (pp === p) (out.push(c), queue.push(c));
+    for (const [c, pp] of parent) {
+      if (pp !== p) continue;
+      out.push(c);
+      queue.push(c);
+    }
   }
   return out;
 }
@@ -173,7 +177,11 @@ export function sampleMemory(pid: number, everyMs = 100): { stop(): Peak } {
   resetPeak(pid);
   const seen = new Set<number>();
   const ever = new Set<number>();
-  for (const c of descendants(pid)) (resetPeak(c), seen.add(c), ever.add(c));
+  for (const c of descendants(pid)) {
+    resetPeak(c);
+    seen.add(c);
+    ever.add(c);
+  }
   let server = 0;
   let children = 0;
   let tick = 0;
@@ -184,7 +192,11 @@ export function sampleMemory(pid: number, everyMs = 100): { stop(): Peak } {
     const kids = tick++ % 5 === 0 ? descendants(pid) : [...seen];
     let sum = 0;
     for (const c of kids) {
-      if (!seen.has(c)) (resetPeak(c), seen.add(c), ever.add(c));
+      if (!seen.has(c)) {
+        resetPeak(c);
+        seen.add(c);
+        ever.add(c);
+      }
       const cm = memory(c);
       if (cm) sum += cm.rss;
       else seen.delete(c);

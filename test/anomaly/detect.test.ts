@@ -221,7 +221,7 @@ describe('omsagg detect (command line)', () => {
       [['--accept=-3'], /--accept must be a whole number ≥ 1/],
       [['--period', 'soon'], /--period must be a number ≥ 0/],
       [['--delimiter', ';;'], /--delimiter must be one character/],
-      [['--frobnicate'], /Unknown option '--frobnicate'/],
+      [['--frobnicate'], /unknown option '--frobnicate'/],
     ] as const) {
       const r = await capture([...args]);
       expect(r.code, args.join(' ')).toBe(2);

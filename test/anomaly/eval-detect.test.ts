@@ -55,7 +55,7 @@ describe('omsagg eval detect --short', () => {
     } finally {
       console.error = log;
     }
-    expect(err.join('\n')).toMatch(/Unknown option '--max-fills'/);
+    expect(err.join('\n')).toMatch(/unknown option '--max-fills'/);
     expect(err.join('\n')).toMatch(/'lumi' or 'detect'/);
     expect(err.join('\n')).toMatch(/--jobs must be a whole number/);
   });

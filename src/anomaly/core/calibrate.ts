@@ -38,7 +38,3 @@ export function scoreFromP(p: number): number {
   if (!(p > 0)) return 1;
   return clamp(-Math.log10(p) / 12, 0, 1);
 }
-
-export function pFromScore(score: number): number {
-  return Math.pow(10, -12 * score);
-}

@@ -169,14 +169,13 @@ export async function readRun(db: Db, s: StaticLayout, pathIds: number[], info: 
       });
     });
   }
-  if (o.pixel !== false) await readPixel(db, s, info, out, byLs, lsFilter);
+  if (o.pixel !== false) await readPixel(db, s, out, byLs, lsFilter);
   return out;
 }
 
 async function readPixel(
   db: Db,
   s: StaticLayout,
-  info: RunInfo,
   out: LumiInput[],
   byLs: Map<number, number>,
   lsFilter: (q: ReturnType<Db['knex']>, col?: string) => ReturnType<Db['knex']>,
@@ -207,5 +206,4 @@ async function readPixel(
     const p = partIdx.get(String(r.part));
     if (i !== undefined && p !== undefined) out[i].maskedRocs[p] = Number(r.masked_rocs ?? 0);
   }
-  void info;
 }

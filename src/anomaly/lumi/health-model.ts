@@ -143,18 +143,13 @@ const ROCS_PER_MODULE = 16;
 /** P(X ≥ k) for X ~ Poisson(λ), by the leading terms (λ ≪ 1 here) */
 function poissonUpperTail(k: number, lambda: number): number {
   let term = Math.exp(-lambda);
-  let cdf = 0;
-  for (let i = 0; i < k; i++) {
-    cdf += term;
-    term *= lambda / (i + 1);
-  }
+  for (let i = 0; i < k; i++) term *= lambda / (i + 1);
   // 1 − cdf loses precision for small λ: sum the upper terms instead
   let tail = 0;
   for (let i = k; i < k + 30; i++) {
     tail += term;
     term *= lambda / (i + 1);
   }
-  void cdf;
   return Math.min(1, Math.max(tail, 1e-300));
 }
 

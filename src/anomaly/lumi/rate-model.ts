@@ -227,7 +227,12 @@ export class RateModel implements Model<LumiInput, void, RateEvaluation> {
       const zs: number[] = [];
       const ws: number[] = [];
       const ss: number[] = [];
-      for (const k of idx) if (Number.isFinite(z[k])) [zs.push(z[k]), ws.push(nextPathEwma[k] / wNorm), ss.push(nextSlow[k] / sNorm)];
+      for (const k of idx) {
+        if (!Number.isFinite(z[k])) continue;
+        zs.push(z[k]);
+        ws.push(nextPathEwma[k] / wNorm);
+        ss.push(nextSlow[k] / sNorm);
+      }
       const v = groupScan(zs);
       const w = groupScan(ws);
       const sl = groupScan(ss, true);

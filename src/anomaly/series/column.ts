@@ -140,7 +140,12 @@ export class ColumnModel {
     const u: number[] = [];
     const x: number[] = [];
     const at: number[] = [];
-    for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i])) [u.push(us[i]), x.push(xs[i]), at.push(i)];
+    for (let i = 0; i < xs.length; i++) {
+      if (!Number.isFinite(xs[i])) continue;
+      u.push(us[i]);
+      x.push(xs[i]);
+      at.push(i);
+    }
     this.resolution = resolutionOf(x);
     // the averaged statistics are in units of the normal spread: a tenth of it is their resolution
     for (let k = 0; k < N_STATS; k++) this.tails.push(new RunningTail({ capacity: HISTORY, resolution: k < 2 ? this.resolution : 0.02 }));
@@ -359,7 +364,8 @@ export class ColumnModel {
       us.push(this.recentU[j]);
       ys.push(this.recentY[j]);
     }
-    let [a, b] = k >= 20 ? robustLine(us, ys) : [median(ys), 0];
+    const [a, b0] = k >= 20 ? robustLine(us, ys) : [median(ys), 0];
+    let b = b0;
     const last = us[us.length - 1];
     let level = k >= 20 ? a + b * last : a;
     if (k >= 20) {

@@ -43,7 +43,10 @@ export function splitLine(line: string, delim: string): string[] {
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === delim) [out.push(field), (field = '')];
+    else if (c === delim) {
+      out.push(field);
+      field = '';
+    }
     else field += c;
   }
   out.push(field);

@@ -32,14 +32,16 @@ interface LayerReading {
 }
 
 /**
- * Power-group readings → one per subdetector, layer/disk and lumisection: mean current and
- * temperature, highest integrated luminosity. The granularities of pixelcurrents keep the power
- * group, so this fold (SQL's AVG/MAX … GROUP BY) is done here; AVG skips nulls, so does this.
+ * Power-group readings of a run (already folded per run by the engine) → one per subdetector,
+ * layer/disk and run: mean current and temperature, highest integrated luminosity. The
+ * granularities of pixelcurrents keep the power group, so this fold (SQL's AVG/MAX … GROUP BY) is
+ * done here; AVG skips nulls, so does this.
  */
-function meanPerLayerAndLumisection(readings: Row[]): LayerReading[] {
+function meanPerLayerAndRun(readings: Row[]): LayerReading[] {
   const groups = new Map<string, { subdetector: string; layer_or_disk: number; c: number; n: number; t: number; nt: number; lumi: number }>();
   for (const r of readings) {
-    const k = `${r.subdetector}|${r.layer_or_disk}|${r.run_number}|${r.lumisection_number}`;
+    if (r.hv_leakage_current_per_module === null || r.integrated_lumi === null) continue;
+    const k = `${r.subdetector}|${r.layer_or_disk}|${r.run_number}`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { subdetector: String(r.subdetector), layer_or_disk: Number(r.layer_or_disk), c: 0, n: 0, t: 0, nt: 0, lumi: -Infinity }));
     g.c += Number(r.hv_leakage_current_per_module);
@@ -69,10 +71,18 @@ export default defineProbe<P>({
     },
   },
   async run(ctx, p) {
-    const filters: Filter[] = [['hv_leakage_current_per_module', 'NEQ', null], ['integrated_lumi', 'NEQ', null]];
+    // no null filters on the measured attributes: the run folds skip nulls, and a filter on them
+    // would make the engine fold every lumisection instead of reading the summary table
+    const filters: Filter[] = [];
     if (p.subdetector !== 'all') filters.push(['subdetector', 'EQ', p.subdetector]);
-    const readings = await ctx.read('pixelcurrents', omsQuery({ filters, fields: ['subdetector', 'layer_or_disk', 'run_number', 'lumisection_number', 'hv_leakage_current_per_module', 'temperature', 'integrated_lumi'] }), 'averaged per layer/disk and lumisection, temperature-normalised, then averaged in integrated-luminosity bins');
-    const rows = meanPerLayerAndLumisection(readings);
+    // per run, not per lumisection: a year is ~1000 runs but ~270k lumisections × the power groups;
+    // an ageing curve needs no finer step, and the run folds come from the summary tables
+    const readings = await ctx.read(
+      'pixelcurrents',
+      omsQuery({ filters, granularity: 'run', fields: ['subdetector', 'layer_or_disk', 'run_number', 'hv_leakage_current_per_module', 'temperature', 'integrated_lumi'] }),
+      'averaged per run (per power group, then per layer/disk), temperature-normalised, then averaged in integrated-luminosity bins',
+    );
+    const rows = meanPerLayerAndRun(readings);
     if (!rows.length) throw new NotFoundError('no pixel currents in the database', 'no_data');
     const sRef = leakageScale(p.ref_temperature);
     const groups = new Map<string, { lumi: number; current: number }[]>();
@@ -88,7 +98,7 @@ export default defineProbe<P>({
     const names = [...groups.keys()].sort();
     const series: Series[] = names.map((name) => {
       const pts = groups.get(name)!.sort((a, b) => a.lumi - b.lumi);
-      // mean per bin of integrated luminosity keeps a year's worth of lumisections plottable
+      // mean per bin of integrated luminosity keeps a year's worth of runs plottable
       const lo = pts[0].lumi;
       const hi = pts[pts.length - 1].lumi;
       const width = (hi - lo) / MAX_POINTS_PER_SERIES || 1;
