@@ -14,6 +14,7 @@ import compress from '@fastify/compress';
 import zlib from 'node:zlib';
 import { DataVersions } from './http/versions.js';
 import { DEFAULT_CACHING, ResponseCache, type HttpCaching } from './http/caching.js';
+import { clientErrorHandler } from './http/client-errors.js';
 
 export interface AppPluginOptions {
   config: Config;
@@ -64,6 +65,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     // the resource routes parse the raw query string themselves (src/jsonapi/querystring.ts)
     exposeHeadRoutes: true,
+    // what Node's HTTP parser refuses (oversized headers, malformed requests): JSON:API errors too
+    clientErrorHandler,
     // malformed percent-encoding in the path never reaches a route
     frameworkErrors: (error, _req, reply) => {
       const e = new ApiError(400, 'bad_url', 'Bad request', error.code === 'FST_ERR_BAD_URL' ? 'the URL path has a malformed percent-encoding' : error.message);
