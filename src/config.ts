@@ -11,6 +11,7 @@
 //   OMSAGG_DB_POOL / --db-pool       database connections (PostgreSQL, Oracle) or SQLite reader processes
 //                                    per server (default 8 / 3); × replicas must stay under the account's session limit
 //   OMSAGG_CACHE_MB / --cache-mb     memory for compressed answers about closed runs (default 64, 0 = none)
+//   OMSAGG_SHUTDOWN_TIMEOUT_MS       longest a SIGTERM waits for requests in flight to finish (default 25000)
 //   OMSAGG_VERSION_REFRESH_MS        how often the runs' state (closed, latest lumisection) is re-read (default 2000)
 export const DEFAULT_DB_URL = 'sqlite:data/omsagg.sqlite';
 export const BUILTIN_PREFIXES = ['/api/v1', '/agg/api/v1'] as const;
@@ -31,6 +32,8 @@ export interface Config {
   dbPool?: number;
   cacheMb: number;
   versionRefreshMs: number;
+  /** how long a stop waits for the requests in flight before cutting them */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -112,5 +115,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPool: e.OMSAGG_DB_POOL ? int('OMSAGG_DB_POOL', e.OMSAGG_DB_POOL, 8, 1, 1000, 'connections') : undefined,
     cacheMb: int('OMSAGG_CACHE_MB', e.OMSAGG_CACHE_MB, 64, 0, 65_536, 'MB'),
     versionRefreshMs: int('OMSAGG_VERSION_REFRESH_MS', e.OMSAGG_VERSION_REFRESH_MS, 2000, 100, 3_600_000, 'ms'),
+    shutdownTimeoutMs: int('OMSAGG_SHUTDOWN_TIMEOUT_MS', e.OMSAGG_SHUTDOWN_TIMEOUT_MS, 25_000, 100, 3_600_000, 'ms'),
   };
 }
