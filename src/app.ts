@@ -15,6 +15,8 @@ import zlib from 'node:zlib';
 import { DataVersions } from './http/versions.js';
 import { DEFAULT_CACHING, ResponseCache, type HttpCaching } from './http/caching.js';
 import { clientErrorHandler } from './http/client-errors.js';
+import { htmlErrorPage, prefersHtml } from './http/html-errors.js';
+import { refuseWrites } from './server/security/read-only.js';
 
 export interface AppPluginOptions {
   config: Config;
@@ -76,6 +78,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   const resources = deps.resources ?? loadResources(config.resourcesDir);
   const prefixes = config.prefixes;
+  app.addHook('onRequest', refuseWrites);
 
   app.setErrorHandler((err, req, reply) => {
     const api = toApiError(err);
@@ -97,6 +100,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       }
     }
     const e = new NotFoundError(detail);
+    if (!prefixes.some((p) => path === p || path.startsWith(`${p}/`)) && prefersHtml(req.headers.accept)) {
+      return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlErrorPage(404, 'Not found', detail));
+    }
     reply.status(404).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
   });
 
