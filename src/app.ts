@@ -17,6 +17,7 @@ import { DEFAULT_CACHING, ResponseCache, type HttpCaching } from './http/caching
 import { clientErrorHandler } from './http/client-errors.js';
 import { htmlErrorPage, prefersHtml } from './http/html-errors.js';
 import { refuseWrites } from './server/security/read-only.js';
+import { registerSecurity } from './server/security/index.js';
 
 export interface AppPluginOptions {
   config: Config;
@@ -79,6 +80,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const resources = deps.resources ?? loadResources(config.resourcesDir);
   const prefixes = config.prefixes;
   app.addHook('onRequest', refuseWrites);
+  await registerSecurity(app, config);
 
   app.setErrorHandler((err, req, reply) => {
     const api = toApiError(err);

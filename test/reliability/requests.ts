@@ -32,7 +32,11 @@ export const NASTY = [
 ];
 
 /** Query-string-safe encoding of one part; a few characters left raw on purpose (OMS clients do). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function encodePart(s: string, mode: number): string {
+  // a lone surrogate has no UTF-8 form: send the bytes a careless client would (invalid UTF-8)
+  if (LONE_SURROGATE.test(s)) return s.split(new RegExp(LONE_SURROGATE, 'g')).map((x) => encodePart(x, mode)).join('%ED%A0%80');
   if (mode === 0) return encodeURIComponent(s);
   if (mode === 1) return encodeURIComponent(s).replace(/%5B/g, '[').replace(/%5D/g, ']');
   // raw, except characters that would end or split the URL on the wire
