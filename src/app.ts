@@ -79,7 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   const resources = deps.resources ?? loadResources(config.resourcesDir);
   const prefixes = config.prefixes;
-  app.addHook('onRequest', refuseWrites);
+  app.addHook('onRequest', refuseWrites(prefixes));
   await registerSecurity(app, config);
 
   app.setErrorHandler((err, req, reply) => {

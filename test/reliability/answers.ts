@@ -30,11 +30,23 @@ function decodeLoosely(s: string): string {
   }
 }
 
+/** A 503 that says the machine, not the request, was the limit (a statement past its time limit on
+ *  a loaded machine, every reader busy), with Retry-After: allowed, and counted apart by the caller. */
+export function isLoadShedding(res: Answer): boolean {
+  if (res.status !== 503 || !res.headers['retry-after']) return false;
+  try {
+    const code = (JSON.parse(res.body) as { errors?: { code?: string }[] }).errors?.[0]?.code;
+    return code === 'statement_timeout' || code === 'server_busy';
+  } catch {
+    return false;
+  }
+}
+
 /** The problems with one answer (empty: fine). */
 export function problemsOf(req: { method: string; url: string; headers: Record<string, string>; body?: string; kind: 'api' | 'page' }, res: Answer): string[] {
   const out: string[] = [];
   const type = String(res.headers['content-type'] ?? '');
-  if (res.status >= 500) out.push(`status ${res.status}`);
+  if (res.status >= 500 && !isLoadShedding(res)) out.push(`status ${res.status}`);
   const echoed = `${req.url}\n${decodeLoosely(req.url)}\n${decodeLoosely(decodeLoosely(req.url))}\n${Object.values(req.headers).join('\n')}\n${req.body ?? ''}`.toLowerCase();
   const text = res.body.slice(0, 200_000);
   for (const leak of LEAKS) {

@@ -14,7 +14,7 @@ import { loadResources } from '../../src/resources/loader.js';
 import { BUILTIN_PREFIXES } from '../../src/config.js';
 import { testApp } from '../helpers/app.js';
 import { testDatabases } from '../helpers/databases.js';
-import { problemsOf, type Answer } from './answers.js';
+import { isLoadShedding, problemsOf, type Answer } from './answers.js';
 import { arbRequest, targets, type FuzzRequest } from './requests.js';
 
 const RUNS = Number(process.env.OMSAGG_FUZZ_RUNS ?? 150);
@@ -34,7 +34,7 @@ async function answer(app: FastifyInstance, r: FuzzRequest): Promise<Answer> {
 describe.each(testDatabases())('bad input on $name', (tdb) => {
   let db: Db;
   let app: FastifyInstance;
-  const seen = { requests: 0, byStatus: new Map<number, number>() };
+  const seen = { requests: 0, shed: 0, byStatus: new Map<number, number>() };
 
   beforeAll(async () => {
     db = await openDb(tdb.url, { readonly: true, statementTimeoutMs: 20_000 });
@@ -44,7 +44,7 @@ describe.each(testDatabases())('bad input on $name', (tdb) => {
     await app?.close();
     await db?.close();
     const statuses = [...seen.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ');
-    process.stderr.write(`[fuzz ${tdb.name}] ${seen.requests} requests (seed ${SEED}): ${statuses}\n`);
+    process.stderr.write(`[fuzz ${tdb.name}] ${seen.requests} requests (seed ${SEED}): ${statuses}; load-shedding 503s (statement time limit, readers busy): ${seen.shed}\n`);
   });
 
   it('every route family answers any query, header and method with a proper document or error', async () => {
@@ -55,6 +55,7 @@ describe.each(testDatabases())('bad input on $name', (tdb) => {
         const res = await answer(app, r);
         seen.requests++;
         seen.byStatus.set(res.status, (seen.byStatus.get(res.status) ?? 0) + 1);
+        if (isLoadShedding(res)) seen.shed++;
         const problems = problemsOf(r, res);
         if (problems.length) throw new Error(`${r.method} ${r.url.slice(0, 300)} ${JSON.stringify(r.headers).slice(0, 200)} → ${res.status}:\n  ${problems.join('\n  ')}\n  body: ${res.body.slice(0, 300)}`);
       }),
