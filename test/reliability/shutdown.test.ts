@@ -17,16 +17,24 @@ interface Outcome {
   endedAt: number;
 }
 
-async function fetchWhole(url: string, check: (body: string) => string | undefined): Promise<Outcome> {
-  try {
-    const res = await fetch(url, { headers: { connection: 'close' } });
-    const body = await res.text();
-    const wrong = res.status === 200 ? check(body) : undefined;
-    return { url, status: res.status, complete: res.status === 200 && !wrong, detail: wrong ?? `${body.length} chars`, endedAt: Date.now() };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    return { url, status: 0, complete: false, detail: `${e.message} ${e.cause?.code ?? ''}`, endedAt: Date.now() };
-  }
+/** Starts a request; `started` settles when its answer has begun (the server has accepted it). */
+function fetchWhole(url: string, check: (body: string) => string | undefined): { started: Promise<void>; done: Promise<Outcome> } {
+  let begun!: () => void;
+  const started = new Promise<void>((r) => (begun = r));
+  const done = (async (): Promise<Outcome> => {
+    try {
+      const res = await fetch(url, { headers: { connection: 'close' } });
+      begun();
+      const body = await res.text();
+      const wrong = res.status === 200 ? check(body) : undefined;
+      return { url, status: res.status, complete: res.status === 200 && !wrong, detail: wrong ?? `${body.length} chars`, endedAt: Date.now() };
+    } catch (err) {
+      begun();
+      const e = err as Error & { cause?: { code?: string } };
+      return { url, status: 0, complete: false, detail: `${e.message} ${e.cause?.code ?? ''}`, endedAt: Date.now() };
+    }
+  })();
+  return { started, done };
 }
 
 /** A request on a new connection (fetch would reuse a kept-alive one): its status or error code. */
@@ -58,7 +66,8 @@ describe('SIGTERM under load', () => {
   afterEach(() => serve?.kill());
 
   it('finishes every accepted request whole, refuses new ones, exits 0 within the bound', async () => {
-    serve = await startServe({ OMSAGG_DB: testDatabase('sqlite').url, OMSAGG_SHUTDOWN_TIMEOUT_MS: '20000' });
+    // enough readers that every request runs at once (none waits in the reader queue)
+    serve = await startServe({ OMSAGG_DB: testDatabase('sqlite').url, OMSAGG_SHUTDOWN_TIMEOUT_MS: '20000', OMSAGG_DB_POOL: '8' });
     const base = serve.base;
     // warm the readers: the first statements pay for opening the file
     expect((await fetch(`${base}/api/v1/runs?page[limit]=1`)).status).toBe(200);
@@ -66,13 +75,15 @@ describe('SIGTERM under load', () => {
       ...Array.from({ length: 5 }, (_, i) => fetchWhole(`${base}/api/v1/hltpathrates?page[limit]=${PAGE}&page[offset]=${i * 1000}`, jsonPage)),
       ...Array.from({ length: 2 }, (_, i) => fetchWhole(`${base}/api/v1/hltpathrates/csv?page[limit]=${CSV_ROWS}&page[offset]=${i * 7}`, csvRows)),
     ];
-    await new Promise((r) => setTimeout(r, 300));
+    // SIGTERM once the server has accepted every request and begun answering it (a connection that
+    // reaches the kernel in the instant the listener closes is reset: that race is TCP's, not ours)
+    await Promise.all(inFlight.map((f) => f.started));
     const sigtermAt = Date.now();
     serve.child.kill('SIGTERM');
     while (!serve.output().includes('listener closed')) await new Promise((r) => setTimeout(r, 20));
     // new connections once the listener is closed are refused
     const late = await Promise.all(Array.from({ length: 3 }, () => freshConnection(`${base}/api/v1/runs?page[limit]=1`)));
-    const outcomes = await Promise.all(inFlight);
+    const outcomes = await Promise.all(inFlight.map((f) => f.done));
     const exit = await serve.exited;
     const log = serve.output();
     const drainLines = log.split('\n').filter((l) => /shutting down|drain|"level":[56]0|"level":40/.test(l)).join('\n');
