@@ -26,6 +26,7 @@ const resources = loadResources();
 const FOUND: FuzzRequest[] = [
   { method: 'GET', url: '/api/v1/probes/fill-summary/series/%20/points?fill_number=4281852496168112', headers: {}, kind: 'api' },
   { method: 'GET', url: '/api/v1/fills?filter[fill_number][EQ]=4281852496168112', headers: {}, kind: 'api' },
+  { method: 'GET', url: '/api/v1/probes/fill-summary/series/%20/points?fill_number=9007199254740992', headers: {}, kind: 'api' },
   { method: 'GET', url: '/api/v1/runs?filter[run_number][GE]=99999999999999999999', headers: {}, kind: 'api' },
   { method: 'DELETE', url: '/probes/anomaly-scores', headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }, body: '', kind: 'page' },
   { method: 'GET', url: '/api/v1/probes', headers: { 'accept-encoding': 'gzip, br, zstd, *;q=0' }, kind: 'api' },
