@@ -14,6 +14,10 @@ import compress from '@fastify/compress';
 import zlib from 'node:zlib';
 import { DataVersions } from './http/versions.js';
 import { DEFAULT_CACHING, ResponseCache, type HttpCaching } from './http/caching.js';
+import { clientErrorHandler } from './http/client-errors.js';
+import { htmlErrorPage, prefersHtml } from './http/html-errors.js';
+import { refuseWrites } from './server/security/read-only.js';
+import { registerSecurity } from './server/security/index.js';
 
 export interface AppPluginOptions {
   config: Config;
@@ -64,6 +68,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     // the resource routes parse the raw query string themselves (src/jsonapi/querystring.ts)
     exposeHeadRoutes: true,
+    // what Node's HTTP parser refuses (oversized headers, malformed requests): JSON:API errors too
+    clientErrorHandler,
     // malformed percent-encoding in the path never reaches a route
     frameworkErrors: (error, _req, reply) => {
       const e = new ApiError(400, 'bad_url', 'Bad request', error.code === 'FST_ERR_BAD_URL' ? 'the URL path has a malformed percent-encoding' : error.message);
@@ -73,6 +79,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   const resources = deps.resources ?? loadResources(config.resourcesDir);
   const prefixes = config.prefixes;
+  app.addHook('onRequest', refuseWrites(prefixes));
+  await registerSecurity(app, config);
 
   app.setErrorHandler((err, req, reply) => {
     const api = toApiError(err);
@@ -94,6 +102,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       }
     }
     const e = new NotFoundError(detail);
+    if (!prefixes.some((p) => path === p || path.startsWith(`${p}/`)) && prefersHtml(req.headers.accept)) {
+      return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlErrorPage(404, 'Not found', detail));
+    }
     reply.status(404).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
   });
 

@@ -11,7 +11,13 @@
 //   OMSAGG_DB_POOL / --db-pool       database connections (PostgreSQL, Oracle) or SQLite reader processes
 //                                    per server (default 8 / 3); × replicas must stay under the account's session limit
 //   OMSAGG_CACHE_MB / --cache-mb     memory for compressed answers about closed runs (default 64, 0 = none)
+//   OMSAGG_SHUTDOWN_TIMEOUT_MS       longest a SIGTERM waits for requests in flight to finish (default 25000)
 //   OMSAGG_VERSION_REFRESH_MS        how often the runs' state (closed, latest lumisection) is re-read (default 2000)
+//   OMSAGG_AUTH_ISSUER, OMSAGG_AUTH_AUDIENCE, OMSAGG_AUTH_JWKS_URL   OIDC bearer tokens required (all three, or none = off)
+//   OMSAGG_AUTH_ALGORITHMS           signature algorithms accepted (default RS256,ES256)
+//   OMSAGG_AUTH_JWKS_REFRESH_MS      shortest interval between key-set fetches (default 30000)
+//   OMSAGG_CORS_ORIGINS              origins allowed to read cross-origin, comma separated (default none)
+//   OMSAGG_RATE_LIMIT                requests per minute per client (default 0 = no limit)
 import { ArgsError, parseStrict } from './shared/strict-args.js';
 
 export const DEFAULT_DB_URL = 'sqlite:data/omsagg.sqlite';
@@ -33,6 +39,65 @@ export interface Config {
   dbPool?: number;
   cacheMb: number;
   versionRefreshMs: number;
+  /** how long a stop waits for the requests in flight before cutting them */
+  shutdownTimeoutMs: number;
+  /** OIDC bearer-token authentication; undefined = off (anyone who reaches the server may read) */
+  auth?: AuthConfig;
+  /** origins (scheme://host[:port]) allowed to read cross-origin; empty = no CORS headers */
+  corsOrigins: string[];
+  /** requests per minute per client; 0 = no limit */
+  rateLimitPerMinute: number;
+}
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  algorithms: string[];
+  /** shortest interval between two fetches of the key set (a token with an unknown key id triggers one) */
+  jwksRefreshMs: number;
+}
+
+const JWS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+function authConfig(e: Record<string, string | undefined>): AuthConfig | undefined {
+  const issuer = e.OMSAGG_AUTH_ISSUER?.trim();
+  const audience = e.OMSAGG_AUTH_AUDIENCE?.trim();
+  const jwksUrl = e.OMSAGG_AUTH_JWKS_URL?.trim();
+  const given = [issuer, audience, jwksUrl].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (given < 3) throw new ConfigError('OMSAGG_AUTH_ISSUER, OMSAGG_AUTH_AUDIENCE and OMSAGG_AUTH_JWKS_URL must be set together (or none, for no authentication)');
+  let u: URL;
+  try {
+    u = new URL(jwksUrl!);
+  } catch {
+    throw new ConfigError(`OMSAGG_AUTH_JWKS_URL='${jwksUrl}' is not a URL`);
+  }
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))) {
+    throw new ConfigError(`OMSAGG_AUTH_JWKS_URL='${jwksUrl}' must be https:// (http:// only on the loopback)`);
+  }
+  const algorithms = (e.OMSAGG_AUTH_ALGORITHMS ?? 'RS256,ES256').split(',').map((a) => a.trim()).filter(Boolean);
+  for (const a of algorithms) if (!JWS_ALGORITHMS.includes(a)) throw new ConfigError(`OMSAGG_AUTH_ALGORITHMS: '${a}' is not one of ${JWS_ALGORITHMS.join(', ')}`);
+  if (!algorithms.length) throw new ConfigError('OMSAGG_AUTH_ALGORITHMS must name at least one algorithm');
+  const jwksRefreshMs = int('OMSAGG_AUTH_JWKS_REFRESH_MS', e.OMSAGG_AUTH_JWKS_REFRESH_MS, 30_000, 0, 86_400_000, 'ms');
+  return { issuer: issuer!, audience: audience!, jwksUrl: u.toString(), algorithms, jwksRefreshMs };
+}
+
+function corsOrigins(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((o) => {
+      let u: URL;
+      try {
+        u = new URL(o);
+      } catch {
+        throw new ConfigError(`OMSAGG_CORS_ORIGINS: '${o}' is not an origin such as https://cmsoms.cern.ch`);
+      }
+      if (!/^https?:$/.test(u.protocol) || u.origin !== o.replace(/\/$/, '')) throw new ConfigError(`OMSAGG_CORS_ORIGINS: '${o}' must be scheme://host[:port] only`);
+      return u.origin;
+    });
 }
 
 export class ConfigError extends Error {}
@@ -124,5 +189,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPool: e.OMSAGG_DB_POOL ? int('OMSAGG_DB_POOL', e.OMSAGG_DB_POOL, 8, 1, 1000, 'connections') : undefined,
     cacheMb: int('OMSAGG_CACHE_MB', e.OMSAGG_CACHE_MB, 64, 0, 65_536, 'MB'),
     versionRefreshMs: int('OMSAGG_VERSION_REFRESH_MS', e.OMSAGG_VERSION_REFRESH_MS, 2000, 100, 3_600_000, 'ms'),
+    auth: authConfig(e),
+    corsOrigins: corsOrigins(e.OMSAGG_CORS_ORIGINS),
+    rateLimitPerMinute: int('OMSAGG_RATE_LIMIT', e.OMSAGG_RATE_LIMIT, 0, 0, 1_000_000, 'requests per minute'),
+    shutdownTimeoutMs: int('OMSAGG_SHUTDOWN_TIMEOUT_MS', e.OMSAGG_SHUTDOWN_TIMEOUT_MS, 25_000, 100, 3_600_000, 'ms'),
   };
 }

@@ -125,9 +125,10 @@ export function knexConfig(spec: DbSpec, opts: OpenOptions = {}): Knex.Config {
       if (spec.schema) options.push(`-c search_path=${spec.schema},public`);
       return {
         client: 'pg',
-        connection: { connectionString: spec.target, options: options.join(' ') || undefined, application_name: 'omsagg' },
+        // an unreachable or stalled server fails a request within seconds instead of holding it
+        connection: { connectionString: spec.target, options: options.join(' ') || undefined, application_name: 'omsagg', connectionTimeoutMillis: 5000 },
         searchPath: spec.schema ? [spec.schema, 'public'] : undefined,
-        pool: { min: 0, max: opts.poolMax ?? 8 },
+        pool: { min: 0, max: opts.poolMax ?? 8, acquireTimeoutMillis: 15_000, createTimeoutMillis: 5000 },
       };
     }
     case 'oracle': {
@@ -159,7 +160,7 @@ export async function openDb(url: string, opts: OpenOptions = {}): Promise<Db> {
   let reader: Reader | undefined;
   let closed = false;
   const makeReader = (): Reader => {
-    if (spec.dialect === 'postgres') return new PgReader(knex, opts.poolMax ?? 8);
+    if (spec.dialect === 'postgres') return new PgReader(knex, opts.poolMax ?? 8, { statementTimeoutMs: opts.statementTimeoutMs });
     if (spec.dialect === 'sqlite' && !opts.inProcessReads) return new SqlitePool(spec.target, { size: opts.poolMax ?? 3, timeoutMs: opts.statementTimeoutMs });
     return new KnexReader(knex, spec.dialect, opts.poolMax ?? 8);
   };

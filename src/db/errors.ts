@@ -37,6 +37,14 @@ export class SchemaMismatchError extends DatabaseError {
   }
 }
 
+/** The database refused a value of the query for its column (PostgreSQL class 22, e.g. a number
+ *  past the range of an integer column): the request, not the database, is at fault. */
+export class ValueOutOfRangeError extends ApiError {
+  constructor() {
+    super(400, 'value_out_of_range', 'Invalid query parameter', 'a value in the query is outside the range or format of the database column it is compared with');
+  }
+}
+
 /** Any error thrown while reading → an ApiError fit for the client (ApiErrors pass through). */
 export function classifyDbError(err: unknown, ctx: { timeoutMs?: number } = {}): ApiError {
   if (err instanceof ApiError) return err;
@@ -44,6 +52,7 @@ export function classifyDbError(err: unknown, ctx: { timeoutMs?: number } = {}):
   const code = String(e.code ?? '');
   const message = String(e.message ?? '');
   if (code === '42P01' || code === '42703' || /no such table|no such column|ORA-00942|ORA-00904/i.test(message)) return new SchemaMismatchError();
+  if (/^22[0-9A-Z]{3}$/.test(code) || /ORA-01426|ORA-01438|ORA-01841/.test(message)) return new ValueOutOfRangeError();
   if (code === '57014' || /statement timeout|ORA-01013|NJS-123|DPI-1067/i.test(message)) return new StatementTimeoutError(ctx.timeoutMs);
   return new DatabaseUnavailableError();
 }

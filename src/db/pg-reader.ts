@@ -5,6 +5,11 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { Reader, ReaderStats, ReadOptions, RowSet, Statement, StreamOptions } from './reader.js';
+import { ReaderBusyError, StatementTimeoutError } from './errors.js';
+
+/** past the server's statement_timeout, how long the client waits for an answer that is stuck on
+ *  the network (a stalled link, a hung server) before it gives the connection up */
+const NETWORK_GRACE_MS = 1000;
 
 interface KnexClient {
   acquireConnection(): Promise<pg.PoolClient & { __knexUid?: string }>;
@@ -12,16 +17,33 @@ interface KnexClient {
   pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number };
 }
 
+export interface PgReaderOptions {
+  /** the connections' statement_timeout (ms, 0 = none): the client gives up a little later */
+  statementTimeoutMs?: number;
+  /** requests that may wait for a connection before new ones are refused (default 8 per connection) */
+  maxQueue?: number;
+}
+
 export class PgReader implements Reader {
   private readonly client: KnexClient;
   private statements = 0;
+  private readonly maxQueue: number;
+  private readonly timeoutMs: number;
 
-  constructor(knex: Knex, private readonly poolMax: number) {
+  constructor(knex: Knex, private readonly poolMax: number, opts: PgReaderOptions = {}) {
     this.client = knex.client as unknown as KnexClient;
+    this.maxQueue = opts.maxQueue ?? poolMax * 8;
+    this.timeoutMs = opts.statementTimeoutMs ?? 0;
+  }
+
+  private async acquire(): Promise<pg.PoolClient> {
+    // a bounded wait: past it, a quick 503 beats a request that waits for minutes
+    if ((this.client.pool?.numPendingAcquires() ?? 0) >= this.maxQueue) throw new ReaderBusyError();
+    return this.client.acquireConnection();
   }
 
   private async withConnection<T>(fn: (conn: pg.PoolClient) => Promise<T>): Promise<T> {
-    const conn = await this.client.acquireConnection();
+    const conn = await this.acquire();
     try {
       return await fn(conn);
     } finally {
@@ -29,34 +51,52 @@ export class PgReader implements Reader {
     }
   }
 
+  /** The query's answer, or a StatementTimeoutError once the server's limit plus a grace has passed
+   *  without one (the connection is then closed, and the pool replaces it). */
+  private bounded<T>(conn: pg.PoolClient, work: Promise<T>, timeoutMs: number): Promise<T> {
+    if (!timeoutMs) return work;
+    work.catch(() => {}); // settles after the timeout when the connection is destroyed
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const raw = conn as unknown as { __knex__disposed?: unknown; connection?: { stream?: { destroy(): void } } };
+        raw.__knex__disposed = 'statement stuck past its time limit';
+        raw.connection?.stream?.destroy();
+        reject(new StatementTimeoutError(timeoutMs));
+      }, timeoutMs + NETWORK_GRACE_MS);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
   all(stmt: Statement, opts: ReadOptions = {}): Promise<RowSet> {
     if (!opts.internal) this.statements++;
     return this.withConnection(async (conn) => {
-      const res = await conn.query({ text: stmt.sql, values: stmt.bindings as unknown[], rowMode: 'array' });
+      const res = await this.bounded(conn, conn.query({ text: stmt.sql, values: stmt.bindings as unknown[], rowMode: 'array' }), opts.timeoutMs ?? this.timeoutMs);
       return { columns: res.fields.map((f) => f.name), rows: res.rows as unknown[][] };
     });
   }
 
   async *stream(stmt: Statement, opts: StreamOptions): AsyncIterable<RowSet> {
     this.statements++;
-    const conn = await this.client.acquireConnection();
+    const conn = await this.acquire();
     const cursor = conn.query(new Cursor(stmt.sql, stmt.bindings as unknown[], { rowMode: 'array' }));
     let done = false;
     try {
       while (!done) {
-        const rows = (await cursor.read(Math.max(1, opts.batchRows))) as unknown[][];
+        const rows = (await this.bounded(conn, cursor.read(Math.max(1, opts.batchRows)), opts.timeoutMs ?? this.timeoutMs)) as unknown[][];
         done = rows.length < opts.batchRows;
         const fields = (cursor as unknown as { _result?: { fields?: { name: string }[] } })._result?.fields ?? [];
         yield { columns: fields.map((f) => f.name), rows };
       }
     } finally {
-      await cursor.close().catch(() => {});
+      // a connection given up at a time limit answers nothing more: closing its cursor would wait forever
+      if (!(conn as unknown as { __knex__disposed?: unknown }).__knex__disposed) await cursor.close().catch(() => {});
       await this.client.releaseConnection(conn);
     }
   }
 
-  async ping(): Promise<void> {
-    await this.all({ sql: 'select 1', bindings: [] }, { internal: true });
+  async ping(opts: ReadOptions = {}): Promise<void> {
+    await this.all({ sql: 'select 1', bindings: [] }, { internal: true, timeoutMs: opts.timeoutMs });
   }
 
   stats(): ReaderStats {

@@ -5,6 +5,7 @@ import type { CatalogRead } from '../jsonapi/engine.js';
 import type { Source } from '../plot/types.js';
 import { ProbeFailedError } from './errors.js';
 import type { ProbeContext, Row } from './types.js';
+import { ValueOutOfRangeError } from '../db/errors.js';
 
 /** The part of the read engine probes use (ReadEngine has it; tests may wrap it). */
 export interface CatalogReader {
@@ -29,8 +30,9 @@ export class RecordingContext implements ProbeContext {
       result = await this.engine.read(type, query, { prefix: this.apiPrefix });
     } catch (err) {
       // the probe built the query from validated parameters: a refusal is the probe's fault, not
-      // the client's (database errors, 5xx, pass through as they are)
-      if (err instanceof ApiError && err.status < 500) {
+      // the client's (database errors, 5xx, pass through as they are; so does a parameter value
+      // the database cannot hold, e.g. a number past an integer column's range)
+      if (err instanceof ApiError && err.status < 500 && !(err instanceof ValueOutOfRangeError)) {
         const failed = new ProbeFailedError(this.probeId, `its read of ${type}?${query} was refused: ${err.message}`);
         (failed as { cause?: unknown }).cause = err;
         throw failed;

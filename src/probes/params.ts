@@ -90,6 +90,13 @@ export function validateParams(probe: Probe, given: Record<string, unknown>): Pa
     const allowed = prop?.enum ? ` (one of ${prop.enum.join(', ')})` : prop?.items?.enum ? ` (each one of ${prop.items.enum.join(', ')})` : '';
     throw new QueryValidationError('invalid_parameter', `probe ${probe.id}: parameter ${name ?? '?'} ${e?.message ?? 'is invalid'}${allowed}`, name);
   }
+  // JSON Schema's integer has no bound; the probe's reads take only exact (safe) integers
+  for (const [k, prop] of Object.entries(probe.params.properties)) {
+    const ints = prop.type === 'integer' ? [value[k]] : prop.type === 'array' && prop.items?.type === 'integer' ? (value[k] as unknown[] | undefined) ?? [] : [];
+    if (ints.some((n) => n !== undefined && !Number.isSafeInteger(n))) {
+      throw new QueryValidationError('invalid_parameter', `probe ${probe.id}: parameter ${k} must be a whole number of at most 15 digits`, k);
+    }
+  }
   return value;
 }
 

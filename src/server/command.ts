@@ -1,12 +1,14 @@
 // omsagg serve: the read-only server. Opens OMSAGG_DB read-only (or the embedded demo SQLite,
-// created and seeded on first start), builds the app, listens, and shuts down cleanly on
-// SIGINT/SIGTERM.
+// created and seeded on first start), builds the app, listens, and on SIGINT/SIGTERM drains
+// (src/server/drain.ts: in-flight requests finish whole, new connections are refused) within
+// OMSAGG_SHUTDOWN_TIMEOUT_MS, then closes the database.
 import path from 'node:path';
 import { buildApp } from '../app.js';
 import { ConfigError, CONFIG_HELP, DEFAULT_DB_URL, loadConfig } from '../config.js';
 import { DbConfigError, openDb, redact } from '../db/connection.js';
 import { ResourceFileError } from '../resources/loader.js';
 import { defaultPlugins } from './plugins.js';
+import { Drainer } from './drain.js';
 
 const USAGE = `usage: omsagg serve [options]\noptions (flags override the environment):\n${CONFIG_HELP}`;
 
@@ -74,26 +76,27 @@ export async function run(args: string[]): Promise<number> {
   app.log.info({ db: redact(url), dialect: db.dialect, prefixes: config.prefixes }, 'omsagg starting (read-only)');
   await app.listen({ port: config.port, host: config.host });
 
+  const drainer = new Drainer(app.server, {
+    boundMs: config.shutdownTimeoutMs, graceMs: Math.min(1000, config.shutdownTimeoutMs),
+    onListenerClosed: () => app.log.info('listener closed: new connections are refused'),
+  });
+
   return new Promise<number>((resolve) => {
-    let closing = false;
-    const stop = (signal: string) => {
-      if (closing) return;
-      closing = true;
-      app.log.info({ signal }, 'shutting down');
-      const force = setTimeout(() => resolve(1), 10_000);
-      force.unref();
-      app
-        .close()
-        .then(() => db.close())
-        .then(
-          () => resolve(0),
-          (err) => {
-            app.log.error({ err }, 'shutdown failed');
-            resolve(1);
-          },
-        );
+    const stop = async (signal: string) => {
+      if (drainer.active) return;
+      app.log.info({ signal, boundMs: config.shutdownTimeoutMs }, 'shutting down: refusing new connections, finishing the requests in flight');
+      const result = await drainer.stop();
+      app.log[result.drained ? 'info' : 'warn'](result, result.drained ? 'drained' : 'drain bound reached: connections cut');
+      try {
+        await app.close();
+        await db.close();
+        resolve(result.drained ? 0 : 1);
+      } catch (err) {
+        app.log.error({ err }, 'shutdown failed');
+        resolve(1);
+      }
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
   });
 }

@@ -68,8 +68,18 @@ async function open(url: string): Promise<Watched> {
   return { page, errors };
 }
 
+/** Polls an expression from outside the page: waitForFunction evaluates a string inside it, which
+ *  the server's Content-Security-Policy (no 'unsafe-eval') forbids. */
+async function until(page: Page, expr: string, timeoutMs = 30_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await page.evaluate(expr))) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function drawn(page: Page, after = 0): Promise<number> {
-  await page.waitForFunction(`Number(document.getElementById('plot').dataset.drawn || 0) > ${after}`, undefined, { timeout: 30_000 });
+  await until(page, `Number(document.getElementById('plot').dataset.drawn || 0) > ${after}`);
   return Number(await page.evaluate(`document.getElementById('plot').dataset.drawn`));
 }
 
@@ -164,7 +174,7 @@ describe('the built-in probe page in Chromium', () => {
     expect(await page.textContent('#status')).toMatch(/Live/);
     const before = requests;
     await page.clock.fastForward(31_000);
-    await page.waitForFunction(`Number(document.getElementById('plot').dataset.drawn) > 1`, undefined, { timeout: 30_000 });
+    await until(page, `Number(document.getElementById('plot').dataset.drawn) > 1`);
     expect(requests).toBeGreaterThan(before);
     await page.close();
   });
