@@ -16,8 +16,8 @@ import { DataVersions } from './http/versions.js';
 import { DEFAULT_CACHING, ResponseCache, type HttpCaching } from './http/caching.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { htmlErrorPage, prefersHtml } from './http/html-errors.js';
-import { refuseWrites } from './server/security/read-only.js';
-import { registerSecurity } from './server/security/index.js';
+import { refuseWrites } from './http/security/read-only.js';
+import { registerSecurity } from './http/security/index.js';
 
 export interface AppPluginOptions {
   config: Config;

@@ -40,6 +40,7 @@ function encodePart(s: string, mode: number): string {
   if (mode === 0) return encodeURIComponent(s);
   if (mode === 1) return encodeURIComponent(s).replace(/%5B/g, '[').replace(/%5D/g, ']');
   // raw, except characters that would end or split the URL on the wire
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
   return s.replace(/[#&?\s\u0000-\u001f\u007f]/g, (c) => encodeURIComponent(c)).replace(/[^\x20-\x7e]/gu, (c) => {
     try {
       return encodeURIComponent(c);

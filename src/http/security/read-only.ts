@@ -2,7 +2,7 @@
 // with 405 before routing, authentication or body parsing, whatever the path or Content-Type.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorDocument, JSONAPI_MEDIA_TYPE, MethodNotAllowedError } from '../../jsonapi/errors.js';
-import { htmlErrorPage, prefersHtml } from '../../http/html-errors.js';
+import { htmlErrorPage, prefersHtml } from '../html-errors.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
