@@ -130,7 +130,9 @@ async function main() {
   const br = await get(cachedSrv.base + dash, { 'accept-encoding': 'br' });
   const sameBr = zlib.brotliDecompressSync(br.body).equals(identity.body);
   console.log(`\n## 2. The same answer on the wire\n\n| encoding | bytes | shrink |\n|---|---|---|`);
-  console.log(`| identity | ${identity.body.length} | 1× |\n| gzip | ${gz.body.length} | ${fmt(identity.body.length / gz.body.length)}× |\n| br | ${br.body.length} | ${fmt(identity.body.length / br.body.length)}× |`);
+  console.log(
+    `| identity | ${identity.body.length} | 1× |\n| gzip | ${gz.body.length} | ${fmt(identity.body.length / gz.body.length)}× |\n| br | ${br.body.length} | ${fmt(identity.body.length / br.body.length)}× |`,
+  );
   const shrink = identity.body.length / br.body.length;
   console.log(`\n[${shrink >= 10 && sameBr ? 'met' : 'NOT MET'}] br shrinks the path-over-run answer ≥ 10×: ${fmt(shrink)}× (decompresses to the same bytes: ${sameBr})`);
   await cachedSrv.stop();
@@ -153,7 +155,11 @@ async function main() {
   for (let r = 1; r <= rounds; r++) {
     for (const n of [1, 2]) {
       const { base, stop } = await nginx(replicas.slice(0, n));
-      const res = await cannon(mix.map((u) => base + u), {}, 20);
+      const res = await cannon(
+        mix.map((u) => base + u),
+        {},
+        20,
+      );
       await stop();
       (byN.get(n) ?? byN.set(n, []).get(n)!).push(res.rps);
       results.push(`| ${r} | ${n} | ${fmt(res.rps)} | ${res.p99} ms | ${res.errors} |`);
@@ -163,7 +169,9 @@ async function main() {
   const tags = await Promise.all(mix.map(async (u) => (await Promise.all(replicas.map(async (rp) => (await get(rp.base + u, { host })).headers.etag))).join(' ')));
   const agree = tags.every((t) => t.split(' ')[0] === t.split(' ')[1] && t.split(' ')[0] !== 'undefined');
   for (const rp of replicas) await rp.stop();
-  console.log(`\n## 3. Replicas behind nginx (read mix of ${mix.length} requests, 20 connections; load generator on the same 2 cores)\n\n| round | replicas | req/s | p99 | errors |\n|---|---|---|---|---|\n${results.join('\n')}`);
+  console.log(
+    `\n## 3. Replicas behind nginx (read mix of ${mix.length} requests, 20 connections; load generator on the same 2 cores)\n\n| round | replicas | req/s | p99 | errors |\n|---|---|---|---|---|\n${results.join('\n')}`,
+  );
   const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   console.log(`\n2 replicas / 1 replica: ${fmt(med(byN.get(2)!) / med(byN.get(1)!), 2)}× (a lower bound on 2 cores); replicas give identical ETags: ${agree}`);
 }

@@ -45,7 +45,11 @@ if (!base) {
 
 const runs = (await (await fetch(`${base}/api/v1/runs?sort=-run_number&page[limit]=1&fields=run_number`)).json()) as { data: { id: string }[] };
 const run = Number(values.run ?? runs.data[0].id);
-console.log(`omsagg load: ${values.db}, run ${run}, ${values.connections} connections, ${values.rounds} rounds of ${values.duration} s; mix: ${loadMix(run).map((r) => r.path.split('?')[0]).join(', ')}`);
+console.log(
+  `omsagg load: ${values.db}, run ${run}, ${values.connections} connections, ${values.rounds} rounds of ${values.duration} s; mix: ${loadMix(run)
+    .map((r) => r.path.split('?')[0])
+    .join(', ')}`,
+);
 
 const rounds: Round[] = [];
 for (let i = 1; i <= Number(values.rounds); i++) {
@@ -54,7 +58,9 @@ for (let i = 1; i <= Number(values.rounds); i++) {
   console.log(formatRound(r));
 }
 const rss = rounds.map((r) => r.rssMb);
-console.log(`RSS across rounds: ${rss.join(' → ')} MB (first→last ${rss[rss.length - 1] - rss[0] >= 0 ? '+' : ''}${rss[rss.length - 1] - rss[0]} MB); p99 across rounds: ${rounds.map((r) => r.p99Ms).join(', ')} ms`);
+console.log(
+  `RSS across rounds: ${rss.join(' → ')} MB (first→last ${rss[rss.length - 1] - rss[0] >= 0 ? '+' : ''}${rss[rss.length - 1] - rss[0]} MB); p99 across rounds: ${rounds.map((r) => r.p99Ms).join(', ')} ms`,
+);
 
 // SIGTERM under load: the requests in flight finish; autocannon's later connection attempts are refused
 const underLoad = autocannon({ url: base, connections: Number(values.connections), duration: 5, requests: loadMix(run).map((r) => ({ method: 'GET', path: r.path, headers: r.headers })) });
@@ -65,7 +71,9 @@ const code = await exited;
 const stopMs = Date.now() - t0;
 const tail = await underLoad;
 const drained = /"msg":"drained"[^\n]*/.exec(out)?.[0] ?? /\{[^\n]*"finished"[^\n]*/.exec(out)?.[0] ?? '(no drain line)';
-console.log(`SIGTERM under load: exit ${code} after ${stopMs} ms; ${(/"finished":(\d+)/.exec(out) ?? [])[1] ?? '?'} requests finished during the drain; client saw ${tail.non2xx} non-2xx answers before the stop`);
+console.log(
+  `SIGTERM under load: exit ${code} after ${stopMs} ms; ${(/"finished":(\d+)/.exec(out) ?? [])[1] ?? '?'} requests finished during the drain; client saw ${tail.non2xx} non-2xx answers before the stop`,
+);
 void drained;
 
 const errors = rounds.reduce((n, r) => n + r.errors + r.non2xx, 0);

@@ -20,7 +20,10 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function machine(): string {
   const cpus = os.cpus();
-  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`;
+  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
 }
 
 /**
@@ -121,7 +124,25 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
       ...servers.map((s) => `   ${s.target.padEnd(12)} ${s.version} (pid ${s.pid}, core ${opts.serverCore})`),
     ];
     if (opts.list) {
-      console.log([...header, ...scenarios.map((s) => `   ${s.id.padEnd(42)} ${s.title}\n${' '.repeat(46)}${s.kind === 'load' ? Object.entries(s.paths).map(([t, p]) => `${t}: ${p}`).join('\n' + ' '.repeat(46)) : s.kind === 'export' ? Object.entries(s.paths).map(([t, p]) => `${t}: ${p!.path}`).join('\n' + ' '.repeat(46)) : `${s.exportPath} + ${s.slowPath}; ${s.healthPath}, ${s.pagePath}`}`)].join('\n'));
+      console.log(
+        [
+          ...header,
+          ...scenarios.map(
+            (s) =>
+              `   ${s.id.padEnd(42)} ${s.title}\n${' '.repeat(46)}${
+                s.kind === 'load'
+                  ? Object.entries(s.paths)
+                      .map(([t, p]) => `${t}: ${p}`)
+                      .join('\n' + ' '.repeat(46))
+                  : s.kind === 'export'
+                    ? Object.entries(s.paths)
+                        .map(([t, p]) => `${t}: ${p!.path}`)
+                        .join('\n' + ' '.repeat(46))
+                    : `${s.exportPath} + ${s.slowPath}; ${s.healthPath}, ${s.pagePath}`
+              }`,
+          ),
+        ].join('\n'),
+      );
       return;
     }
     log(header.join('\n'));
@@ -155,7 +176,8 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
             Object.assign(t, await startTarget(t.target, db, startOpts));
           }
           let m: Measurement;
-          if (s.kind === 'load') m = await measureLoad(s, t, round, s.group === 'compare' ? opts.duration : opts.pageDuration, s.group === 'compare' ? Math.max(30, opts.duration * 3) : opts.slowLimit);
+          if (s.kind === 'load')
+            m = await measureLoad(s, t, round, s.group === 'compare' ? opts.duration : opts.pageDuration, s.group === 'compare' ? Math.max(30, opts.duration * 3) : opts.slowLimit);
           else if (s.kind === 'export') m = await measureExport(s, t, round, opts.exportTimeout);
           else m = await measureHealth(s, t, round, Math.max(opts.pageDuration, 5), opts.exportTimeout);
           results.push(m);
@@ -169,7 +191,9 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
             : m.export
               ? `${m.export.rows}/${m.export.expected} rows in ${(m.export.ms / 1000).toFixed(1)} s, HTTP ${m.export.status}${m.export.error ? `, ${m.export.error}` : ''}`
               : `/health p99 ${m.health!.health.p99.toFixed(1)} ms, page p99 ${m.health!.page.p99.toFixed(1)} ms, slow query ${m.health!.slowQueries.length}×`;
-          log(`   [round ${round}/${opts.rounds}] ${s.id} ${t.target}: ${brief}; peak RSS ${(m.peak.server / 2 ** 20).toFixed(0)} MB${m.peak.childCount ? ` + children ${(m.peak.children / 2 ** 20).toFixed(0)} MB` : ''}`);
+          log(
+            `   [round ${round}/${opts.rounds}] ${s.id} ${t.target}: ${brief}; peak RSS ${(m.peak.server / 2 ** 20).toFixed(0)} MB${m.peak.childCount ? ` + children ${(m.peak.children / 2 ** 20).toFixed(0)} MB` : ''}`,
+          );
         }
       }
     }

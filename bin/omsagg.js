@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli.js';
 main(process.argv.slice(2)).then(
-  (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { console.error(`omsagg: ${err?.message ?? err}`); process.exitCode = 1; },
+  (code) => {
+    if (typeof code === 'number') process.exitCode = code;
+  },
+  (err) => {
+    console.error(`omsagg: ${err?.message ?? err}`);
+    process.exitCode = 1;
+  },
 );

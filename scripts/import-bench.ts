@@ -26,7 +26,19 @@ const { values: v } = parseArgs({
   },
 });
 
-const PER_RUN = ['runs', 'lumisections', 'hlt_path_counts', 'hlt_path_run_summary', 'l1_trigger_counts', 'l1_algorithm_counts', 'deadtimes_ls', 'pixel_readings', 'masked_roc_counts', 'fed_error_counts', 'fed_channel_status'];
+const PER_RUN = [
+  'runs',
+  'lumisections',
+  'hlt_path_counts',
+  'hlt_path_run_summary',
+  'l1_trigger_counts',
+  'l1_algorithm_counts',
+  'deadtimes_ls',
+  'pixel_readings',
+  'masked_roc_counts',
+  'fed_error_counts',
+  'fed_channel_status',
+];
 
 async function counts(url: string, runs: number[]): Promise<Record<string, number>> {
   const db = await openDb(url, { readonly: true, inProcessReads: true });
@@ -42,7 +54,26 @@ async function counts(url: string, runs: number[]): Promise<Record<string, numbe
 async function main(): Promise<void> {
   const [a, b] = v.runs!.split('-').map(Number);
   const port = Number(v.port);
-  const server = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "import { main } from './src/cli.ts'; process.exitCode = await main(process.argv.slice(1));", 'serve', '--db', v.source!, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      "import { main } from './src/cli.ts'; process.exitCode = await main(process.argv.slice(1));",
+      'serve',
+      '--db',
+      v.source!,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const base = `http://127.0.0.1:${port}/api/v1`;
   try {
     for (let i = 0; ; i++) {
@@ -79,12 +110,18 @@ async function main(): Promise<void> {
         const s = await harvest(db, client, opts);
         const failed = s.units.filter((u) => u.status === 'failed');
         console.log(`source ${v.source} (omsagg serve, child process) → ${v.target}; runs ${s.runs[0]}–${s.runs.at(-1)} (${s.runs.length}); page size ${opts.pageSize}; paging ${opts.paging}`);
-        console.log(`import: ${s.rows} rows in ${s.seconds.toFixed(1)} s = ${Math.round(s.rows / s.seconds)} rows/s; ${s.requests} requests, ${(s.bytes / 1e6).toFixed(1)} MB decoded JSON (${((s.bytes / 1e6) / s.seconds).toFixed(1)} MB/s); ${failed.length} units failed`);
+        console.log(
+          `import: ${s.rows} rows in ${s.seconds.toFixed(1)} s = ${Math.round(s.rows / s.seconds)} rows/s; ${s.requests} requests, ${(s.bytes / 1e6).toFixed(1)} MB decoded JSON (${(s.bytes / 1e6 / s.seconds).toFixed(1)} MB/s); ${failed.length} units failed`,
+        );
         const [src, dst] = await Promise.all([counts(v.source!, s.runs), counts(targetUrl, s.runs)]);
         const diff = PER_RUN.filter((t) => src[t] !== dst[t]);
-        console.log(`row counts of ${PER_RUN.length} base tables: ${diff.length ? `DIFFER in ${diff.map((t) => `${t} ${dst[t]}/${src[t]}`).join(', ')}` : `equal to the source (${Object.values(dst).reduce((x, y) => x + y, 0)} rows)`}`);
+        console.log(
+          `row counts of ${PER_RUN.length} base tables: ${diff.length ? `DIFFER in ${diff.map((t) => `${t} ${dst[t]}/${src[t]}`).join(', ')}` : `equal to the source (${Object.values(dst).reduce((x, y) => x + y, 0)} rows)`}`,
+        );
         const again = await harvest(db, client, opts);
-        console.log(`again: ${again.units.filter((u) => u.reason === 'already imported').length} of ${again.units.length} units skipped as already imported, ${again.requests - s.requests} requests, ${again.seconds.toFixed(1)} s`);
+        console.log(
+          `again: ${again.units.filter((u) => u.reason === 'already imported').length} of ${again.units.length} units skipped as already imported, ${again.requests - s.requests} requests, ${again.seconds.toFixed(1)} s`,
+        );
       } finally {
         client.close();
         await db.close();

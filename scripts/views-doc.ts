@@ -11,12 +11,22 @@ import type { ColumnAttribute } from '../src/jsonapi/resource.js';
 const s = await openDb(`sqlite:${process.argv[2] ?? 'test-output/demo.sqlite'}`, { readonly: true });
 const resources = loadResources();
 const sentence = (t: string) => t;
-const out: string[] = ['# Views', '', 'Generated from the view definitions (`views/`) and the resource files (`resources/`) by `npx tsx scripts/views-doc.ts`.',
+const out: string[] = [
+  '# Views',
+  '',
+  'Generated from the view definitions (`views/`) and the resource files (`resources/`) by `npx tsx scripts/views-doc.ts`.',
   'One view per resource, named `v_<resource>`; a column backs the attribute of the same name, or the member `<object>.<member>` of an OMS nested attribute (column `<object>_<member>`); aliases (other attribute names for the same column) are noted. Types are API types (`datetime`: SQLite TEXT `YYYY-MM-DDTHH:MM:SSZ`, PostgreSQL `timestamp` UTC; `boolean`: SQLite 0/1; `array`: comma-separated TEXT).',
-  'Units use the OMS spelling; `—` means none (identifiers, indices, text). Rates are counters / 23.31 s (one lumisection).', ''];
+  'Units use the OMS spelling; `—` means none (identifiers, indices, text). Rates are counters / 23.31 s (one lumisection).',
+  '',
+];
 for (const v of viewSources('sqlite')) {
   const cols = (await s.knex.raw(`PRAGMA table_info(${v.name})`)) as { name: string }[];
-  const comment = fs.readFileSync(v.file, 'utf8').split('\n').filter((l) => l.startsWith('--')).map((l) => l.slice(2).trim()).join(' ');
+  const comment = fs
+    .readFileSync(v.file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('--'))
+    .map((l) => l.slice(2).trim())
+    .join(' ');
   const resource = resources.get(v.resource);
   out.push(`## ${v.name} (resource \`${v.resource}\`)`, '', comment, '', `Source: \`${v.file.replace(/.*\/views\//, 'views/')}\``, '', '| column | type | unit | notes |', '|---|---|---|---|');
   for (const { name } of cols) {

@@ -33,7 +33,6 @@ export interface AppPluginOptions {
 
 export type AppPlugin = FastifyPluginAsync<AppPluginOptions>;
 
-
 export interface AppDeps {
   db: Db;
   /** defaults to loading resources/ (config.resourcesDir) */
@@ -74,7 +73,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     frameworkErrors: (error, _req, reply) => {
       const e = new ApiError(400, 'bad_url', 'Bad request', error.code === 'FST_ERR_BAD_URL' ? 'the URL path has a malformed percent-encoding' : error.message);
       const r = reply as unknown as { status(n: number): { type(t: string): { send(b: unknown): void } } };
-      r.status(400).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
+      r.status(400)
+        .type(JSONAPI_MEDIA_TYPE)
+        .send(errorDocument([e]));
     },
   });
   const resources = deps.resources ?? loadResources(config.resourcesDir);
@@ -90,7 +91,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // validators and freshness belong to the answer that was not given
     reply.removeHeader('etag');
     reply.header('cache-control', 'no-store');
-    reply.status(api.status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([api]));
+    reply
+      .status(api.status)
+      .type(JSONAPI_MEDIA_TYPE)
+      .send(errorDocument([api]));
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0].replace(/\/{2,}/g, '/');
@@ -103,9 +107,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     }
     const e = new NotFoundError(detail);
     if (!prefixes.some((p) => path === p || path.startsWith(`${p}/`)) && prefersHtml(req.headers.accept)) {
-      return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlErrorPage(404, 'Not found', detail));
+      return reply
+        .status(404)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(htmlErrorPage(404, 'Not found', detail));
     }
-    reply.status(404).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
+    reply
+      .status(404)
+      .type(JSONAPI_MEDIA_TYPE)
+      .send(errorDocument([e]));
   });
 
   // br/gzip by Accept-Encoding, streamed for large answers; never for tiny ones; quick brotli

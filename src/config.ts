@@ -76,7 +76,10 @@ function authConfig(e: Record<string, string | undefined>): AuthConfig | undefin
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))) {
     throw new ConfigError(`OMSAGG_AUTH_JWKS_URL='${jwksUrl}' must be https:// (http:// only on the loopback)`);
   }
-  const algorithms = (e.OMSAGG_AUTH_ALGORITHMS ?? 'RS256,ES256').split(',').map((a) => a.trim()).filter(Boolean);
+  const algorithms = (e.OMSAGG_AUTH_ALGORITHMS ?? 'RS256,ES256')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   for (const a of algorithms) if (!JWS_ALGORITHMS.includes(a)) throw new ConfigError(`OMSAGG_AUTH_ALGORITHMS: '${a}' is not one of ${JWS_ALGORITHMS.join(', ')}`);
   if (!algorithms.length) throw new ConfigError('OMSAGG_AUTH_ALGORITHMS must name at least one algorithm');
   const jwksRefreshMs = int('OMSAGG_AUTH_JWKS_REFRESH_MS', e.OMSAGG_AUTH_JWKS_REFRESH_MS, 30_000, 0, 86_400_000, 'ms');

@@ -158,10 +158,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const only = process.env.OMSAGG_TEST_DIALECTS?.split(',').map((d) => d.trim());
   const withPg = !only || only.includes('postgres');
   const [sqliteFile, pgUrl] = await Promise.all([ensureSqliteDemo(log), withPg ? seedPostgres(schema, log) : undefined]);
-  const dbs = [
-    { name: 'sqlite' as const, url: `sqlite:${sqliteFile}` },
-    ...(pgUrl ? [{ name: 'postgres' as const, url: pgUrl }] : []),
-  ];
+  const dbs = [{ name: 'sqlite' as const, url: `sqlite:${sqliteFile}` }, ...(pgUrl ? [{ name: 'postgres' as const, url: pgUrl }] : [])];
   project.provide('omsaggDatabases', dbs);
   process.env.OMSAGG_TEST_DATABASES = JSON.stringify(dbs);
   return async () => {

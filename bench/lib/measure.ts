@@ -98,7 +98,17 @@ export async function latencyLoop(base: string, path: string, connections: numbe
   agent.destroy();
   const seconds = (performance.now() - t0) / 1000;
   const sorted = [...lat].sort((a, b) => a - b);
-  return { rps: lat.length / seconds, p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, bytesPerSec: bytes / seconds, ok: lat.length, non2xx, errors: errors - timeouts, timeouts };
+  return {
+    rps: lat.length / seconds,
+    p50: pct(sorted, 0.5),
+    p99: pct(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    bytesPerSec: bytes / seconds,
+    ok: lat.length,
+    non2xx,
+    errors: errors - timeouts,
+    timeouts,
+  };
 }
 
 function counter(kind: CounterKind) {

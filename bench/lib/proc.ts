@@ -60,7 +60,18 @@ export interface Server {
   stop(kill?: boolean): Promise<void>;
 }
 
-export async function startServer(o: { name: string; cmd: string; args: string[]; core: number; port: number; readyPath: string; logDir: string; cwd: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<Server> {
+export async function startServer(o: {
+  name: string;
+  cmd: string;
+  args: string[];
+  core: number;
+  port: number;
+  readyPath: string;
+  logDir: string;
+  cwd: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}): Promise<Server> {
   hookExit();
   mkdirSync(o.logDir, { recursive: true });
   const log = path.join(o.logDir, `${o.name}.log`);

@@ -97,14 +97,30 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
       if (s.kind === 'load') {
         const f = ms.map((m) => m.load!);
         if (ms.some((m) => m.skipped)) {
-          rows.push({ scenario: s.id, target: t, conn: String(s.connections), rate: '—', p50: '—', p99: '—', bytes: '—', rss: '—', vsPlt: '', vsBare: '', check: `not measured: ${ms.find((m) => m.skipped)!.skipped}` });
+          rows.push({
+            scenario: s.id,
+            target: t,
+            conn: String(s.connections),
+            rate: '—',
+            p50: '—',
+            p99: '—',
+            bytes: '—',
+            rss: '—',
+            vsPlt: '',
+            vsBare: '',
+            check: `not measured: ${ms.find((m) => m.skipped)!.skipped}`,
+          });
           continue;
         }
         rows.push({
-          scenario: s.id, target: t, conn: String(s.connections),
+          scenario: s.id,
+          target: t,
+          conn: String(s.connections),
           rate: `${fmtNum(median(f.map((x) => x.rps)))}${f.length > 1 ? ` (${spread(f.map((x) => x.rps))})` : ''}`,
-          p50: fmtMs(median(f.map((x) => x.p50))), p99: fmtMs(max(f.map((x) => x.p99))),
-          bytes: `${fmtBytes(median(f.map((x) => x.bytesPerSec)))}/s`, rss: rss(ms),
+          p50: fmtMs(median(f.map((x) => x.p50))),
+          p99: fmtMs(max(f.map((x) => x.p99))),
+          bytes: `${fmtBytes(median(f.map((x) => x.bytesPerSec)))}/s`,
+          rss: rss(ms),
           vsPlt: t === 'platformatic' ? '' : ratio(ms, of('platformatic'), rateOf).text,
           vsBare: t === 'bare' ? '' : ratio(ms, of('bare'), rateOf).text,
           check: loadCheck(f),
@@ -112,16 +128,28 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
       } else if (s.kind === 'export') {
         const e = ms.map((m) => m.export!);
         const good = e.filter((x) => !x.error && x.status === 200);
-        const checks = e.map((x) => (x.status !== 200 ? `HTTP ${x.status}${x.errorBody ? `: ${x.errorBody.replace(/\s+/g, ' ').slice(0, 60)}` : ''}` : x.error ? `${x.error} after ${x.rows} rows` : x.rows === x.expected ? 'ok' : `TRUNCATED ${x.rows}/${x.expected}`));
+        const checks = e.map((x) =>
+          x.status !== 200
+            ? `HTTP ${x.status}${x.errorBody ? `: ${x.errorBody.replace(/\s+/g, ' ').slice(0, 60)}` : ''}`
+            : x.error
+              ? `${x.error} after ${x.rows} rows`
+              : x.rows === x.expected
+                ? 'ok'
+                : `TRUNCATED ${x.rows}/${x.expected}`,
+        );
         rows.push({
-          scenario: s.id, target: t, conn: '1',
+          scenario: s.id,
+          target: t,
+          conn: '1',
           rate: good.length
             ? `${fmtNum(median(good.map((x) => x.rowsPerSec)))} rows/s${good.length > 1 ? ` (${spread(good.map((x) => x.rowsPerSec))})` : ''}`
             : e.some((x) => x.rows > 0)
               ? `${fmtNum(max(e.map((x) => x.rowsPerSec)))} rows/s until it stopped`
               : '—',
-          p50: good.length ? fmtMs(median(good.map((x) => x.ms))) : '—', p99: good.length ? fmtMs(max(good.map((x) => x.ms))) : '—',
-          bytes: good.length ? `${fmtBytes(median(good.map((x) => x.bytes / (x.ms / 1000))))}/s` : '—', rss: rss(ms),
+          p50: good.length ? fmtMs(median(good.map((x) => x.ms))) : '—',
+          p99: good.length ? fmtMs(max(good.map((x) => x.ms))) : '—',
+          bytes: good.length ? `${fmtBytes(median(good.map((x) => x.bytes / (x.ms / 1000))))}/s` : '—',
+          rss: rss(ms),
           vsPlt: t === 'platformatic' ? '' : ratio(ms, of('platformatic'), rateOf).text,
           vsBare: t === 'bare' ? '' : ratio(ms, of('bare'), rateOf).text,
           check: [...new Set(checks)].join('; ') + (good.length ? ` (${e[0].expected} rows expected)` : ''),
@@ -131,12 +159,21 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
         const slow = h.flatMap((x) => x.slowQueries);
         const covered = min(h.map((x) => x.exportCoveredMs));
         const note = `export ran ${fmtMs(covered)} of the window; slow query ${slow.length ? `${fmtMs(median(slow))} ×${slow.length}` : 'running throughout (none finished in the window)'}`;
-        for (const [label, f] of [['/health', h.map((x) => x.health)], ['100-row page', h.map((x) => x.page)]] as const) {
+        for (const [label, f] of [
+          ['/health', h.map((x) => x.health)],
+          ['100-row page', h.map((x) => x.page)],
+        ] as const) {
           rows.push({
-            scenario: `${s.id} ${label}`, target: t, conn: String(s.connections),
+            scenario: `${s.id} ${label}`,
+            target: t,
+            conn: String(s.connections),
             rate: `${fmtNum(median(f.map((x) => x.rps)))}${f.length > 1 ? ` (${spread(f.map((x) => x.rps))})` : ''}`,
-            p50: fmtMs(median(f.map((x) => x.p50))), p99: fmtMs(max(f.map((x) => x.p99))),
-            bytes: `${fmtBytes(median(f.map((x) => x.bytesPerSec)))}/s`, rss: rss(ms), vsPlt: '', vsBare: '',
+            p50: fmtMs(median(f.map((x) => x.p50))),
+            p99: fmtMs(max(f.map((x) => x.p99))),
+            bytes: `${fmtBytes(median(f.map((x) => x.bytesPerSec)))}/s`,
+            rss: rss(ms),
+            vsPlt: '',
+            vsBare: '',
             check: `${loadCheck(f)}; ${note}`,
           });
         }
@@ -147,7 +184,19 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
 }
 
 export function renderTable(rows: Row[]): string {
-  const head: Row = { scenario: 'scenario', target: 'target', conn: 'conn', rate: 'req/s median (min–max)', p50: 'p50', p99: 'p99 (worst)', bytes: 'bytes/s', rss: 'peak RSS', vsPlt: 'vs Platformatic', vsBare: 'vs bare', check: 'check' };
+  const head: Row = {
+    scenario: 'scenario',
+    target: 'target',
+    conn: 'conn',
+    rate: 'req/s median (min–max)',
+    p50: 'p50',
+    p99: 'p99 (worst)',
+    bytes: 'bytes/s',
+    rss: 'peak RSS',
+    vsPlt: 'vs Platformatic',
+    vsBare: 'vs bare',
+    check: 'check',
+  };
   const cols = Object.keys(head) as (keyof Row)[];
   const all = [head, ...rows];
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(...all.map((r) => r[c].length))])) as Record<keyof Row, number>;
@@ -178,7 +227,10 @@ export function goals(scenarios: Scenario[], results: Measurement[], ctx: { scal
   for (const s of scenarios.filter((x) => x.group === 'compare')) {
     const o = of(s.id, 'omsagg');
     if (!o.length) continue;
-    for (const [t, want] of [['platformatic', 1.1], ['bare', 0.9]] as const) {
+    for (const [t, want] of [
+      ['platformatic', 1.1],
+      ['bare', 0.9],
+    ] as const) {
       const r = ratio(o, of(s.id, t), rateOf);
       out.push({
         goal: `${s.id}: omsagg req/s ≥ ${want}× ${t === 'bare' ? 'the bare route' : 'Platformatic DB'}`,
@@ -203,7 +255,7 @@ export function goals(scenarios: Scenario[], results: Measurement[], ctx: { scal
     const fails = worst.filter((x) => !(x.p99 <= limitMs)).sort((a, b) => b.p99 - a.p99);
     const show = fails
       .slice(0, 12)
-      .map((x) => `${x.id} ${Number.isFinite(x.p99) ? fmtMs(x.p99) : x.skipped ?? loadCheck(x.f)}`)
+      .map((x) => `${x.id} ${Number.isFinite(x.p99) ? fmtMs(x.p99) : (x.skipped ?? loadCheck(x.f))}`)
       .join('; ');
     out.push({
       goal: `${what} p99 ≤ ${fmtMs(limitMs)}${group === 'page' ? yearNote : ''}`,
@@ -211,7 +263,7 @@ export function goals(scenarios: Scenario[], results: Measurement[], ctx: { scal
       detail: `${worst.length - fails.length}/${worst.length} met${fails.length ? `; worst: ${show}${fails.length > 12 ? `; … ${fails.length - 12} more` : ''}` : ''}`,
     });
   };
-  latencyGoal('page', 100, 'every resource\'s default first page, unfiltered and with each common filter shape:');
+  latencyGoal('page', 100, "every resource's default first page, unfiltered and with each common filter shape:");
   latencyGoal('probe', 1000, 'every probe plot:');
 
   const exports = scenarios.filter((x) => x.kind === 'export');
@@ -230,7 +282,9 @@ export function goals(scenarios: Scenario[], results: Measurement[], ctx: { scal
       const children = max(ms.map((m) => m.peak.children));
       const met = complete && rate >= 165_000 && server < 200 * 2 ** 20;
       anyMet ||= met;
-      parts.push(`${s.id}: ${complete ? `${fmtNum(rate)} rows/s` : `incomplete (${[...new Set(e.map((x) => (x.status !== 200 ? `HTTP ${x.status}` : x.error ?? `${x.rows}/${x.expected} rows`)))].join(', ')})`}, server peak ${fmtBytes(server)}, children ${fmtBytes(children)} → ${met ? 'met' : 'not met'}`);
+      parts.push(
+        `${s.id}: ${complete ? `${fmtNum(rate)} rows/s` : `incomplete (${[...new Set(e.map((x) => (x.status !== 200 ? `HTTP ${x.status}` : (x.error ?? `${x.rows}/${x.expected} rows`))))].join(', ')})`}, server peak ${fmtBytes(server)}, children ${fmtBytes(children)} → ${met ? 'met' : 'not met'}`,
+      );
     }
     if (any) out.push({ goal: 'a CSV or JSON export of the stated rows ≥ 165k rows/s, server peak RSS < 200 MB, no silent truncation', met: anyMet, detail: parts.join('; ') });
   }

@@ -109,12 +109,16 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   const has = (r: string, a: string) => !!meta.get(r)?.[a];
   const route = (r: string) => routes?.get(`v_${r}`);
 
-
   // the comparison run: --run, else 319579 when present, else the run with the most lumisections
   const runs = async (filters: [string, string | number][]) => (await get<Collection>(base, withQuery(`${api}/runs`, filters))).data;
   let runRow = opts.run ? (await runs([['filter[run_number][EQ]', opts.run]]))[0] : (await runs([['filter[run_number][EQ]', 319579]]))[0];
   if (!runRow && opts.run) throw new Error(`run ${opts.run} is not in the database`);
-  runRow ??= (await runs([['sort', '-last_lumisection_number'], ['page[limit]', 1]]))[0];
+  runRow ??= (
+    await runs([
+      ['sort', '-last_lumisection_number'],
+      ['page[limit]', 1],
+    ])
+  )[0];
   if (!runRow) throw new Error('the database has no runs');
   const run = Number(runRow.attributes.run_number);
   const fill = runRow.attributes.fill_number === null ? null : Number(runRow.attributes.fill_number);
@@ -129,7 +133,14 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   }
 
   // lumisections of the run (the page limit must cover them)
-  const lsDoc = await get<Collection>(base, withQuery(`${api}/lumisections`, [['filter[run_number][EQ]', run], ['fields', 'lumisection_number'], ['page[limit]', 1]]));
+  const lsDoc = await get<Collection>(
+    base,
+    withQuery(`${api}/lumisections`, [
+      ['filter[run_number][EQ]', run],
+      ['fields', 'lumisection_number'],
+      ['page[limit]', 1],
+    ]),
+  );
   const runLumisections = total(lsDoc);
   const runLimit = Math.max(5000, Math.ceil(runLumisections / 1000) * 1000);
 
@@ -137,38 +148,65 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   let path: string | null = opts.path ?? null;
   if (!path && resources.has('hltpathinfo')) {
     const pick = async (extra: [string, string][]) =>
-      (await get<Collection>(base, withQuery(`${api}/hltpathinfo`, [['filter[run_number][EQ]', run], ...extra, ['fields', 'path_name'], ['sort', 'path_name'], ['page[limit]', 1]]))).data[0]?.attributes.path_name as string | undefined;
+      (await get<Collection>(base, withQuery(`${api}/hltpathinfo`, [['filter[run_number][EQ]', run], ...extra, ['fields', 'path_name'], ['sort', 'path_name'], ['page[limit]', 1]]))).data[0]
+        ?.attributes.path_name as string | undefined;
     path = (await pick([['filter[path_name][LIKE]', 'HLT_%']])) ?? (await pick([])) ?? null;
   }
 
   const scenarios: Scenario[] = [];
   const C = opts.connections;
   const L = opts.latencyConnections;
-  const pick = (paths: Partial<Record<Target, string | undefined>>) => Object.fromEntries(Object.entries(paths).filter(([t, p]) => p && targets.includes(t as Target))) as Partial<Record<Target, string>>;
+  const pick = (paths: Partial<Record<Target, string | undefined>>) =>
+    Object.fromEntries(Object.entries(paths).filter(([t, p]) => p && targets.includes(t as Target))) as Partial<Record<Target, string>>;
 
   // ---- the three comparisons ----
   if (resources.has('runs')) {
     const sort: [string, boolean][] = [['run_number', true]];
-    const p = withQuery(`${api}/runs`, [['sort', '-run_number'], ['page[limit]', 100]]);
+    const p = withQuery(`${api}/runs`, [
+      ['sort', '-run_number'],
+      ['page[limit]', 100],
+    ]);
     scenarios.push({
-      kind: 'load', id: 'runs-newest-100', group: 'compare', title: '100 runs, newest first', connections: C,
+      kind: 'load',
+      id: 'runs-newest-100',
+      group: 'compare',
+      title: '100 runs, newest first',
+      connections: C,
       paths: pick({ omsagg: p, bare: p, platformatic: platformatic(route('runs'), { filters: [], sort: totalOrder(sort, ['run_number']), limit: 100, totalCount: true }) }),
     });
   }
   if (resources.has('hltpathrates') && path) {
     const id = resources.get('hltpathrates')!.id_attributes;
-    const filters: [string, string | number][] = [['run_number', run], ['path_name', path]];
-    const p = withQuery(`${api}/hltpathrates`, [['filter[run_number][EQ]', run], ['filter[path_name][EQ]', path], ['page[limit]', runLimit]]);
+    const filters: [string, string | number][] = [
+      ['run_number', run],
+      ['path_name', path],
+    ];
+    const p = withQuery(`${api}/hltpathrates`, [
+      ['filter[run_number][EQ]', run],
+      ['filter[path_name][EQ]', path],
+      ['page[limit]', runLimit],
+    ]);
     scenarios.push({
-      kind: 'load', id: 'hlt-path-over-run', group: 'compare', title: `one HLT path over the run (${path}, page[limit]=${runLimit})`, connections: C,
+      kind: 'load',
+      id: 'hlt-path-over-run',
+      group: 'compare',
+      title: `one HLT path over the run (${path}, page[limit]=${runLimit})`,
+      connections: C,
       paths: pick({ omsagg: p, bare: p, platformatic: platformatic(route('hltpathrates'), { filters, sort: totalOrder([], id), limit: runLimit, totalCount: true }) }),
     });
   }
   if (resources.has('lumisections')) {
     const id = resources.get('lumisections')!.id_attributes;
-    const p = withQuery(`${api}/lumisections`, [['filter[run_number][EQ]', run], ['page[limit]', runLimit]]);
+    const p = withQuery(`${api}/lumisections`, [
+      ['filter[run_number][EQ]', run],
+      ['page[limit]', runLimit],
+    ]);
     scenarios.push({
-      kind: 'load', id: 'run-lumisections', group: 'compare', title: `the run's lumisections (${runLumisections})`, connections: C,
+      kind: 'load',
+      id: 'run-lumisections',
+      group: 'compare',
+      title: `the run's lumisections (${runLumisections})`,
+      connections: C,
       paths: pick({ omsagg: p, bare: p, platformatic: platformatic(route('lumisections'), { filters: [['run_number', run]], sort: totalOrder([], id), limit: runLimit, totalCount: true }) }),
     });
   }
@@ -176,14 +214,30 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   // ---- the default first page of every resource, unfiltered and with each common filter shape ----
   for (const [r, attrs] of resources) {
     const fields = meta.get(r)!;
-    const sampleParams: [string, string | number][] = has(r, 'run_number') ? [['filter[run_number][EQ]', run], ['page[limit]', 1]] : [['page[limit]', 1]];
+    const sampleParams: [string, string | number][] = has(r, 'run_number')
+      ? [
+          ['filter[run_number][EQ]', run],
+          ['page[limit]', 1],
+        ]
+      : [['page[limit]', 1]];
     const sample = (await get<Collection>(base, withQuery(`${api}/${r}`, sampleParams))).data[0]?.attributes ?? {};
     const shapes: [string, [string, string | number][]][] = [['first', []]];
     if (opts.shapes === 'all') {
       if (has(r, 'run_number')) shapes.push(['run', [['filter[run_number][EQ]', run]]]);
-      for (const [a, label] of [['path_name', 'path'], ['bit', 'bit'], ['fed_id', 'fed']] as const) {
+      for (const [a, label] of [
+        ['path_name', 'path'],
+        ['bit', 'bit'],
+        ['fed_id', 'fed'],
+      ] as const) {
         const v = a === 'path_name' && path ? path : sample[a];
-        if (has(r, 'run_number') && has(r, a) && v !== undefined && v !== null) shapes.push([`run+${label}`, [['filter[run_number][EQ]', run], [`filter[${a}][EQ]`, String(v)]]]);
+        if (has(r, 'run_number') && has(r, a) && v !== undefined && v !== null)
+          shapes.push([
+            `run+${label}`,
+            [
+              ['filter[run_number][EQ]', run],
+              [`filter[${a}][EQ]`, String(v)],
+            ],
+          ]);
       }
       if (has(r, 'fill_number') && fill !== null) shapes.push(['fill', [['filter[fill_number][EQ]', fill]]]);
       const time = ['start_time', 'time'].find((a) => fields[a]?.api_type === 'Date');
@@ -191,11 +245,24 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
         const t0 = new Date(runStart);
         const t1 = new Date(t0.getTime() + 3600_000);
         const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
-        shapes.push(['time-1h', [[`filter[${time}][GE]`, iso(t0)], [`filter[${time}][LT]`, iso(t1)]]]);
+        shapes.push([
+          'time-1h',
+          [
+            [`filter[${time}][GE]`, iso(t0)],
+            [`filter[${time}][LT]`, iso(t1)],
+          ],
+        ]);
       }
       if (has(r, 'lumisection_number')) {
         shapes.push(['ls=-1', [['filter[lumisection_number][EQ]', -1]]]);
-        if (has(r, 'run_number')) shapes.push(['run+ls=-1', [['filter[run_number][EQ]', run], ['filter[lumisection_number][EQ]', -1]]]);
+        if (has(r, 'run_number'))
+          shapes.push([
+            'run+ls=-1',
+            [
+              ['filter[run_number][EQ]', run],
+              ['filter[lumisection_number][EQ]', -1],
+            ],
+          ]);
       }
       const name = Object.keys(fields).find((a) => /name$/.test(a) && fields[a].api_type === 'String' && typeof sample[a] === 'string' && (sample[a] as string).length >= 2);
       if (name) {
@@ -214,7 +281,11 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   for (const p of probes) {
     const takesRun = !!p.attributes.parameters?.properties?.run_number;
     scenarios.push({
-      kind: 'load', id: `probe:${p.id}`, group: 'probe', title: `probe ${p.id} plot${takesRun ? ` (run ${run})` : ' (defaults)'}`, connections: L,
+      kind: 'load',
+      id: `probe:${p.id}`,
+      group: 'probe',
+      title: `probe ${p.id} plot${takesRun ? ` (run ${run})` : ' (defaults)'}`,
+      connections: L,
       paths: { omsagg: withQuery(`${api}/probes/${p.id}/plot`, takesRun ? [['run_number', run]] : []) },
     });
   }
@@ -230,30 +301,72 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
   let exportFilter: { omsagg: [string, string | number][]; plt: [string, string, number][]; label: string } = { omsagg: [], plt: [], label: 'unfiltered' };
   let exportAvailable = exportTotal;
   if (has(exportResource, 'run_number')) {
-    const after = (await get<Collection>(base, withQuery(`${api}/runs`, [['filter[run_number][GE]', run], ['sort', 'run_number'], ['fields', 'run_number'], ['page[limit]', 1000]]))).data.map((d) => Number(d.attributes.run_number));
+    const after = (
+      await get<Collection>(
+        base,
+        withQuery(`${api}/runs`, [
+          ['filter[run_number][GE]', run],
+          ['sort', 'run_number'],
+          ['fields', 'run_number'],
+          ['page[limit]', 1000],
+        ]),
+      )
+    ).data.map((d) => Number(d.attributes.run_number));
     let sum = 0;
     for (const r of after) {
-      sum += total(await get<Collection>(base, withQuery(`${api}/${exportResource}`, [['filter[run_number][EQ]', r], ['fields', eid[0]], ['page[limit]', 1]])));
+      sum += total(
+        await get<Collection>(
+          base,
+          withQuery(`${api}/${exportResource}`, [
+            ['filter[run_number][EQ]', r],
+            ['fields', eid[0]],
+            ['page[limit]', 1],
+          ]),
+        ),
+      );
       if (sum >= n * 1.2 || r === after[after.length - 1]) {
         if (sum < n) break;
         exportAvailable = sum;
         exportFilter =
           r === run
             ? { omsagg: [['filter[run_number][EQ]', run]], plt: [['run_number', 'eq', run]], label: `run ${run}` }
-            : { omsagg: [['filter[run_number][GE]', run], ['filter[run_number][LE]', r]], plt: [['run_number', 'gte', run], ['run_number', 'lte', r]], label: `runs ${run}–${r}` };
+            : {
+                omsagg: [
+                  ['filter[run_number][GE]', run],
+                  ['filter[run_number][LE]', r],
+                ],
+                plt: [
+                  ['run_number', 'gte', run],
+                  ['run_number', 'lte', r],
+                ],
+                label: `runs ${run}–${r}`,
+              };
         break;
       }
     }
   }
   if (exportFilter.label === 'unfiltered' && has(exportResource, 'run_number')) {
-    exportAvailable = total(await get<Collection>(base, withQuery(`${api}/${exportResource}`, [['fields', eid[0]], ['page[limit]', 1]])));
+    exportAvailable = total(
+      await get<Collection>(
+        base,
+        withQuery(`${api}/${exportResource}`, [
+          ['fields', eid[0]],
+          ['page[limit]', 1],
+        ]),
+      ),
+    );
   }
   const expectRows = Math.min(n, exportAvailable);
   const csvPath = withQuery(`${api}/${exportResource}/csv`, [...exportFilter.omsagg, ['page[limit]', n]]);
   const jsonPath = withQuery(`${api}/${exportResource}`, [...exportFilter.omsagg, ['page[limit]', n]]);
   const rows = n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 ? `${Math.round(n / 1000)}k` : String(n);
   scenarios.push({
-    kind: 'export', id: `export-csv-${rows}`, group: 'export', format: 'csv', title: `${rows}-row CSV export of ${exportResource} (${exportFilter.label})`, expectRows,
+    kind: 'export',
+    id: `export-csv-${rows}`,
+    group: 'export',
+    format: 'csv',
+    title: `${rows}-row CSV export of ${exportResource} (${exportFilter.label})`,
+    expectRows,
     paths: Object.fromEntries(Object.entries({ omsagg: { path: csvPath, counter: 'csv' as const }, bare: { path: csvPath, counter: 'csv' as const } }).filter(([t]) => targets.includes(t as Target))),
   });
   const pr = route(exportResource);
@@ -266,21 +379,50 @@ export async function deriveScenarios(base: string, opts: Options, targets: Targ
       ])
     : undefined;
   scenarios.push({
-    kind: 'export', id: `export-json-${rows}`, group: 'export', format: 'json', title: `${rows}-row JSON export of ${exportResource} (${exportFilter.label})`, expectRows,
+    kind: 'export',
+    id: `export-json-${rows}`,
+    group: 'export',
+    format: 'json',
+    title: `${rows}-row JSON export of ${exportResource} (${exportFilter.label})`,
+    expectRows,
     paths: Object.fromEntries(
-      Object.entries({ omsagg: { path: jsonPath, counter: 'data' as const }, bare: { path: jsonPath, counter: 'data' as const }, ...(pltJson ? { platformatic: { path: pltJson, counter: 'array' as const } } : {}) }).filter(([t]) => targets.includes(t as Target)),
+      Object.entries({
+        omsagg: { path: jsonPath, counter: 'data' as const },
+        bare: { path: jsonPath, counter: 'data' as const },
+        ...(pltJson ? { platformatic: { path: pltJson, counter: 'array' as const } } : {}),
+      }).filter(([t]) => targets.includes(t as Target)),
     ),
   });
 
   // ---- /health and a 100-row page while an export and a slow query run ----
   const slowResource = resources.get(exportResource)!.granularities.includes('run') && has(exportResource, 'run_number') ? exportResource : undefined;
   const slowPath = slowResource
-    ? withQuery(`${api}/${slowResource}`, [['filter[run_number][EQ]', run], ['group[granularity]', 'run'], ['page[limit]', 100]])
-    : withQuery(`${api}/${exportResource}`, [['sort', `-${eid[eid.length - 1]}`], ['page[limit]', 100]]);
-  const pagePath = resources.has('lumisections') ? withQuery(`${api}/lumisections`, [['filter[run_number][EQ]', run], ['page[limit]', 100]]) : withQuery(`${api}/runs`, [['page[limit]', 100]]);
+    ? withQuery(`${api}/${slowResource}`, [
+        ['filter[run_number][EQ]', run],
+        ['group[granularity]', 'run'],
+        ['page[limit]', 100],
+      ])
+    : withQuery(`${api}/${exportResource}`, [
+        ['sort', `-${eid[eid.length - 1]}`],
+        ['page[limit]', 100],
+      ]);
+  const pagePath = resources.has('lumisections')
+    ? withQuery(`${api}/lumisections`, [
+        ['filter[run_number][EQ]', run],
+        ['page[limit]', 100],
+      ])
+    : withQuery(`${api}/runs`, [['page[limit]', 100]]);
   scenarios.push({
-    kind: 'health', id: 'health-during-export', group: 'health', title: `/health and a 100-row page during the ${rows}-row CSV export and a slow query`, connections: L,
-    exportPath: csvPath, expectRows, slowPath, pagePath, healthPath: '/health',
+    kind: 'health',
+    id: 'health-during-export',
+    group: 'health',
+    title: `/health and a 100-row page during the ${rows}-row CSV export and a slow query`,
+    connections: L,
+    exportPath: csvPath,
+    expectRows,
+    slowPath,
+    pagePath,
+    healthPath: '/health',
   });
 
   return { scenarios, facts: { run, runLumisections, fill, path, sizes, exportResource, exportTotal, exportFilter: exportFilter.label, probes: probes.map((p) => p.id) } };

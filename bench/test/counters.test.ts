@@ -8,7 +8,7 @@ import { parseOptions } from '../lib/options.js';
 function feed(counter: { push(b: Buffer): void; rows(): number }, text: string, seed = 1): number {
   const buf = Buffer.from(text, 'utf8');
   let x = seed;
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     x = (x * 1103515245 + 12345) % 2 ** 31;
     const n = 1 + (x % 17);
     counter.push(buf.subarray(i, i + n));
@@ -51,7 +51,16 @@ describe('options', () => {
   it('defaults and the quick mode', () => {
     const o = parseOptions([], {}, '/repo');
     if (o === 'help') throw new Error('help');
-    expect(o).toMatchObject({ dbs: ['sqlite'], scale: 'month', duration: 10, rounds: 2, connections: 10, exportRows: 1_000_000, dataDir: '/repo/data/bench', targets: ['omsagg', 'platformatic', 'bare'] });
+    expect(o).toMatchObject({
+      dbs: ['sqlite'],
+      scale: 'month',
+      duration: 10,
+      rounds: 2,
+      connections: 10,
+      exportRows: 1_000_000,
+      dataDir: '/repo/data/bench',
+      targets: ['omsagg', 'platformatic', 'bare'],
+    });
     const q = parseOptions(['--quick', '--db', 'both', '--data-dir', '/d'], { OMSAGG_BENCH_DATA: '/ignored' }, '/repo');
     if (q === 'help') throw new Error('help');
     expect(q).toMatchObject({ dbs: ['sqlite', 'postgres'], duration: 2, rounds: 1, exportRows: 100_000, shapes: 'first', dataDir: '/d' });

@@ -83,13 +83,7 @@ export async function withUsage(command: string, usage: string, body: () => Prom
  * A whole command: parses `args` against `options`, answers `--help` with `usage`, and runs `body` on
  * the parsed values; bad arguments print the message and the usage and exit 2.
  */
-export function command(
-  name: string,
-  usage: string,
-  options: Options,
-  body: (parsed: Parsed) => Promise<number>,
-  allowPositionals = false,
-): (args: string[]) => Promise<number> {
+export function command(name: string, usage: string, options: Options, body: (parsed: Parsed) => Promise<number>, allowPositionals = false): (args: string[]) => Promise<number> {
   return (args) =>
     withUsage(name, usage, async () => {
       const parsed = parse(args, options, allowPositionals);

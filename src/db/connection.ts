@@ -73,9 +73,7 @@ export function parseDbUrl(url: string): DbSpec {
   if (url.startsWith('oracle://')) {
     return { dialect: 'oracle', target: url };
   }
-  throw new DbConfigError(
-    `OMSAGG_DB '${redact(url)}' is not understood: use sqlite:PATH, postgres://HOST/DB[?schema=S] or oracle://USER:PW@HOST:PORT/SERVICE`,
-  );
+  throw new DbConfigError(`OMSAGG_DB '${redact(url)}' is not understood: use sqlite:PATH, postgres://HOST/DB[?schema=S] or oracle://USER:PW@HOST:PORT/SERVICE`);
 }
 
 export function redact(url: string): string {

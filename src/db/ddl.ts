@@ -16,13 +16,16 @@ export function projectRoot(): string {
   }
 }
 
-const HEADER = (dialect: Dialect) =>
-  `-- omsagg base tables for ${dialect}. GENERATED from src/db/tables.ts by \`npx tsx scripts/ddl.ts\`; do not edit.\n`;
+const HEADER = (dialect: Dialect) => `-- omsagg base tables for ${dialect}. GENERATED from src/db/tables.ts by \`npx tsx scripts/ddl.ts\`; do not edit.\n`;
 
 /** The text of sql/<dialect>/tables.sql: one statement per block, each ending with ';'. */
 export function renderTablesSql(dialect: Dialect): string {
   const knex = compileOnlyKnex(dialect);
-  const blocks = TABLES.map((t) => tableDdl(knex, t, dialect).map((s) => `${s};`).join('\n'));
+  const blocks = TABLES.map((t) =>
+    tableDdl(knex, t, dialect)
+      .map((s) => `${s};`)
+      .join('\n'),
+  );
   return `${HEADER(dialect)}\n${blocks.join('\n\n')}\n`;
 }
 
@@ -52,7 +55,10 @@ export interface ViewSource {
 /** Every view for a dialect: views/<resource>.sql, or views/<dialect>/<resource>.sql where it exists. */
 export function viewSources(dialect: Dialect): ViewSource[] {
   const dir = path.join(projectRoot(), 'views');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   return files.map((f) => {
     const resource = f.slice(0, -4);
     const override = path.join(dir, dialect, f);

@@ -26,7 +26,12 @@ async function indexColumns(db: Db, name: string): Promise<string[] | undefined>
     if (db.dialect === 'postgres') {
       const res = (await db.knex.raw('SELECT indexdef FROM pg_indexes WHERE indexname = ? AND schemaname = current_schema()', [name])) as { rows: { indexdef: string }[] };
       const def = res.rows[0]?.indexdef;
-      return def ? /\(([^)]*)\)\s*$/.exec(def)?.[1].split(',').map((c) => c.trim().replace(/"/g, '').toLowerCase()) : undefined;
+      return def
+        ? /\(([^)]*)\)\s*$/
+            .exec(def)?.[1]
+            .split(',')
+            .map((c) => c.trim().replace(/"/g, '').toLowerCase())
+        : undefined;
     }
   } catch {
     // fall through: treat as unknown
@@ -90,7 +95,14 @@ export async function migrateSchema(db: Db): Promise<MigrateResult> {
   }
   if (stale.length) {
     await createViewsNamed(db, stale);
-    await setMeta(db, Object.fromEntries(viewSources(db.dialect).filter((v) => stale.includes(v.name)).map((v) => [`view_hash:${v.name}`, hash(v.select)])));
+    await setMeta(
+      db,
+      Object.fromEntries(
+        viewSources(db.dialect)
+          .filter((v) => stale.includes(v.name))
+          .map((v) => [`view_hash:${v.name}`, hash(v.select)]),
+      ),
+    );
     out.views.push(...stale);
   }
   return out;

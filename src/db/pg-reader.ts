@@ -30,7 +30,11 @@ export class PgReader implements Reader {
   private readonly maxQueue: number;
   private readonly timeoutMs: number;
 
-  constructor(knex: Knex, private readonly poolMax: number, opts: PgReaderOptions = {}) {
+  constructor(
+    knex: Knex,
+    private readonly poolMax: number,
+    opts: PgReaderOptions = {},
+  ) {
     this.client = knex.client as unknown as KnexClient;
     this.maxQueue = opts.maxQueue ?? poolMax * 8;
     this.timeoutMs = opts.statementTimeoutMs ?? 0;
@@ -112,7 +116,11 @@ export class PgReader implements Reader {
 /** Oracle through knex (compiled and tested as SQL only here: no Oracle server exists). */
 export class KnexReader implements Reader {
   private statements = 0;
-  constructor(private readonly knex: Knex, private readonly dialect: string, private readonly poolMax: number) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: string,
+    private readonly poolMax: number,
+  ) {}
 
   async all(stmt: Statement, opts: ReadOptions = {}): Promise<RowSet> {
     if (!opts.internal) this.statements++;

@@ -69,7 +69,10 @@ export class SqlitePool implements Reader {
   private closed = false;
   private fatal: { at: number; err: Error } | null = null;
 
-  constructor(private readonly file: string, opts: SqlitePoolOptions = {}) {
+  constructor(
+    private readonly file: string,
+    opts: SqlitePoolOptions = {},
+  ) {
     this.slots = Array.from({ length: Math.max(1, opts.size ?? 3) }, (_, i) => new Slot(i));
     this.timeoutMs = opts.timeoutMs ?? 0;
     this.maxQueue = opts.maxQueue ?? 256;

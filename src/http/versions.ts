@@ -43,7 +43,10 @@ export class DataVersions {
   private timer: NodeJS.Timeout | undefined;
   private pending: Promise<void> | undefined;
 
-  constructor(private readonly reader: Reader, private readonly refreshMs = 2000) {}
+  constructor(
+    private readonly reader: Reader,
+    private readonly refreshMs = 2000,
+  ) {}
 
   get snapshot(): Snapshot {
     return this.snap;

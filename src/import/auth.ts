@@ -82,7 +82,11 @@ function post(url: string, form: string, ca?: Buffer, timeoutMs = 30_000): Promi
     const lib = u.protocol === 'https:' ? https : http;
     const req = lib.request(
       u,
-      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'content-length': Buffer.byteLength(form) }, ...(u.protocol === 'https:' && ca ? { ca } : {}) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'content-length': Buffer.byteLength(form) },
+        ...(u.protocol === 'https:' && ca ? { ca } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -101,9 +105,7 @@ export class ClientCredentialsToken implements TokenProvider {
   private pending: Promise<string> | null = null;
   renewals = 0;
 
-  constructor(
-    private readonly o: { tokenUrl: string; audience?: string; credentials: Credentials; ca?: Buffer; now?: () => number },
-  ) {}
+  constructor(private readonly o: { tokenUrl: string; audience?: string; credentials: Credentials; ca?: Buffer; now?: () => number }) {}
 
   invalidate(): void {
     this.current = null;

@@ -46,7 +46,6 @@ resumes where it stopped; finished units are skipped.
   --refresh           import again units already imported
   --quiet             no progress bar`;
 
-
 function range(name: string, v: string): [number, number] {
   const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(v);
   if (!m) throw new UsageError(`--${name} must be a number or a range A-B, got '${v}'`);
@@ -73,7 +72,9 @@ function readFile(option: string, file: string): Buffer {
 
 export function printSummary(s: HarvestSummary, write: (line: string) => void): void {
   if (s.plan) {
-    write(`dry run: ${s.runs.length} runs; ${s.plan.filter((p) => p.state === 'fetch' || p.state.startsWith('fetch again') || p.state.startsWith('resume')).length} of ${s.plan.length} units would be fetched`);
+    write(
+      `dry run: ${s.runs.length} runs; ${s.plan.filter((p) => p.state === 'fetch' || p.state.startsWith('fetch again') || p.state.startsWith('resume')).length} of ${s.plan.length} units would be fetched`,
+    );
     for (const p of s.plan) write(`  ${p.unit.padEnd(28)} ${p.state.padEnd(26)} ${p.url}`);
     return;
   }
@@ -105,16 +106,28 @@ export async function run(args: string[]): Promise<number> {
   }
   let v;
   try {
-    ({ values: v } = parse(
-      args,
-      {
-        from: { type: 'string' }, runs: { type: 'string' }, fills: { type: 'string' }, since: { type: 'string' }, resources: { type: 'string' },
-        db: { type: 'string' }, 'page-size': { type: 'string' }, rate: { type: 'string' }, retries: { type: 'string' }, timeout: { type: 'string' }, backoff: { type: 'string' },
-        paging: { type: 'string' }, auth: { type: 'string' }, 'token-url': { type: 'string' }, audience: { type: 'string' },
-        credentials: { type: 'string' }, ca: { type: 'string' }, 'dry-run': { type: 'boolean' }, refresh: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-      },
-    ) as { values: Record<string, string | undefined> & { help?: boolean; quiet?: boolean; 'dry-run'?: boolean; refresh?: boolean } });
+    ({ values: v } = parse(args, {
+      from: { type: 'string' },
+      runs: { type: 'string' },
+      fills: { type: 'string' },
+      since: { type: 'string' },
+      resources: { type: 'string' },
+      db: { type: 'string' },
+      'page-size': { type: 'string' },
+      rate: { type: 'string' },
+      retries: { type: 'string' },
+      timeout: { type: 'string' },
+      backoff: { type: 'string' },
+      paging: { type: 'string' },
+      auth: { type: 'string' },
+      'token-url': { type: 'string' },
+      audience: { type: 'string' },
+      credentials: { type: 'string' },
+      ca: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      refresh: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    }) as { values: Record<string, string | undefined> & { help?: boolean; quiet?: boolean; 'dry-run'?: boolean; refresh?: boolean } });
   } catch (err) {
     console.error(`omsagg import: ${(err as Error).message}\n\n${HELP}`);
     return 2;
@@ -144,7 +157,12 @@ export async function run(args: string[]): Promise<number> {
     if (v.runs) selection.runs = range('runs', v.runs);
     if (v.fills) selection.fills = range('fills', v.fills);
     if (!v.runs && !v.fills && !v.since) throw new UsageError('choose what to import: --runs A-B, --fills A-B or --since T');
-    const resources = v.resources ? v.resources.split(',').map((s) => s.trim()).filter(Boolean) : RESOURCES;
+    const resources = v.resources
+      ? v.resources
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : RESOURCES;
     const unknown = resources.filter((r) => !RESOURCES.includes(r));
     if (unknown.length) throw new UsageError(`--resources: unknown ${unknown.join(', ')} (known: ${RESOURCES.join(', ')})`);
     const wanted = RESOURCES.filter((r) => r === 'runs' || resources.includes(r));
@@ -187,7 +205,7 @@ export async function run(args: string[]): Promise<number> {
       await prepareTarget(db);
     }
     if (v.since === 'last') {
-      const marks = db ? JSON.parse((await getMeta(db)).import_high_water ?? '{}') as Record<string, string> : {};
+      const marks = db ? (JSON.parse((await getMeta(db)).import_high_water ?? '{}') as Record<string, string>) : {};
       const mark = marks[v.from.replace(/\/+$/, '')];
       if (!mark) throw new UsageError(`--since last: no earlier import from ${v.from} in this database`);
       selection.since = mark;

@@ -13,7 +13,20 @@ import type { ProgressDisplay } from '../shared/progress.js';
 import { readCheckpoints, resolvePathIds, runKeys, unitKey, upsert, writeCheckpoint, type Checkpoint } from './store.js';
 
 /** Import order: what a later resource needs (runs' keys, path ids) is written first. */
-export const RESOURCES = ['fills', 'runs', 'lumisections', 'hltpathinfo', 'hltpathrates', 'l1triggerrates', 'l1algorithmtriggers', 'deadtimes', 'pixelcurrents', 'maskedrocs', 'federrors', 'fedchannels'];
+export const RESOURCES = [
+  'fills',
+  'runs',
+  'lumisections',
+  'hltpathinfo',
+  'hltpathrates',
+  'l1triggerrates',
+  'l1algorithmtriggers',
+  'deadtimes',
+  'pixelcurrents',
+  'maskedrocs',
+  'federrors',
+  'fedchannels',
+];
 /** Resources with a per-lumisection granularity (asked as group[granularity]=lumisection). */
 const GRANULAR = new Set(['hltpathrates', 'l1triggerrates', 'l1algorithmtriggers', 'deadtimes', 'pixelcurrents', 'maskedrocs', 'federrors']);
 
@@ -306,7 +319,7 @@ export async function harvest(db: Db | null, client: SourceClient, o: HarvestOpt
     const resume = cp && cp.state === 'running' && cp.source === base && cp.next && !o.refresh;
     const start = resume ? rebaseNext(cp.next!, urlOf(u.resource)) : firstUrl(u.resource, u.filters);
     let rows = resume ? cp.rows : 0;
-    let expected = resume ? cp.expected ?? null : null;
+    let expected = resume ? (cp.expected ?? null) : null;
     let pages = 0;
     const ctx: MapContext = { pathIds: new Map() };
     if (mapping.scope !== 'fill') ctx.run = await runKeys(db!, u.key);

@@ -116,7 +116,11 @@ export class SourceClient {
       const lib = u.protocol === 'https:' ? https : http;
       const req = lib.request(
         u,
-        { method: 'GET', headers: { accept: 'application/vnd.api+json, application/json', 'accept-encoding': 'gzip, deflate', ...headers }, agent: u.protocol === 'https:' ? this.agents.https : this.agents.http },
+        {
+          method: 'GET',
+          headers: { accept: 'application/vnd.api+json, application/json', 'accept-encoding': 'gzip, deflate', ...headers },
+          agent: u.protocol === 'https:' ? this.agents.https : this.agents.http,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

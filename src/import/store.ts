@@ -74,10 +74,7 @@ export async function writeCheckpoint(trx: Knex | Knex.Transaction, unit: string
   const detail = JSON.stringify(rest);
   // omsagg_jobs.detail holds 1000 characters: a longer checkpoint could not be resumed from
   if (detail.length > 1000) throw new Error(`checkpoint of ${unit} is ${detail.length} characters (at most 1000): the source's next-page link is too long`);
-  await trx('omsagg_jobs')
-    .insert({ job: IMPORT_JOB, unit, state, detail, updated_at: nowText() })
-    .onConflict(['job', 'unit'])
-    .merge(['state', 'detail', 'updated_at']);
+  await trx('omsagg_jobs').insert({ job: IMPORT_JOB, unit, state, detail, updated_at: nowText() }).onConflict(['job', 'unit']).merge(['state', 'detail', 'updated_at']);
 }
 
 // SQLite binds at most 32766 variables per statement, PostgreSQL 65535
@@ -103,7 +100,9 @@ export async function upsert(trx: Knex | Knex.Transaction, dialect: Db['dialect'
   // knex writes a multi-row SQLite insert as a compound SELECT: at most 500 terms
   const chunk = Math.max(1, Math.min(dialect === 'sqlite' ? 500 : Infinity, Math.floor(MAX_BINDINGS / columns.length)));
   for (let i = 0; i < values.length; i += chunk) {
-    const q = trx(table).insert(values.slice(i, i + chunk)).onConflict(def.primaryKey);
+    const q = trx(table)
+      .insert(values.slice(i, i + chunk))
+      .onConflict(def.primaryKey);
     await (merge.length ? q.merge(merge) : q.ignore());
   }
 }
@@ -116,7 +115,9 @@ export async function resolvePathIds(trx: Knex.Transaction, wanted: Map<string, 
   const missing = [...wanted.keys()].filter((n) => !known.has(n));
   if (!missing.length) return;
   for (let i = 0; i < missing.length; i += 500) {
-    const rows = (await trx('hlt_paths').whereIn('path_name', missing.slice(i, i + 500)).select('path_id', 'path_name')) as { path_id: number; path_name: string }[];
+    const rows = (await trx('hlt_paths')
+      .whereIn('path_name', missing.slice(i, i + 500))
+      .select('path_id', 'path_name')) as { path_id: number; path_name: string }[];
     for (const r of rows) known.set(r.path_name, Number(r.path_id));
   }
   const fresh = missing.filter((n) => !known.has(n));
@@ -124,7 +125,9 @@ export async function resolvePathIds(trx: Knex.Transaction, wanted: Map<string, 
   const candidates = fresh.map((n) => wanted.get(n)).filter((v): v is number => typeof v === 'number');
   const taken = new Set<number>();
   for (let i = 0; i < candidates.length; i += 500) {
-    const rows = (await trx('hlt_paths').whereIn('path_id', candidates.slice(i, i + 500)).select('path_id')) as { path_id: number }[];
+    const rows = (await trx('hlt_paths')
+      .whereIn('path_id', candidates.slice(i, i + 500))
+      .select('path_id')) as { path_id: number }[];
     for (const r of rows) taken.add(Number(r.path_id));
   }
   const [{ m }] = (await trx('hlt_paths').max({ m: 'path_id' })) as { m: unknown }[];

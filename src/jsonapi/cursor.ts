@@ -3,7 +3,7 @@
 import { QueryParseError } from './errors.js';
 
 export function encodeCursor(values: unknown[]): string {
-  const plain = values.map((v) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? Number(v) : v ?? null));
+  const plain = values.map((v) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? Number(v) : (v ?? null)));
   return Buffer.from(JSON.stringify(plain), 'utf8').toString('base64url');
 }
 

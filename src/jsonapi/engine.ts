@@ -50,7 +50,11 @@ export class ReadEngine {
   private summaries: ReadonlySet<string> = new Set();
   private summaryTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly db: Db, readonly resources: ResourceLookup, readonly options: EngineOptions) {}
+  constructor(
+    readonly db: Db,
+    readonly resources: ResourceLookup,
+    readonly options: EngineOptions,
+  ) {}
 
   /** Finds the summary tables jobs have written (src/summaries/); folds of the rest are computed live. */
   async checkSummaries(): Promise<ReadonlySet<string>> {

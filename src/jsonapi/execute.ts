@@ -132,7 +132,7 @@ export async function countRows(db: Db, plan: ReadPlan, opts: ExecuteOptions = {
 // ---- related rows ----------------------------------------------------------------------------
 
 function keyOf(values: unknown[]): string {
-  return JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v ?? null)));
+  return JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : (v ?? null))));
 }
 
 export function relatedKey(values: unknown[]): string {
@@ -236,7 +236,11 @@ export async function executeStream(db: Db, plan: ReadPlan, opts: ExecuteOptions
     batches: batches(),
     count,
     tail: () => ({ more, nextCursor: more ? lastCursor : null, rows: sent }),
-    close: () => (closed ??= Promise.resolve(iterator.return?.()).then(() => undefined, () => undefined)),
+    close: () =>
+      (closed ??= Promise.resolve(iterator.return?.()).then(
+        () => undefined,
+        () => undefined,
+      )),
   };
 }
 

@@ -80,7 +80,13 @@ function group(resource: ResourceDef, rows: Row[], keys: string[]): Row[] {
   }
   return [...groups.values()].map((g) => {
     const out: Row = {};
-    for (const c of resource.columns) out[c.column] = keys.includes(c.name) ? g[0][c.column] : aggregate(g.map((r) => r[c.column]), c);
+    for (const c of resource.columns)
+      out[c.column] = keys.includes(c.name)
+        ? g[0][c.column]
+        : aggregate(
+            g.map((r) => r[c.column]),
+            c,
+          );
     return out;
   });
 }
@@ -155,7 +161,11 @@ export function memoryCollection(resource: ResourceDef, rows: Row[], rawQuery: s
   // in memory the count is always exact and cheap
   const plan = planRead(resource, { ...q, count: q.count === 'none' ? 'none' : 'exact' });
   const more = q.page.cursor !== undefined ? page.nextCursor !== null : q.page.offset + q.page.limit < page.total;
-  const text = renderPage(plan, { rows: rowSet(resource, page.rows), more, nextCursor: page.nextCursor, count: plan.count === 'none' ? null : { value: page.total, exact: true, method: 'exact' }, related: new Map() }, { baseUrl: opts.baseUrl, collectionUrl: opts.collectionUrl });
+  const text = renderPage(
+    plan,
+    { rows: rowSet(resource, page.rows), more, nextCursor: page.nextCursor, count: plan.count === 'none' ? null : { value: page.total, exact: true, method: 'exact' }, related: new Map() },
+    { baseUrl: opts.baseUrl, collectionUrl: opts.collectionUrl },
+  );
   return JSON.parse(text) as Record<string, unknown>;
 }
 

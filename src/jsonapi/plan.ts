@@ -120,9 +120,7 @@ export function planRead(resource: ResourceDef, q: ResourceQuery, opts: PlanOpti
     const constant = new Set([...g.keys, ...g.groupBy, ...g.constant]);
     if (filters.every((f) => constant.has(f.attribute) && !f.latest)) summary = { table: summaryTableOf(resource), level: granularity === 'fill' ? 'fill' : 'run' };
   }
-  const source: SourcePlan = g
-    ? { view: resource.view, granularity, groupKeys: g.groupBy.map((n) => col(resource, n)), ...(summary ? { summary } : {}) }
-    : { view: resource.view };
+  const source: SourcePlan = g ? { view: resource.view, granularity, groupKeys: g.groupBy.map((n) => col(resource, n)), ...(summary ? { summary } : {}) } : { view: resource.view };
   const identity = (g ? g.keys : resource.id).map((n) => col(resource, n));
 
   const order: OrderTerm[] = q.sort.map((s) => ({ column: col(resource, s.attribute), desc: s.desc }));
@@ -144,7 +142,14 @@ export function planRead(resource: ResourceDef, q: ResourceQuery, opts: PlanOpti
     const localKeys = Object.keys(rel.keys).map((k) => col(resource, k));
     const remoteKeys = Object.values(rel.keys).map((k) => col(target, k));
     for (const k of localKeys) wanted.add(k.name);
-    const targetQuery: ResourceQuery = { filters: [], sort: target.defaultSort.map((s) => ({ attribute: s.replace(/^-/, ''), desc: s.startsWith('-') })), page: { offset: 0, limit: 0 }, include: { meta: false, presentationTimestamp: q.include.presentationTimestamp, dataOnly: false, relationships: [] }, params: [], count: 'none' };
+    const targetQuery: ResourceQuery = {
+      filters: [],
+      sort: target.defaultSort.map((s) => ({ attribute: s.replace(/^-/, ''), desc: s.startsWith('-') })),
+      page: { offset: 0, limit: 0 },
+      include: { meta: false, presentationTimestamp: q.include.presentationTimestamp, dataOnly: false, relationships: [] },
+      params: [],
+      count: 'none',
+    };
     const cap = opts.includeCap ?? 1000;
     const targetPlan = planRead(target, targetQuery, { representation: 'json', extraColumns: remoteKeys.map((k) => k.name) });
     includes.push({ relationship: rel, target: { ...targetPlan, page: { mode: 'offset', offset: 0, limit: cap + 1 } }, localKeys, remoteKeys, cap });

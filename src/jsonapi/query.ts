@@ -71,7 +71,10 @@ function nonNegativeInt(p: RawParam, max?: number): number {
 }
 
 function list(p: RawParam): string[] {
-  return p.value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return p.value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function once(seen: Set<string>, p: RawParam): void {
@@ -135,7 +138,11 @@ export function parseQuery(search: string | RawParam[], resource: ResourceDef, o
             if (!q.include.relationships.includes(name)) q.include.relationships.push(name);
           } else {
             const rels = resource.relationships.map((r) => r.name);
-            throw new QueryValidationError('unknown_include', `include '${name}' is neither a flag (${INCLUDE_FLAGS.join(', ')}) nor a relationship of ${resource.type}${rels.length ? ` (${rels.join(', ')})` : ''}`, p.key);
+            throw new QueryValidationError(
+              'unknown_include',
+              `include '${name}' is neither a flag (${INCLUDE_FLAGS.join(', ')}) nor a relationship of ${resource.type}${rels.length ? ` (${rels.join(', ')})` : ''}`,
+              p.key,
+            );
           }
         }
         break;
@@ -153,14 +160,22 @@ export function parseQuery(search: string | RawParam[], resource: ResourceDef, o
         if (p.path.length !== 1 || p.path[0] !== 'granularity') throw new QueryParseError('unknown_parameter', `${p.key}: only group[granularity] is supported`, p.key);
         const keys = Object.keys(resource.granularity);
         if (!keys.includes(p.value)) {
-          throw new QueryValidationError('invalid_granularity', keys.length ? `${p.key}='${p.value}': ${resource.type} can be grouped by ${keys.join(', ')}` : `${resource.type} cannot be grouped`, p.key);
+          throw new QueryValidationError(
+            'invalid_granularity',
+            keys.length ? `${p.key}='${p.value}': ${resource.type} can be grouped by ${keys.join(', ')}` : `${resource.type} cannot be grouped`,
+            p.key,
+          );
         }
         q.granularity = p.value;
         break;
       }
       default:
         if (options.extraParams?.includes(p.name)) break;
-        throw new QueryParseError('unknown_parameter', `unknown query parameter '${p.key}' (known: filter, fields, sort, page, include, group, count${options.extraParams?.length ? ', ' + options.extraParams.join(', ') : ''})`, p.key);
+        throw new QueryParseError(
+          'unknown_parameter',
+          `unknown query parameter '${p.key}' (known: filter, fields, sort, page, include, group, count${options.extraParams?.length ? ', ' + options.extraParams.join(', ') : ''})`,
+          p.key,
+        );
     }
   }
   if (q.page.cursor !== undefined && seen.has('page.offset') && q.page.offset !== 0) {
@@ -190,7 +205,9 @@ function parseFilter(p: RawParam, resource: ResourceDef): Filter {
 
   const attribute = scalarAttribute(resource, attr);
   if (!attribute) {
-    const detail = resource.byName.has(attr) ? `'${attr}' is an object attribute: filter one of its members, e.g. ${attr}.${(resource.byName.get(attr) as { members: { name: string }[] }).members[0].name.split('.').pop()}` : `'${attr}' is not an attribute of ${resource.type}`;
+    const detail = resource.byName.has(attr)
+      ? `'${attr}' is an object attribute: filter one of its members, e.g. ${attr}.${(resource.byName.get(attr) as { members: { name: string }[] }).members[0].name.split('.').pop()}`
+      : `'${attr}' is not an attribute of ${resource.type}`;
     throw new QueryValidationError('unknown_attribute', `${p.key}: ${detail}`, p.key);
   }
   if (!attribute.searchable) throw new QueryValidationError('not_searchable', `${p.key}: '${attr}' is not searchable`, p.key);

@@ -164,7 +164,18 @@ function compileWriter({ plan, baseUrl, columns }: WriterSpec): RowWriter {
 export function rowWriter(plan: ReadPlan, baseUrl: string, columns: readonly string[]): RowWriter {
   const p = plan;
   // what the writer depends on: attributes, identity, flags, fold and relationships — not the filters
-  const key = JSON.stringify([p.resource.type, p.resource.source, baseUrl, columns, p.projection.map((a) => a.name), p.identity.map((c) => c.name), p.flags, p.source.granularity ?? null, !!p.source.groupKeys, p.includes.map((i) => i.relationship.name)]);
+  const key = JSON.stringify([
+    p.resource.type,
+    p.resource.source,
+    baseUrl,
+    columns,
+    p.projection.map((a) => a.name),
+    p.identity.map((c) => c.name),
+    p.flags,
+    p.source.granularity ?? null,
+    !!p.source.groupKeys,
+    p.includes.map((i) => i.relationship.name),
+  ]);
   let w = writerCache.get(key);
   if (!w) {
     w = compileWriter({ plan, baseUrl, columns });
@@ -244,7 +255,7 @@ function relationshipData(plan: ReadPlan, rows: RowSet, result: PageResult): ((r
     for (const { inc, byKey, li, meta } of lookups) {
       const ids = byKey.get(relatedKey(li.map((i) => row[i]))) ?? [];
       const linkage = ids.map((id) => ({ type: inc.target.resource.type, id }));
-      out[inc.relationship.name] = ',"data":' + JSON.stringify(inc.relationship.cardinality === 'one' ? linkage[0] ?? null : linkage) + meta;
+      out[inc.relationship.name] = ',"data":' + JSON.stringify(inc.relationship.cardinality === 'one' ? (linkage[0] ?? null) : linkage) + meta;
     }
     return out;
   };
@@ -301,7 +312,7 @@ export function renderSingle(plan: ReadPlan, result: PageResult, urls: Urls, sel
 export function renderLinkage(plan: ReadPlan, result: PageResult, links: { self: string; related: string }, many: boolean): string {
   const { rows } = result;
   const ids = rows.rows.map((r) => ({ type: plan.resource.type, id: idOfRow(plan, rows, r) }));
-  const doc: Record<string, unknown> = { links, data: many ? ids : ids[0] ?? null };
+  const doc: Record<string, unknown> = { links, data: many ? ids : (ids[0] ?? null) };
   if (many) doc.meta = { totalResourceCount: result.count ? result.count.value : ids.length };
   return JSON.stringify(doc);
 }
@@ -349,7 +360,11 @@ function csvCell(type: ScalarType, v: unknown, pres: boolean): string {
 }
 
 export function csvHeader(plan: Pick<ReadPlan, 'projection'>): string {
-  return csvColumns(plan).map((c) => csvField(c.name)).join(',') + '\n';
+  return (
+    csvColumns(plan)
+      .map((c) => csvField(c.name))
+      .join(',') + '\n'
+  );
 }
 
 const CSV_SPECIAL = /[",\r\n]/;
@@ -372,8 +387,7 @@ function compileCsvWriter(plan: Pick<ReadPlan, 'projection' | 'flags'>, columns:
   const fns: ((v: unknown) => string)[] = [];
   const parts = csvColumns(plan).map((c) => {
     const i = columns.indexOf(c.column);
-    const f =
-      c.type === 'integer' || c.type === 'number' ? csvNumber : c.type === 'string' ? csvString : c.type === 'datetime' && !pres ? csvDatetime : (v: unknown) => csvCell(c.type, v, pres);
+    const f = c.type === 'integer' || c.type === 'number' ? csvNumber : c.type === 'string' ? csvString : c.type === 'datetime' && !pres ? csvDatetime : (v: unknown) => csvCell(c.type, v, pres);
     return `F[${fns.push(f) - 1}](r[${i}])`;
   });
   return new Function('F', `return function csvLine(r) { return ${parts.join(" + ',' + ") || "''"} + '\\n'; };`)(fns) as (r: unknown[]) => string;
@@ -383,7 +397,11 @@ const csvWriters = new Map<string, (r: unknown[]) => string>();
 
 /** Rows as CSV lines (no header). */
 export function csvLines(plan: Pick<ReadPlan, 'projection' | 'flags'>, set: RowSet): string {
-  const key = JSON.stringify([plan.projection.map((a) => [a.name, a.kind === 'object' ? a.members.map((m) => [m.column, m.type]) : [a.column, a.type]]), plan.flags.presentationTimestamp, set.columns]);
+  const key = JSON.stringify([
+    plan.projection.map((a) => [a.name, a.kind === 'object' ? a.members.map((m) => [m.column, m.type]) : [a.column, a.type]]),
+    plan.flags.presentationTimestamp,
+    set.columns,
+  ]);
   let write = csvWriters.get(key);
   if (!write) {
     write = compileCsvWriter(plan, set.columns);

@@ -137,7 +137,11 @@ export interface AttributeSpec {
 }
 
 export class ResourceDefinitionError extends Error {
-  constructor(readonly source: string, readonly field: string, message: string) {
+  constructor(
+    readonly source: string,
+    readonly field: string,
+    message: string,
+  ) {
     super(`${source}: ${field}: ${message}`);
   }
 }

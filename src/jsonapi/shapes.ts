@@ -44,7 +44,8 @@ export function commonShapes(resource: ResourceDef, s: ShapeSample): Shape[] {
     const eq = `filter[${key.name}][EQ]=${enc(keyValue)}`;
     shapes.push({ name: `${key.name}`, query: eq });
     if (run) shapes.push({ name: `run+${key.name}`, query: `${run}&${eq}` });
-    if (key.type === 'string' && String(keyValue).length > 3) shapes.push({ name: `${key.name} LIKE`, query: `filter[${key.name}][LIKE]=${enc(String(keyValue).slice(0, Math.ceil(String(keyValue).length / 2)))}%25` });
+    if (key.type === 'string' && String(keyValue).length > 3)
+      shapes.push({ name: `${key.name} LIKE`, query: `filter[${key.name}][LIKE]=${enc(String(keyValue).slice(0, Math.ceil(String(keyValue).length / 2)))}%25` });
   }
   if (has('fill_number') && s.fill !== undefined) shapes.push({ name: 'fill', query: `filter[fill_number][EQ]=${s.fill}` });
   const time = ['start_time', 'time'].find(has);

@@ -59,10 +59,7 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, v
       // run for every row, the ordered form by one backward index probe (Oracle keeps max():
       // its ROWNUM paging would nest the correlation one level deeper)
       const latestCol = `latest_.${a.column}`;
-      const sub =
-        db.dialect === 'oracle'
-          ? db.knex({ latest_: view }).max(latestCol)
-          : db.knex({ latest_: view }).select(latestCol).whereNotNull(latestCol).orderBy(latestCol, 'desc').limit(1);
+      const sub = db.dialect === 'oracle' ? db.knex({ latest_: view }).max(latestCol) : db.knex({ latest_: view }).select(latestCol).whereNotNull(latestCol).orderBy(latestCol, 'desc').limit(1);
       const run = resource.scalars.get('run_number');
       if (run && f.attribute !== 'run_number') {
         // a run the query fixes: that run's latest, computed once — correlated, PostgreSQL would
@@ -110,7 +107,11 @@ function runsSummarized(db: SqlDb, resource: ResourceDef, summarized: boolean): 
 
 /** Fills with at least one run not (yet) summarized: their folds are computed live. */
 function fillsPending(db: SqlDb, resource: ResourceDef): Knex.QueryBuilder {
-  return db.knex({ f_: 'v_runs' }).select('f_.fill_number').whereNotNull('f_.fill_number').whereIn('f_.run_number', runsSummarized(db, resource, false));
+  return db
+    .knex({ f_: 'v_runs' })
+    .select('f_.fill_number')
+    .whereNotNull('f_.fill_number')
+    .whereIn('f_.run_number', runsSummarized(db, resource, false));
 }
 
 function aggregate(db: SqlDb, c: ColumnAttribute, from: string): Knex.Raw {
@@ -177,13 +178,19 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
   if (s.summary.level === 'run') {
     live.whereIn('t.run_number', runsSummarized(db, resource, false));
     live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
-    return [{ qb: stored, alias: 't' }, { qb: db.knex.from(live.as('g')), alias: 'g' }];
+    return [
+      { qb: stored, alias: 't' },
+      { qb: db.knex.from(live.as('g')), alias: 'g' },
+    ];
   }
   stored.whereNotIn('t.fill_number', fillsPending(db, resource));
   stored.select(fillSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
   live.whereIn('t.run_number', db.knex({ p_: 'v_runs' }).select('p_.run_number').whereIn('p_.fill_number', fillsPending(db, resource)));
   live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
-  return [{ qb: db.knex.from(stored.as('h')), alias: 'h' }, { qb: db.knex.from(live.as('g')), alias: 'g' }];
+  return [
+    { qb: db.knex.from(stored.as('h')), alias: 'h' },
+    { qb: db.knex.from(live.as('g')), alias: 'g' },
+  ];
 }
 
 function orderBy(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, alias: string): void {
@@ -281,7 +288,13 @@ function buildRows(db: SqlDb, plan: ReadPlan): Statement {
   else {
     // each source pages on its own (so each can walk its index), then the union is ordered once
     const [a, b] = arms.map((arm) => pageOf(db, plan, arm, limit === undefined ? undefined : limit + offset));
-    qb = db.knex.from(db.knex.select('*').from(a.as('a1')).unionAll(db.knex.select('*').from(b.as('a2'))).as('u'));
+    qb = db.knex.from(
+      db.knex
+        .select('*')
+        .from(a.as('a1'))
+        .unionAll(db.knex.select('*').from(b.as('a2')))
+        .as('u'),
+    );
     qb.select(plan.select.map((c) => `u.${c.column}`));
     orderBy(db, qb, plan, 'u');
     if (limit !== undefined) qb.limit(limit);
@@ -306,14 +319,31 @@ function buildCount(db: SqlDb, plan: ReadPlan, cap?: number): Statement {
     return db.knex.from(qb.as('c')).count({ n: '*' });
   });
   if (counts.length === 1) return toStatement(db, counts[0]);
-  return toStatement(db, db.knex.from(db.knex.select('*').from(counts[0].as('c1')).unionAll(db.knex.select('*').from(counts[1].as('c2'))).as('cs')).sum({ n: 'cs.n' }));
+  return toStatement(
+    db,
+    db.knex
+      .from(
+        db.knex
+          .select('*')
+          .from(counts[0].as('c1'))
+          .unionAll(db.knex.select('*').from(counts[1].as('c2')))
+          .as('cs'),
+      )
+      .sum({ n: 'cs.n' }),
+  );
 }
 
 /** PostgreSQL: the planner's estimate of the plan's row count, as EXPLAIN (FORMAT JSON). */
 export function compileEstimate(db: SqlDb, plan: ReadPlan): Statement | undefined {
   if (db.dialect !== 'postgres') return undefined;
   const arms = sources(db, plan, []).map(({ qb }) => qb.select(db.knex.raw('1 as one')));
-  const qb = arms.length === 1 ? arms[0] : db.knex.select('*').from(arms[0].as('e1')).unionAll(db.knex.select('*').from(arms[1].as('e2')));
+  const qb =
+    arms.length === 1
+      ? arms[0]
+      : db.knex
+          .select('*')
+          .from(arms[0].as('e1'))
+          .unionAll(db.knex.select('*').from(arms[1].as('e2')));
   const st = toStatement(db, qb);
   return { sql: `EXPLAIN (FORMAT JSON) ${st.sql}`, bindings: st.bindings };
 }

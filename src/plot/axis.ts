@@ -16,7 +16,10 @@ export function readableUnit(unit: string): string {
 
 /** Plain-text unit (CSV headers, hover): superscripts as ^. */
 export function plainUnit(unit: string): string {
-  return unit.replace(/\{\\mu\}/g, 'µ').replace(/\{\\deg\}/g, '°').replace(/\^\{([^}]*)\}/g, '^$1');
+  return unit
+    .replace(/\{\\mu\}/g, 'µ')
+    .replace(/\{\\deg\}/g, '°')
+    .replace(/\^\{([^}]*)\}/g, '^$1');
 }
 
 /** ISO `YYYY-MM-DDTHH:MM:SSZ` → Plotly's `YYYY-MM-DD HH:MM:SS` (Plotly date axes are zone-less; we label them UTC). */

@@ -11,8 +11,19 @@ export function plotToCsv(p: PlotObject): string {
   const xu = xUnit(p);
   const header = ['series', 'series_name', xu ? `x [${plainUnit(xu)}]` : 'x', 'x_label', 'y', 'y_low', 'y_high', 'y_unit', 'y_label', 'z', 'z_unit', 'z_label', 'text'];
   const rows = plotToPoints(p).map((r) => [
-    r.series, r.series_name, r.x, r.x_label, r.y ?? '', r.y_low ?? '', r.y_high ?? '', plain(r.units.y),
-    r.y_label ?? '', r.z ?? '', plain(r.units.z), r.z_label ?? '', r.text ?? '',
+    r.series,
+    r.series_name,
+    r.x,
+    r.x_label,
+    r.y ?? '',
+    r.y_low ?? '',
+    r.y_high ?? '',
+    plain(r.units.y),
+    r.y_label ?? '',
+    r.z ?? '',
+    plain(r.units.z),
+    r.z_label ?? '',
+    r.text ?? '',
   ]);
   return stringify([header, ...rows]);
 }

@@ -59,8 +59,18 @@ export function plotToPoints(p: PlotObject): PointRow[] {
           const yNum = typeof yv === 'number' ? yv : numericX(yv, p.axes.y.scale === 'time' ? 'time' : 'linear');
           const cat = s.categories?.find((c) => c.value === z);
           rows.push({
-            id: `${s.key}_${i * s.x.length + j}`, index: i * s.x.length + j, ...base, x, x_label: String(xv), y: yNum, y_label: String(yv),
-            y_low: null, y_high: null, z, z_label: cat ? cat.label : null, text: s.hover?.[i * s.x.length + j] ?? null,
+            id: `${s.key}_${i * s.x.length + j}`,
+            index: i * s.x.length + j,
+            ...base,
+            x,
+            x_label: String(xv),
+            y: yNum,
+            y_label: String(yv),
+            y_low: null,
+            y_high: null,
+            z,
+            z_label: cat ? cat.label : null,
+            text: s.hover?.[i * s.x.length + j] ?? null,
             units: { x: xu, y: p.axes.y.unit, y_low: null, y_high: null, z: s.z_unit },
           });
         });
@@ -83,7 +93,17 @@ export function plotToPoints(p: PlotObject): PointRow[] {
         if (y === null) return;
       }
       rows.push({
-        id: `${s.key}_${i}`, index: i, ...base, x, x_label: String(xv), y, y_label: null, y_low: lo, y_high: hi, z: null, z_label: null,
+        id: `${s.key}_${i}`,
+        index: i,
+        ...base,
+        x,
+        x_label: String(xv),
+        y,
+        y_label: null,
+        y_low: lo,
+        y_high: hi,
+        z: null,
+        z_label: null,
         text: s.hover?.[i] ?? null,
         units: { x: xu, y: yu, y_low: s.kind === 'band' ? yu : null, y_high: s.kind === 'band' ? yu : null, z: null },
       });
@@ -105,7 +125,13 @@ export function pointFields(p: PlotObject, only?: Series): PointField[] {
     { name: 'kind', title: 'Kind', type: 'string', unit: null, description: 'line, scatter, bar, band or heatmap' },
     { name: 'x', title: p.axes.x.label, type: 'number', unit: xUnit(p), description: xDesc },
     { name: 'x_label', title: `${p.axes.x.label} (as plotted)`, type: 'string', unit: null, description: 'The x value as plotted (ISO datetime or category)' },
-    { name: 'y', title: one && one.axis === 'y2' && p.axes.y2 ? p.axes.y2.label : p.axes.y.label, type: 'number', unit: yUnit, description: 'The value; for bands the centre of the band; for heatmap cells the row coordinate' },
+    {
+      name: 'y',
+      title: one && one.axis === 'y2' && p.axes.y2 ? p.axes.y2.label : p.axes.y.label,
+      type: 'number',
+      unit: yUnit,
+      description: 'The value; for bands the centre of the band; for heatmap cells the row coordinate',
+    },
     { name: 'y_label', title: `${p.axes.y.label} (as plotted)`, type: 'string', unit: null, description: 'Heatmap row label' },
     { name: 'y_low', title: 'Band lower edge', type: 'number', unit: yUnit, description: 'Lower edge of a band' },
     { name: 'y_high', title: 'Band upper edge', type: 'number', unit: yUnit, description: 'Upper edge of a band' },

@@ -58,26 +58,35 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
     case 'line':
     case 'scatter': {
       const markersOnly = s.kind === 'scatter';
-      return [{
-        type: 'scatter',
-        mode: markersOnly ? 'markers' : xs.length > 1 ? 'lines' : 'lines+markers',
-        name: s.name,
-        x: xs,
-        y: s.y,
-        yaxis,
-        ...(markersOnly
-          ? { marker: { color, size: 6, opacity: 0.8 } }
-          : { line: { color, width: 2, dash: s.dash ?? 'solid', shape: s.step ? 'hv' : 'linear' }, connectgaps: false }),
-        ...text,
-        hovertemplate: hoverTemplate(p, s, '%{y:.4~g}', !!s.hover),
-        meta,
-      }];
+      return [
+        {
+          type: 'scatter',
+          mode: markersOnly ? 'markers' : xs.length > 1 ? 'lines' : 'lines+markers',
+          name: s.name,
+          x: xs,
+          y: s.y,
+          yaxis,
+          ...(markersOnly ? { marker: { color, size: 6, opacity: 0.8 } } : { line: { color, width: 2, dash: s.dash ?? 'solid', shape: s.step ? 'hv' : 'linear' }, connectgaps: false }),
+          ...text,
+          hovertemplate: hoverTemplate(p, s, '%{y:.4~g}', !!s.hover),
+          meta,
+        },
+      ];
     }
     case 'bar':
-      return [{
-        type: 'bar', name: s.name, x: xs, y: s.y, yaxis, marker: { color }, ...text,
-        hovertemplate: hoverTemplate(p, s, '%{y:.4~g}', !!s.hover), meta,
-      }];
+      return [
+        {
+          type: 'bar',
+          name: s.name,
+          x: xs,
+          y: s.y,
+          yaxis,
+          marker: { color },
+          ...text,
+          hovertemplate: hoverTemplate(p, s, '%{y:.4~g}', !!s.hover),
+          meta,
+        },
+      ];
     case 'band': {
       // Plotly draws a band as two traces: the lower edge, then the upper edge filled down to it.
       // `tonexty` would bridge gaps, so each stretch without nulls gets its own pair (one legend entry).
@@ -100,13 +109,35 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
         const marker = mode === 'lines' ? {} : { marker: { size: 4, color: withAlpha(color, 0.6) } };
         return [
           {
-            type: 'scatter', mode, name: `${s.name} (lower)`, x: xs.slice(a, b), y: s.lower.slice(a, b), yaxis, legendgroup: group, showlegend: false,
-            line: { color: withAlpha(color, 0.5), width: 0.5 }, ...marker, hovertemplate: hoverTemplate(p, s, 'lower %{y:.4~g}', false), meta: { ...meta, edge: 'lower', from: a },
+            type: 'scatter',
+            mode,
+            name: `${s.name} (lower)`,
+            x: xs.slice(a, b),
+            y: s.lower.slice(a, b),
+            yaxis,
+            legendgroup: group,
+            showlegend: false,
+            line: { color: withAlpha(color, 0.5), width: 0.5 },
+            ...marker,
+            hovertemplate: hoverTemplate(p, s, 'lower %{y:.4~g}', false),
+            meta: { ...meta, edge: 'lower', from: a },
           },
           {
-            type: 'scatter', mode, name: s.name, x: xs.slice(a, b), y: s.upper.slice(a, b), yaxis, legendgroup: group, showlegend: k === 0, fill: 'tonexty',
-            fillcolor: withAlpha(color, 0.22), line: { color: withAlpha(color, 0.5), width: 0.5 }, ...marker, ...hover,
-            hovertemplate: hoverTemplate(p, s, 'upper %{y:.4~g}', !!s.hover), meta: { ...meta, edge: 'upper', from: a },
+            type: 'scatter',
+            mode,
+            name: s.name,
+            x: xs.slice(a, b),
+            y: s.upper.slice(a, b),
+            yaxis,
+            legendgroup: group,
+            showlegend: k === 0,
+            fill: 'tonexty',
+            fillcolor: withAlpha(color, 0.22),
+            line: { color: withAlpha(color, 0.5), width: 0.5 },
+            ...marker,
+            ...hover,
+            hovertemplate: hoverTemplate(p, s, 'upper %{y:.4~g}', !!s.hover),
+            meta: { ...meta, edge: 'upper', from: a },
           },
         ];
       });
@@ -115,7 +146,16 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
       const zTitle = s.z_unit ? `${s.z_label} [${plainUnit(s.z_unit)}]` : s.z_label;
       const ys = s.y.map((v) => (p.axes.y.scale === 'time' ? toPlotlyX(v, 'time') : v));
       const base: Record<string, unknown> = {
-        type: 'heatmap', name: s.name, x: xs, y: ys, z: s.z, yaxis, hoverongaps: false, xgap: 0, ygap: 0, meta: { ...meta, z_label: s.z_label, z_unit: s.z_unit },
+        type: 'heatmap',
+        name: s.name,
+        x: xs,
+        y: ys,
+        z: s.z,
+        yaxis,
+        hoverongaps: false,
+        xgap: 0,
+        ygap: 0,
+        meta: { ...meta, z_label: s.z_label, z_unit: s.z_unit },
       };
       const xName = p.axes.x.label;
       const yName = p.axes.y.label;
@@ -130,16 +170,26 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
           scale.push([(c.value + 0.5 - lo) / (hi - lo), c.color]);
         });
         const labels = Object.fromEntries(cats.map((c) => [c.value, c.label]));
-        const text = s.z.map((row, i) => row.map((v, j) => {
-          const extra = s.hover?.[i * row.length + j];
-          return `${v === null ? '' : labels[v] ?? String(v)}${extra ? '<br>' + extra : ''}`;
-        }));
-        return [{
-          ...base, zmin: lo, zmax: hi, colorscale: scale, text, xgap: 1, ygap: 1,
-          hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{text}<extra></extra>`,
-          colorbar: { title: { text: zTitle }, tickvals: cats.map((c) => c.value), ticktext: cats.map((c) => c.label), tickfont: { size: 12 } },
-          meta: { ...(base.meta as object), categories: s.categories },
-        }];
+        const text = s.z.map((row, i) =>
+          row.map((v, j) => {
+            const extra = s.hover?.[i * row.length + j];
+            return `${v === null ? '' : (labels[v] ?? String(v))}${extra ? '<br>' + extra : ''}`;
+          }),
+        );
+        return [
+          {
+            ...base,
+            zmin: lo,
+            zmax: hi,
+            colorscale: scale,
+            text,
+            xgap: 1,
+            ygap: 1,
+            hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{text}<extra></extra>`,
+            colorbar: { title: { text: zTitle }, tickvals: cats.map((c) => c.value), ticktext: cats.map((c) => c.label), tickfont: { size: 12 } },
+            meta: { ...(base.meta as object), categories: s.categories },
+          },
+        ];
       }
       const extraText = s.hover ? { text: s.z.map((row, i) => row.map((_, j) => s.hover![i * row.length + j] ?? '')) } : {};
       const zUnit = s.z_unit ? ' ' + plainUnit(s.z_unit) : '';
@@ -149,19 +199,30 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
         const maxExp = Math.max(0, Math.ceil(Math.log10(Math.max(1, ...finite))));
         const minExp = Math.min(0, Math.floor(Math.log10(Math.min(1, ...finite))));
         const ticks = Array.from({ length: maxExp - minExp + 1 }, (_, k) => minExp + k);
-        return [{
-          ...base, z: s.z.map((row) => row.map((v) => (v !== null && v > 0 ? Math.log10(v) : null))), customdata: s.z,
-          zmin: minExp, zmax: maxExp, colorscale: 'Viridis', ...extraText,
-          hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{customdata:.4~g}${zUnit}${s.hover ? '<br>%{text}' : ''}<extra></extra>`,
-          colorbar: { title: { text: `${zTitle} (log scale)` }, tickvals: ticks, ticktext: ticks.map((e) => (e >= 0 && e < 5 ? String(10 ** e) : `10^${e}`)), tickfont: { size: 12 } },
-          meta: { ...(base.meta as object), z_scale: 'log' },
-        }];
+        return [
+          {
+            ...base,
+            z: s.z.map((row) => row.map((v) => (v !== null && v > 0 ? Math.log10(v) : null))),
+            customdata: s.z,
+            zmin: minExp,
+            zmax: maxExp,
+            colorscale: 'Viridis',
+            ...extraText,
+            hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{customdata:.4~g}${zUnit}${s.hover ? '<br>%{text}' : ''}<extra></extra>`,
+            colorbar: { title: { text: `${zTitle} (log scale)` }, tickvals: ticks, ticktext: ticks.map((e) => (e >= 0 && e < 5 ? String(10 ** e) : `10^${e}`)), tickfont: { size: 12 } },
+            meta: { ...(base.meta as object), z_scale: 'log' },
+          },
+        ];
       }
-      return [{
-        ...base, colorscale: 'Viridis', ...extraText,
-        hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{z:.4~g}${zUnit}${s.hover ? '<br>%{text}' : ''}<extra></extra>`,
-        colorbar: { title: { text: zTitle }, tickfont: { size: 12 } },
-      }];
+      return [
+        {
+          ...base,
+          colorscale: 'Viridis',
+          ...extraText,
+          hovertemplate: `${yName}: %{y}<br>${xName}: %{x}<br>${s.z_label}: %{z:.4~g}${zUnit}${s.hover ? '<br>%{text}' : ''}<extra></extra>`,
+          colorbar: { title: { text: zTitle }, tickfont: { size: 12 } },
+        },
+      ];
     }
   }
 }
@@ -172,14 +233,16 @@ function seriesTraces(p: PlotObject, s: Series, color: string): Record<string, u
  */
 function spanLabels(p: PlotObject): Record<string, unknown>[] {
   const xs: number[] = [];
-  for (const s of p.series) for (const v of s.x) {
-    const n = numericX(v, p.axes.x.scale);
-    if (n !== null) xs.push(n);
-  }
-  for (const sp of p.spans) for (const v of [sp.from, sp.to]) {
-    const n = numericX(v, p.axes.x.scale);
-    if (n !== null) xs.push(n);
-  }
+  for (const s of p.series)
+    for (const v of s.x) {
+      const n = numericX(v, p.axes.x.scale);
+      if (n !== null) xs.push(n);
+    }
+  for (const sp of p.spans)
+    for (const v of [sp.from, sp.to]) {
+      const n = numericX(v, p.axes.x.scale);
+      if (n !== null) xs.push(n);
+    }
   if (!xs.length) return [];
   const lo = xs.reduce((a, b) => Math.min(a, b));
   const hi = xs.reduce((a, b) => Math.max(a, b));
@@ -193,8 +256,17 @@ function spanLabels(p: PlotObject): Record<string, unknown>[] {
     const show = x0 >= freeFrom;
     if (show) freeFrom = x0 + width;
     out.push({
-      text: show ? text : ' ', hovertext: sp.label, xref: 'x', x: toPlotlyX(sp.from, p.axes.x.scale), xanchor: 'left', yref: 'paper', y: 1, yanchor: 'top',
-      showarrow: false, font: { size: 12, color: '#7a3500' }, captureevents: true,
+      text: show ? text : ' ',
+      hovertext: sp.label,
+      xref: 'x',
+      x: toPlotlyX(sp.from, p.axes.x.scale),
+      xanchor: 'left',
+      yref: 'paper',
+      y: 1,
+      yanchor: 'top',
+      showarrow: false,
+      font: { size: 12, color: '#7a3500' },
+      captureevents: true,
     });
   }
   return out;
@@ -231,10 +303,19 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
     const first = !seenKinds.has(sp.kind);
     seenKinds.add(sp.kind);
     return {
-      type: 'rect', xref: 'x', yref: 'paper', x0: toPlotlyX(sp.from, xScale), x1: toPlotlyX(sp.to, xScale), y0: 0, y1: 1,
-      fillcolor: SPAN_FILL[sp.kind], line: { width: 0 }, layer: 'below',
+      type: 'rect',
+      xref: 'x',
+      yref: 'paper',
+      x0: toPlotlyX(sp.from, xScale),
+      x1: toPlotlyX(sp.to, xScale),
+      y0: 0,
+      y1: 1,
+      fillcolor: SPAN_FILL[sp.kind],
+      line: { width: 0 },
+      layer: 'below',
       name: first ? SPAN_LEGEND[sp.kind] : sp.label,
-      showlegend: first, legendgroup: `spans-${sp.kind}`,
+      showlegend: first,
+      legendgroup: `spans-${sp.kind}`,
     };
   });
   const annotations: Record<string, unknown>[] = spanLabels(p);
@@ -245,11 +326,34 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
     const annY = (v: number) => (yAxis?.scale === 'log' && v > 0 ? Math.log10(v) : v);
     if (a.y !== undefined && a.x === undefined) {
       shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref, y0: a.y, y1: a.y, line: { color: '#D55E00', width: 1.5, dash: 'dash' }, name: a.text });
-      annotations.push({ text: a.text, xref: 'paper', x: 0.005, xanchor: 'left', yref, y: annY(a.y), yanchor: 'bottom', showarrow: false, font: { size: 12, color: '#D55E00' }, bgcolor: 'rgba(255,255,255,0.7)' });
+      annotations.push({
+        text: a.text,
+        xref: 'paper',
+        x: 0.005,
+        xanchor: 'left',
+        yref,
+        y: annY(a.y),
+        yanchor: 'bottom',
+        showarrow: false,
+        font: { size: 12, color: '#D55E00' },
+        bgcolor: 'rgba(255,255,255,0.7)',
+      });
     } else if (a.x !== undefined && a.y === undefined) {
       shapes.push({ type: 'line', xref: 'x', x0: toPlotlyX(a.x, xScale), x1: toPlotlyX(a.x, xScale), yref: 'paper', y0: 0, y1: 1, line: { color: '#555', width: 1, dash: 'dot' }, name: a.text });
       // written along the line so neighbouring markers and span labels do not collide
-      annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), xanchor: 'right', yref: 'paper', y: 0.9, yanchor: 'top', textangle: -90, showarrow: false, font: { size: 12, color: '#444' }, bgcolor: 'rgba(255,255,255,0.8)' });
+      annotations.push({
+        text: a.text,
+        xref: 'x',
+        x: toPlotlyX(a.x, xScale),
+        xanchor: 'right',
+        yref: 'paper',
+        y: 0.9,
+        yanchor: 'top',
+        textangle: -90,
+        showarrow: false,
+        font: { size: 12, color: '#444' },
+        bgcolor: 'rgba(255,255,255,0.8)',
+      });
     } else if (a.x !== undefined && a.y !== undefined) {
       annotations.push({ text: a.text, xref: 'x', x: toPlotlyX(a.x, xScale), yref, y: annY(a.y), showarrow: true, arrowhead: 2, font: { size: 12 } });
     } else {
@@ -261,15 +365,20 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
   const showLegend = !hasHeatmap || p.series.length > 1 || p.spans.length > 0;
   // The legend sits in the top margin, under the title: size the margin from an estimate of the
   // legend's rows (Plotly does not keep a legend clear of the title by itself).
-  const legendNames = [
-    ...data.filter((t) => t.showlegend !== false && t.type !== 'heatmap').map((t) => String(t.name)),
-    ...shapes.filter((sh) => sh.showlegend).map((sh) => String(sh.name)),
-  ];
+  const legendNames = [...data.filter((t) => t.showlegend !== false && t.type !== 'heatmap').map((t) => String(t.name)), ...shapes.filter((sh) => sh.showlegend).map((sh) => String(sh.name))];
   const legendRows = showLegend ? estimateRows(legendNames) : 0;
   const titleHeight = 14 + 26 + (p.subtitle ? 20 : 0);
   const layout: Record<string, unknown> = {
     title: {
-      text: p.title, x: 0.01, xanchor: 'left', xref: 'container', yref: 'container', y: 1, yanchor: 'top', pad: { t: 14 }, font: { size: 18 },
+      text: p.title,
+      x: 0.01,
+      xanchor: 'left',
+      xref: 'container',
+      yref: 'container',
+      y: 1,
+      yanchor: 'top',
+      pad: { t: 14 },
+      font: { size: 18 },
       ...(p.subtitle ? { subtitle: { text: p.subtitle, font: { size: 13, color: '#555' } } } : {}),
     },
     font: FONT,
@@ -279,9 +388,7 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
     yaxis: plotlyAxis(p.axes.y),
     ...(p.axes.y2 ? { yaxis2: plotlyAxis(p.axes.y2, { overlaying: 'y', side: 'right', showgrid: false, tickmode: 'auto', nticks: 8 }) } : {}),
     // legend above the plotting area, horizontal: never covers data, never collides with the y2 axis
-    ...(showLegend
-      ? { legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { size: 12 }, bgcolor: 'rgba(255,255,255,0)' } }
-      : {}),
+    ...(showLegend ? { legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { size: 12 }, bgcolor: 'rgba(255,255,255,0)' } } : {}),
     showlegend: showLegend,
     hovermode: 'closest',
     hoverlabel: { font: { size: 12 } },
@@ -300,7 +407,10 @@ export function toPlotly(p: PlotObject): PlotlyFigure {
       notes: p.notes ?? [],
     },
   };
-  for (const [name, key] of [['y', 'yaxis'], ['y2', 'yaxis2']] as const) {
+  for (const [name, key] of [
+    ['y', 'yaxis'],
+    ['y2', 'yaxis2'],
+  ] as const) {
     const axis = p.axes[name];
     if (axis?.scale !== 'log') continue;
     const ys = p.series

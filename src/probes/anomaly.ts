@@ -57,7 +57,18 @@ export async function anomalyModels(ctx: ProbeContext, run: number): Promise<str
 }
 
 export async function readModelScores(ctx: ProbeContext, run: number, model: string): Promise<ScoreRow[]> {
-  const rows = await readScores(ctx, omsQuery({ filters: [['run_number', 'EQ', run], ['model', 'EQ', model]], fields: ['lumisection_number', 'model', 'score', 'threshold', 'flag', 'contributors'], sort: ['lumisection_number'] }), `scores of model ${model}`);
+  const rows = await readScores(
+    ctx,
+    omsQuery({
+      filters: [
+        ['run_number', 'EQ', run],
+        ['model', 'EQ', model],
+      ],
+      fields: ['lumisection_number', 'model', 'score', 'threshold', 'flag', 'contributors'],
+      sort: ['lumisection_number'],
+    }),
+    `scores of model ${model}`,
+  );
   return rows.map((r) => ({
     lumisection_number: Number(r.lumisection_number),
     model: String(r.model),
@@ -76,9 +87,18 @@ export function flaggedEpisodes(rows: ScoreRow[], model: string): Span[] {
   let top = new Map<string, number>();
   const close = () => {
     if (!start || !prev) return;
-    const names = [...top.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([n]) => n);
+    const names = [...top.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 2)
+      .map(([n]) => n);
     const ls = start.lumisection_number === prev.lumisection_number ? `LS ${start.lumisection_number}` : `LS ${start.lumisection_number}–${prev.lumisection_number}`;
-    spans.push({ from: start.lumisection_number - 0.5, to: prev.lumisection_number + 0.5, kind: 'anomaly', short_label: ls, label: `${ls} flagged (${model})${names.length ? ': ' + names.join(', ') : ''}` });
+    spans.push({
+      from: start.lumisection_number - 0.5,
+      to: prev.lumisection_number + 0.5,
+      kind: 'anomaly',
+      short_label: ls,
+      label: `${ls} flagged (${model})${names.length ? ': ' + names.join(', ') : ''}`,
+    });
     start = undefined;
     top = new Map();
   };
@@ -110,6 +130,17 @@ export function chooseModel(models: string[], wanted?: string): string | undefin
  * the prediction for the lumisection's top contributing path only): lumisection → predicted rate in Hz.
  */
 export async function predictedRates(ctx: ProbeContext, run: number, path: string): Promise<Map<number, number>> {
-  const rows = await readScores(ctx, omsQuery({ filters: [['run_number', 'EQ', run], ['top_contributor', 'EQ', path], ['predicted_rate', 'NEQ', null]], fields: ['lumisection_number', 'predicted_rate'] }), `rate-model prediction for ${path}`);
+  const rows = await readScores(
+    ctx,
+    omsQuery({
+      filters: [
+        ['run_number', 'EQ', run],
+        ['top_contributor', 'EQ', path],
+        ['predicted_rate', 'NEQ', null],
+      ],
+      fields: ['lumisection_number', 'predicted_rate'],
+    }),
+    `rate-model prediction for ${path}`,
+  );
   return new Map(rows.map((r) => [Number(r.lumisection_number), Number(r.predicted_rate)]));
 }

@@ -21,7 +21,11 @@ export class RecordingContext implements ProbeContext {
   /** one slot per read in call order; a read that failed leaves its slot empty */
   private readonly slots: (ReadRecord | undefined)[] = [];
 
-  constructor(private readonly engine: CatalogReader, readonly apiPrefix: string, private readonly probeId: string) {}
+  constructor(
+    private readonly engine: CatalogReader,
+    readonly apiPrefix: string,
+    private readonly probeId: string,
+  ) {}
 
   read = async (type: string, query: string, description?: string): Promise<Row[]> => {
     const slot = this.slots.push(undefined) - 1;
@@ -50,6 +54,8 @@ export class RecordingContext implements ProbeContext {
 
   /** The plot's sources: the reads that returned rows (a read that found nothing fed nothing into the plot). */
   sources(): Source[] {
-    return this.records().filter((r) => r.rows > 0).map(({ rows: _rows, ...source }) => source);
+    return this.records()
+      .filter((r) => r.rows > 0)
+      .map(({ rows: _rows, ...source }) => source);
   }
 }

@@ -45,7 +45,10 @@ export function splitQuery(probe: Probe, raw: string): SplitQuery {
   const put = (name: string, value: string, key: string) => {
     const prop = probe.params.properties[name];
     if (prop.type === 'array') {
-      const values = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const values = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const prev = given[name];
       given[name] = [...(Array.isArray(prev) ? prev : []), ...values];
     } else {
@@ -92,7 +95,7 @@ export function validateParams(probe: Probe, given: Record<string, unknown>): Pa
   }
   // JSON Schema's integer has no bound; the probe's reads take only exact (safe) integers
   for (const [k, prop] of Object.entries(probe.params.properties)) {
-    const ints = prop.type === 'integer' ? [value[k]] : prop.type === 'array' && prop.items?.type === 'integer' ? (value[k] as unknown[] | undefined) ?? [] : [];
+    const ints = prop.type === 'integer' ? [value[k]] : prop.type === 'array' && prop.items?.type === 'integer' ? ((value[k] as unknown[] | undefined) ?? []) : [];
     if (ints.some((n) => n !== undefined && !Number.isSafeInteger(n))) {
       throw new QueryValidationError('invalid_parameter', `probe ${probe.id}: parameter ${k} must be a whole number of at most 15 digits`, k);
     }
@@ -106,7 +109,11 @@ export function rejectUnknown(probe: Probe, rest: RawParam[], allowed: string[] 
     if (allowed.includes(p.name)) continue;
     const known = Object.keys(probe.params.properties);
     if (p.name === 'filter') {
-      throw new QueryValidationError('unsupported_filter', `${p.key}: this form takes probe parameters only, as name=value or filter[name][EQ]=value (parameters: ${known.join(', ') || 'none'}); other filters apply on …/points`, p.key);
+      throw new QueryValidationError(
+        'unsupported_filter',
+        `${p.key}: this form takes probe parameters only, as name=value or filter[name][EQ]=value (parameters: ${known.join(', ') || 'none'}); other filters apply on …/points`,
+        p.key,
+      );
     }
     throw new QueryParseError('unknown_parameter', `probe ${probe.id} has no parameter '${p.key}' (parameters: ${known.join(', ') || 'none'})`, p.key);
   }

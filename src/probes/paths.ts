@@ -6,7 +6,10 @@ import { omsQuery, type Filter } from './query.js';
 import type { ProbeContext, Row } from './types.js';
 
 /** HLT paths of these groups are not physics triggers. */
-export const NON_PHYSICS: Filter[] = [['path_group', 'NEQ', 'alca'], ['path_group', 'NEQ', 'zerobias']];
+export const NON_PHYSICS: Filter[] = [
+  ['path_group', 'NEQ', 'alca'],
+  ['path_group', 'NEQ', 'zerobias'],
+];
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -31,17 +34,21 @@ export async function busiestPathsInFill(ctx: ProbeContext, fill: number, n: num
     }
     acc.set(String(r.path_name), a);
   }
-  return [...acc.entries()]
-    .map(([name, a]) => ({ name, mean: a.n ? a.sum / a.n : null }))
-    // highest mean first, paths without a rate last (as SQL's descending order of AVG), then by name
-    .sort((x, y) => Number(x.mean === null) - Number(y.mean === null) || (y.mean ?? 0) - (x.mean ?? 0) || byName(x.name, y.name))
-    .slice(0, n)
-    .map((x) => x.name);
+  return (
+    [...acc.entries()]
+      .map(([name, a]) => ({ name, mean: a.n ? a.sum / a.n : null }))
+      // highest mean first, paths without a rate last (as SQL's descending order of AVG), then by name
+      .sort((x, y) => Number(x.mean === null) - Number(y.mean === null) || (y.mean ?? 0) - (x.mean ?? 0) || byName(x.name, y.name))
+      .slice(0, n)
+      .map((x) => x.name)
+  );
 }
 
 /** Throws a 400 on `paths` naming those no run knows. */
 export async function checkPaths(ctx: ProbeContext, paths: string[]): Promise<void> {
-  const found = await Promise.all(paths.map((p) => ctx.read('hltpathinfo', omsQuery({ filters: [['path_name', 'EQ', p]], fields: ['path_name'], limit: 1 }), `${p} is a known path (no rows in this selection)`)));
+  const found = await Promise.all(
+    paths.map((p) => ctx.read('hltpathinfo', omsQuery({ filters: [['path_name', 'EQ', p]], fields: ['path_name'], limit: 1 }), `${p} is a known path (no rows in this selection)`)),
+  );
   const unknown = paths.filter((_, i) => !found[i].length);
   if (unknown.length) throw new QueryValidationError('unknown_path', `unknown HLT path(s): ${unknown.join(', ')}`, 'paths');
 }
@@ -52,6 +59,9 @@ export async function checkPaths(ctx: ProbeContext, paths: string[]): Promise<vo
  */
 export async function readPerPath(ctx: ProbeContext, paths: string[], read: (path: string) => Promise<Row[]>): Promise<Map<string, Row[]>> {
   const rows = await Promise.all(paths.map(read));
-  await checkPaths(ctx, paths.filter((_, i) => !rows[i].length));
+  await checkPaths(
+    ctx,
+    paths.filter((_, i) => !rows[i].length),
+  );
   return new Map(paths.map((p, i) => [p, rows[i]]));
 }

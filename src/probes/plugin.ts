@@ -56,7 +56,11 @@ function rootUrl(req: FastifyRequest): string {
 }
 
 function probeSummary(p: Probe, prefix: string, root: string, defaults?: Params) {
-  const statics = Object.fromEntries(Object.entries(p.params.properties).filter(([, v]) => v.default !== undefined).map(([k, v]) => [k, v.default]));
+  const statics = Object.fromEntries(
+    Object.entries(p.params.properties)
+      .filter(([, v]) => v.default !== undefined)
+      .map(([k, v]) => [k, v.default]),
+  );
   return {
     id: p.id,
     type: 'probes',
@@ -68,7 +72,13 @@ function probeSummary(p: Probe, prefix: string, root: string, defaults?: Params)
     },
     links: { self: `${root}${prefix}/probes/${p.id}` },
     // JSON:API allows only its own link names; the other forms are listed here
-    meta: { plot: `${root}${prefix}/probes/${p.id}/plot`, plotly: `${root}${prefix}/probes/${p.id}/plotly`, csv: `${root}${prefix}/probes/${p.id}/csv`, points: `${root}${prefix}/probes/${p.id}/points`, page: `${root}/probes/${p.id}` },
+    meta: {
+      plot: `${root}${prefix}/probes/${p.id}/plot`,
+      plotly: `${root}${prefix}/probes/${p.id}/plotly`,
+      csv: `${root}${prefix}/probes/${p.id}/csv`,
+      points: `${root}${prefix}/probes/${p.id}/points`,
+      page: `${root}/probes/${p.id}`,
+    },
   };
 }
 
@@ -118,9 +128,14 @@ function probeConditional(http: HttpCaching | undefined, req: FastifyRequest, re
         : undefined;
   // probes draw anomaly scores too, which omsagg may revise for closed runs
   const scope = v.scopeOf(runs, { scores: true });
-  const resolved = Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => `${k}=${Array.isArray(x) ? x.join(',') : String(x)}`);
+  const resolved = Object.entries(params)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, x]) => `${k}=${Array.isArray(x) ? x.join(',') : String(x)}`);
   const etag = etagOf([`${req.protocol}://${req.host}`, req.url.split('?')[0].replace(/\/{2,}/g, '/'), rawQueryOf(req.url), resolved.join('&'), scope.version, probe.id]);
-  reply.header('etag', etag).header('cache-control', cacheControlOf(scope, false, http.options)).header('vary', 'Accept, Accept-Encoding');
+  reply
+    .header('etag', etag)
+    .header('cache-control', cacheControlOf(scope, false, http.options))
+    .header('vary', 'Accept, Accept-Encoding');
   return ifNoneMatch(req.headers['if-none-match'] as string | undefined, etag);
 }
 
@@ -133,7 +148,14 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
 
   const probeOf = (id: string): Probe => {
     const p = registry.get(id);
-    if (!p) throw new NotFoundError(`no probe '${id}' (known: ${registry.list().map((x) => x.id).join(', ')})`, 'unknown_probe');
+    if (!p)
+      throw new NotFoundError(
+        `no probe '${id}' (known: ${registry
+          .list()
+          .map((x) => x.id)
+          .join(', ')})`,
+        'unknown_probe',
+      );
     return p;
   };
 
@@ -147,21 +169,25 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
   for (const prefix of prefixes) {
     const ctxOf = () => ({ apiPrefix: prefix });
 
-    app.get(`${prefix}/probes`, { schema: doc('List the probes', 'JSON:API collection of type `probes`: id, title, description, the JSON Schema of the parameters, and the defaults resolved on the current data.') }, async (req, reply) => {
-      const root = rootUrl(req);
-      const data = await Promise.all(
-        registry.list().map(async (p) => {
-          let defaults: Params | undefined;
-          try {
-            defaults = await service.resolveParams(p, {}, ctxOf());
-          } catch {
-            defaults = undefined; // no data yet: the list still works
-          }
-          return probeSummary(p, prefix, root, defaults);
-        }),
-      );
-      return jsonApi(reply, { data, links: { self: `${root}${prefix}/probes` }, meta: { totalResourceCount: data.length } });
-    });
+    app.get(
+      `${prefix}/probes`,
+      { schema: doc('List the probes', 'JSON:API collection of type `probes`: id, title, description, the JSON Schema of the parameters, and the defaults resolved on the current data.') },
+      async (req, reply) => {
+        const root = rootUrl(req);
+        const data = await Promise.all(
+          registry.list().map(async (p) => {
+            let defaults: Params | undefined;
+            try {
+              defaults = await service.resolveParams(p, {}, ctxOf());
+            } catch {
+              defaults = undefined; // no data yet: the list still works
+            }
+            return probeSummary(p, prefix, root, defaults);
+          }),
+        );
+        return jsonApi(reply, { data, links: { self: `${root}${prefix}/probes` }, meta: { totalResourceCount: data.length } });
+      },
+    );
 
     app.get<{ Params: { id: string } }>(`${prefix}/probes/:id`, { schema: doc('One probe', "The probe's title, description, parameter schema and defaults.") }, async (req, reply) => {
       const p = probeOf(req.params.id);
@@ -176,36 +202,60 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
       return jsonApi(reply, { data: obj, links: { self: obj.links.self } });
     });
 
-    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plot`, { schema: doc('Run a probe: generic plot object', 'JSON:API resource of type `plots` whose attributes are the plot object (src/plot/plot-object.schema.json). Probe parameters as `name=value` or as OMS filters `filter[name][EQ]=value`.') }, async (req, reply) => {
-      const probe = probeOf(req.params.id);
-      const params = await strictParams(probe, req, prefix);
-      if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
-      const plot = await service.plot(probe, params, ctxOf());
-      const root = rootUrl(req);
-      const query = serialiseQuery(Object.entries(params).map(([key, v]) => ({ key, value: Array.isArray(v) ? v.join(',') : String(v) })));
-      const self = `${root}${prefix}/probes/${probe.id}/plot?${query}`;
-      return jsonApi(reply, {
-        data: { id: `${probe.id}?${Object.entries(params).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`).join('&')}`, type: 'plots', attributes: plot, links: { self } },
-        links: { self },
-        meta: { probe: probe.id, live: plot.live ?? false, plotly: self.replace('/plot?', '/plotly?'), csv: self.replace('/plot?', '/csv?'), points: self.replace('/plot?', '/points?') },
-      });
-    });
+    app.get<{ Params: { id: string } }>(
+      `${prefix}/probes/:id/plot`,
+      {
+        schema: doc(
+          'Run a probe: generic plot object',
+          'JSON:API resource of type `plots` whose attributes are the plot object (src/plot/plot-object.schema.json). Probe parameters as `name=value` or as OMS filters `filter[name][EQ]=value`.',
+        ),
+      },
+      async (req, reply) => {
+        const probe = probeOf(req.params.id);
+        const params = await strictParams(probe, req, prefix);
+        if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
+        const plot = await service.plot(probe, params, ctxOf());
+        const root = rootUrl(req);
+        const query = serialiseQuery(Object.entries(params).map(([key, v]) => ({ key, value: Array.isArray(v) ? v.join(',') : String(v) })));
+        const self = `${root}${prefix}/probes/${probe.id}/plot?${query}`;
+        return jsonApi(reply, {
+          data: {
+            id: `${probe.id}?${Object.entries(params)
+              .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
+              .join('&')}`,
+            type: 'plots',
+            attributes: plot,
+            links: { self },
+          },
+          links: { self },
+          meta: { probe: probe.id, live: plot.live ?? false, plotly: self.replace('/plot?', '/plotly?'), csv: self.replace('/plot?', '/csv?'), points: self.replace('/plot?', '/points?') },
+        });
+      },
+    );
 
-    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/plotly`, { schema: doc('Run a probe: Plotly figure', 'The plot object converted to a Plotly figure {data, layout}; sources, parameters and spans in layout.meta.') }, async (req, reply) => {
-      const probe = probeOf(req.params.id);
-      const params = await strictParams(probe, req, prefix);
-      if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
-      const plot = await service.plot(probe, params, ctxOf());
-      return reply.type('application/json').send(toPlotly(plot));
-    });
+    app.get<{ Params: { id: string } }>(
+      `${prefix}/probes/:id/plotly`,
+      { schema: doc('Run a probe: Plotly figure', 'The plot object converted to a Plotly figure {data, layout}; sources, parameters and spans in layout.meta.') },
+      async (req, reply) => {
+        const probe = probeOf(req.params.id);
+        const params = await strictParams(probe, req, prefix);
+        if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
+        const plot = await service.plot(probe, params, ctxOf());
+        return reply.type('application/json').send(toPlotly(plot));
+      },
+    );
 
-    app.get<{ Params: { id: string } }>(`${prefix}/probes/:id/csv`, { schema: doc('Run a probe: CSV', 'The plotted data as CSV, one line per point, units in the header and in y_unit/z_unit columns.') }, async (req, reply) => {
-      const probe = probeOf(req.params.id);
-      const params = await strictParams(probe, req, prefix);
-      if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
-      const plot = await service.plot(probe, params, ctxOf());
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${probe.id}.csv"`).send(plotToCsv(plot));
-    });
+    app.get<{ Params: { id: string } }>(
+      `${prefix}/probes/:id/csv`,
+      { schema: doc('Run a probe: CSV', 'The plotted data as CSV, one line per point, units in the header and in y_unit/z_unit columns.') },
+      async (req, reply) => {
+        const probe = probeOf(req.params.id);
+        const params = await strictParams(probe, req, prefix);
+        if (probeConditional(http, req, reply, probe, params)) return reply.code(304).send();
+        const plot = await service.plot(probe, params, ctxOf());
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${probe.id}.csv"`).send(plotToCsv(plot));
+      },
+    );
 
     // ---- points: one generic mechanism (the JSON:API engine over in-memory rows) ----
     /** The probe, its parameters and plot, and the selected series, for a points request. */
@@ -260,28 +310,45 @@ export async function probesPlugin(app: FastifyInstance, opts: ProbesPluginOptio
     };
 
     for (const base of [`${prefix}/probes/:id`, `${prefix}/probes/:id/series/:key`]) {
-      app.get<{ Params: { id: string; key?: string } }>(`${base}/points`, { schema: doc('Probe points (OMS generic portlets)', 'One row per plotted point: series, numeric x (times in epoch ms), y, y_low/y_high for bands, z for heatmap cells, and the probe parameters echoed. The full JSON:API query grammar applies (filter, fields, sort, page, include=meta); probe parameters also as filter[name][EQ].') }, async (req, reply) => {
-        const accept = req.headers.accept ?? '';
-        const csv = /text\/csv/.test(accept) && !/json/.test(accept);
-        const body = await points(req, reply, csv ? 'csv' : 'collection');
-        if (body === undefined) return reply.code(304).send();
-        return csv ? reply.type('text/csv; charset=utf-8').send(body) : jsonApi(reply, body);
-      });
-      app.get<{ Params: { id: string; key?: string } }>(`${base}/points/meta`, { schema: doc('Probe points: field metadata', 'meta.fields (title, api_type, units, description) and fields_order, as OMS /{resource}/meta.') }, metaRoute);
+      app.get<{ Params: { id: string; key?: string } }>(
+        `${base}/points`,
+        {
+          schema: doc(
+            'Probe points (OMS generic portlets)',
+            'One row per plotted point: series, numeric x (times in epoch ms), y, y_low/y_high for bands, z for heatmap cells, and the probe parameters echoed. The full JSON:API query grammar applies (filter, fields, sort, page, include=meta); probe parameters also as filter[name][EQ].',
+          ),
+        },
+        async (req, reply) => {
+          const accept = req.headers.accept ?? '';
+          const csv = /text\/csv/.test(accept) && !/json/.test(accept);
+          const body = await points(req, reply, csv ? 'csv' : 'collection');
+          if (body === undefined) return reply.code(304).send();
+          return csv ? reply.type('text/csv; charset=utf-8').send(body) : jsonApi(reply, body);
+        },
+      );
+      app.get<{ Params: { id: string; key?: string } }>(
+        `${base}/points/meta`,
+        { schema: doc('Probe points: field metadata', 'meta.fields (title, api_type, units, description) and fields_order, as OMS /{resource}/meta.') },
+        metaRoute,
+      );
       // the `links.self` of every point
-      app.get<{ Params: { id: string; key?: string; point: string } }>(`${base}/points/:point`, { schema: doc('One probe point', 'The point a links.self of the points collection names.') }, async (req, reply) => {
-        const p = await pointsPlot(req, reply);
-        if (p.fresh) return reply.code(304).send();
-        const { probe, raw, plainNames, params, plot, series } = p;
-        const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
-        const point = all.find((r) => r.id === req.params.point);
-        if (!point) throw new NotFoundError(`probe ${probe.id} has no point '${req.params.point}' for these parameters`);
-        const resource = pointsResource(probe, plot, series);
-        const q = parseQuery(raw, resource, { ...limits, extraParams: plainNames, allowRelationships: false });
-        const doc = memorySingle(resource, pointRowsFor([point], params, probe)[0], q, `${rootUrl(req)}${prefix}/probes/${probe.id}${series ? `/series/${series.key}` : ''}`);
-        patchRowUnits({ data: [doc.data as never] }, [point]);
-        return jsonApi(reply, doc);
-      });
+      app.get<{ Params: { id: string; key?: string; point: string } }>(
+        `${base}/points/:point`,
+        { schema: doc('One probe point', 'The point a links.self of the points collection names.') },
+        async (req, reply) => {
+          const p = await pointsPlot(req, reply);
+          if (p.fresh) return reply.code(304).send();
+          const { probe, raw, plainNames, params, plot, series } = p;
+          const all = plotToPoints(plot).filter((r) => !series || r.series === series.key);
+          const point = all.find((r) => r.id === req.params.point);
+          if (!point) throw new NotFoundError(`probe ${probe.id} has no point '${req.params.point}' for these parameters`);
+          const resource = pointsResource(probe, plot, series);
+          const q = parseQuery(raw, resource, { ...limits, extraParams: plainNames, allowRelationships: false });
+          const doc = memorySingle(resource, pointRowsFor([point], params, probe)[0], q, `${rootUrl(req)}${prefix}/probes/${probe.id}${series ? `/series/${series.key}` : ''}`);
+          patchRowUnits({ data: [doc.data as never] }, [point]);
+          return jsonApi(reply, doc);
+        },
+      );
       app.get<{ Params: { id: string; key?: string } }>(`${base}/points/csv`, { schema: doc('Probe points as CSV', 'The points collection as CSV, same query grammar.') }, async (req, reply) => {
         const body = await points(req, reply, 'csv');
         if (body === undefined) return reply.code(304).send();

@@ -10,7 +10,10 @@ import type { Params, Probe } from './types.js';
 const NEUTRAL: PlotObject = {
   title: 'points',
   axes: { x: { label: 'x', unit: null, scale: 'linear' }, y: { label: 'y', unit: null, scale: 'linear' } },
-  series: [], annotations: [], spans: [], sources: [],
+  series: [],
+  annotations: [],
+  spans: [],
+  sources: [],
 };
 
 export function pointsResource(probe: Probe, plot: PlotObject | undefined, series: Series | undefined): ResourceDef {

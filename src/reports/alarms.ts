@@ -24,7 +24,7 @@ export function alarmStates(def: ReportDefinition, e: Evaluation, previous: Alar
     seen.add(key);
     const p = prev.get(key);
     const continuing = !!p && p.state === state;
-    const silence = state === 'inhibited' ? null : silenceList.find((s) => activeAt(s, period.end) && covers(s, def.id, check, groupKey)) ?? null;
+    const silence = state === 'inhibited' ? null : (silenceList.find((s) => activeAt(s, period.end) && covers(s, def.id, check, groupKey)) ?? null);
     const firstRaised = continuing || (p && p.state === 'inhibited') ? p!.firstRaised : period.end;
     let lastNotified = continuing ? p!.lastNotified : null;
     let transition: AlarmRow['transition'] = state === 'inhibited' ? 'inhibited' : continuing ? 'firing' : 'raised';
@@ -38,8 +38,22 @@ export function alarmStates(def: ReportDefinition, e: Evaluation, previous: Alar
       if (notified) lastNotified = period.end;
     }
     out.push({
-      report: def.id, check, title, groupKey, periodStart: period.start, periodEnd: period.end, state, transition, severity, sentence, firstRaised,
-      lastNotified, notified, silenceId: silence?.id ?? null, inhibitedBy, silence,
+      report: def.id,
+      check,
+      title,
+      groupKey,
+      periodStart: period.start,
+      periodEnd: period.end,
+      state,
+      transition,
+      severity,
+      sentence,
+      firstRaised,
+      lastNotified,
+      notified,
+      silenceId: silence?.id ?? null,
+      inhibitedBy,
+      silence,
     });
   };
   const judged = new Set<string>();
@@ -59,8 +73,17 @@ export function alarmStates(def: ReportDefinition, e: Evaluation, previous: Alar
     if (!judgedNow || p.state === 'inhibited') continue;
     const title = def.checks.find((c) => c.id === p.check)?.title ?? p.check;
     out.push({
-      ...p, periodStart: period.start, periodEnd: period.end, state: 'resolved', transition: 'resolved', title, silence: null, silenceId: null, inhibitedBy: null,
-      notified: p.lastNotified !== null, sentence: p.sentence,
+      ...p,
+      periodStart: period.start,
+      periodEnd: period.end,
+      state: 'resolved',
+      transition: 'resolved',
+      title,
+      silence: null,
+      silenceId: null,
+      inhibitedBy: null,
+      notified: p.lastNotified !== null,
+      sentence: p.sentence,
     });
   }
   return out;

@@ -56,16 +56,24 @@ function periodsOf(period: string, at: string | undefined, count: number, now = 
 export async function run(args: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parse(
-      args,
-      {
-        period: { type: 'string' }, at: { type: 'string' }, periods: { type: 'string' }, every: { type: 'string' }, delay: { type: 'string' },
-        out: { type: 'string' }, db: { type: 'string' }, definitions: { type: 'string' }, only: { type: 'string' },
-        force: { type: 'boolean', default: false }, 'no-notify': { type: 'boolean', default: false }, 'send-pending': { type: 'boolean', default: false },
-        'smtp-url': { type: 'string' }, 'mail-from': { type: 'string' }, 'base-url': { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    ));
+    ({ values } = parse(args, {
+      period: { type: 'string' },
+      at: { type: 'string' },
+      periods: { type: 'string' },
+      every: { type: 'string' },
+      delay: { type: 'string' },
+      out: { type: 'string' },
+      db: { type: 'string' },
+      definitions: { type: 'string' },
+      only: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      'no-notify': { type: 'boolean', default: false },
+      'send-pending': { type: 'boolean', default: false },
+      'smtp-url': { type: 'string' },
+      'mail-from': { type: 'string' },
+      'base-url': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    }));
   } catch (err) {
     console.error(`omsagg report: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -87,7 +95,10 @@ export async function run(args: string[]): Promise<number> {
   try {
     url = databaseUrl(values.db);
     if (!/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL (got '${baseUrl}')`);
-    transports = makeTransports({ smtpUrl: (values['smtp-url'] as string | undefined) ?? process.env.OMSAGG_SMTP_URL, from: (values['mail-from'] as string | undefined) ?? process.env.OMSAGG_MAIL_FROM });
+    transports = makeTransports({
+      smtpUrl: (values['smtp-url'] as string | undefined) ?? process.env.OMSAGG_SMTP_URL,
+      from: (values['mail-from'] as string | undefined) ?? process.env.OMSAGG_MAIL_FROM,
+    });
     if (values.every !== undefined) {
       every = parseDuration(values.every as string);
       if (values.at !== undefined || values.periods !== undefined) throw new UsageError('--every runs for the latest period each time: it takes no --at or --periods');
@@ -106,7 +117,13 @@ export async function run(args: string[]): Promise<number> {
   }
   let r: Reporting;
   try {
-    r = await openReporting(url, { definitionsDir: values.definitions as string | undefined, only: (values.only as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean) });
+    r = await openReporting(url, {
+      definitionsDir: values.definitions as string | undefined,
+      only: (values.only as string | undefined)
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    });
   } catch (err) {
     if (err instanceof ReportDefinitionError || err instanceof UsageError) {
       console.error(`omsagg report: ${err.message}`);
@@ -126,9 +143,13 @@ export async function run(args: string[]): Promise<number> {
     }
     const job = (ps: Period[]) => runReportJob({ ...r, periods: ps, root, force: values.force as boolean, notify, baseUrl, transports, log });
     if (every === undefined) {
-      log(`report: ${r.definitions.length} definitions × ${periods.length} period${periods.length > 1 ? 's' : ''} (${periods[0].start} – ${periods[periods.length - 1].end}) from ${redact(url)} into ${root}`);
+      log(
+        `report: ${r.definitions.length} definitions × ${periods.length} period${periods.length > 1 ? 's' : ''} (${periods[0].start} – ${periods[periods.length - 1].end}) from ${redact(url)} into ${root}`,
+      );
       const res = await job(periods);
-      log(`report: ${res.written.length} written, ${res.skipped} already done; ${res.indexed} reports in the repository${res.notifications ? `; notifications ${res.notifications.sent} sent, ${res.notifications.pending} pending` : ''}`);
+      log(
+        `report: ${res.written.length} written, ${res.skipped} already done; ${res.indexed} reports in the repository${res.notifications ? `; notifications ${res.notifications.sent} sent, ${res.notifications.pending} pending` : ''}`,
+      );
       return 0;
     }
     return await runForever(every, delay, (values.period as string | undefined) ?? (values.every as string), job, log);

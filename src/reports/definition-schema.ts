@@ -9,7 +9,8 @@ const where = {
   description: 'row filters applied when reading: { attribute: { OP: value } }',
   propertyNames: attribute,
   additionalProperties: {
-    type: 'object', minProperties: 1,
+    type: 'object',
+    minProperties: 1,
     propertyNames: { enum: ops },
     additionalProperties: { type: ['string', 'number', 'boolean'] },
   },
@@ -29,7 +30,8 @@ const common = {
     oneOf: [
       { const: false },
       {
-        type: 'object', additionalProperties: false,
+        type: 'object',
+        additionalProperties: false,
         properties: { min_fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, min_children: { type: 'integer', minimum: 1 } },
       },
     ],
@@ -43,7 +45,8 @@ function kind(name: string, props: Record<string, unknown>, req: string[] = [], 
   return {
     if: { properties: { kind: { const: name } }, required: ['kind'] },
     then: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: { ...common, ...props },
       required: [...required, ...req],
       ...extra,
@@ -62,42 +65,61 @@ const check = {
     kind('band', { ...measured, min: { type: 'number' }, max: { type: 'number' }, for: duration }, ['attribute', 'unit'], { anyOf: [{ required: ['min'] }, { required: ['max'] }] }),
     kind('rate', { ...measured, max: { type: 'number', exclusiveMinimum: 0 }, for: duration }, ['attribute', 'unit', 'max']),
     kind('stuck', { ...measured, tolerance: { type: 'number', minimum: 0 }, for: duration }, ['attribute', 'unit', 'for']),
-    kind('jump', { ...measured, rise: { type: 'number', exclusiveMinimum: 0 }, fall: { type: 'number', exclusiveMinimum: 0 } }, ['attribute', 'unit'], { anyOf: [{ required: ['rise'] }, { required: ['fall'] }] }),
+    kind('jump', { ...measured, rise: { type: 'number', exclusiveMinimum: 0 }, fall: { type: 'number', exclusiveMinimum: 0 } }, ['attribute', 'unit'], {
+      anyOf: [{ required: ['rise'] }, { required: ['fall'] }],
+    }),
     kind('count', { ...measured, above: { type: 'number' }, max: { type: 'integer', minimum: 0 }, member: attribute }, ['attribute', 'unit', 'above', 'max', 'member']),
-    kind('reference', {
-      ...measured,
-      tolerance: { type: 'number', exclusiveMinimum: 0 },
-      for: duration,
-      reference: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          runs: { oneOf: [{ const: 'auto' }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }] },
-          count: { type: 'integer', minimum: 1, maximum: 20 },
-          min_lumisections: { type: 'integer', minimum: 1 },
+    kind(
+      'reference',
+      {
+        ...measured,
+        tolerance: { type: 'number', exclusiveMinimum: 0 },
+        for: duration,
+        reference: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            runs: { oneOf: [{ const: 'auto' }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }] },
+            count: { type: 'integer', minimum: 1, maximum: 20 },
+            min_lumisections: { type: 'integer', minimum: 1 },
+          },
         },
       },
-    }, ['attribute', 'unit', 'tolerance']),
-    kind('trend', {
-      ...measured,
-      over: duration,
-      max_slope: { type: 'number', exclusiveMinimum: 0 },
-      slope_unit: { enum: ['%/d', 'unit/d'] },
-      min_runs: { type: 'integer', minimum: 3 },
-      normalise: {
-        type: 'object', additionalProperties: false, required: ['temperature', 'to'],
-        description: 'silicon leakage current to a reference temperature: × s(T_ref)/s(T), s(T) = T²·exp(−1.21 eV/2kT)',
-        properties: { temperature: attribute, to: { type: 'number' } },
+      ['attribute', 'unit', 'tolerance'],
+    ),
+    kind(
+      'trend',
+      {
+        ...measured,
+        over: duration,
+        max_slope: { type: 'number', exclusiveMinimum: 0 },
+        slope_unit: { enum: ['%/d', 'unit/d'] },
+        min_runs: { type: 'integer', minimum: 3 },
+        normalise: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['temperature', 'to'],
+          description: 'silicon leakage current to a reference temperature: × s(T_ref)/s(T), s(T) = T²·exp(−1.21 eV/2kT)',
+          properties: { temperature: attribute, to: { type: 'number' } },
+        },
       },
-    }, ['attribute', 'unit', 'over', 'max_slope', 'slope_unit']),
-    kind('anomaly_episodes', {
-      models: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
-      min_lumisections: { type: 'integer', minimum: 1 },
-    }, ['models']),
+      ['attribute', 'unit', 'over', 'max_slope', 'slope_unit'],
+    ),
+    kind(
+      'anomaly_episodes',
+      {
+        models: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
+        min_lumisections: { type: 'integer', minimum: 1 },
+      },
+      ['models'],
+    ),
   ],
 };
 
 const probe = {
-  type: 'object', additionalProperties: false, required: ['probe'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['probe'],
   properties: {
     probe: { type: 'string' },
     title: { type: 'string' },
@@ -119,7 +141,8 @@ export const DEFINITION_SCHEMA = {
     covers: { type: 'array', items: { type: 'string' }, uniqueItems: true },
     repeat: duration,
     notify: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
         mail: { type: 'array', items: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' } },
         webhook: { type: 'array', items: { type: 'string', pattern: '^(https?://|env:[A-Z_][A-Z0-9_]*$)' } },

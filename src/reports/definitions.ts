@@ -28,7 +28,11 @@ export function defaultDefinitionsDir(): string {
 }
 
 export class ReportDefinitionError extends Error {
-  constructor(readonly file: string, readonly field: string, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`report definition ${file}: ${field ? `field '${field}'` : 'document'}: ${detail}`);
   }
 }
@@ -43,7 +47,7 @@ function fieldName(doc: unknown, pointer: string[]): string {
   for (const part of pointer) {
     const arr = Array.isArray(node);
     const next = (node as Record<string, unknown> | undefined)?.[part];
-    const id = arr && next && typeof next === 'object' ? (next as { id?: unknown; probe?: unknown }).id ?? (next as { probe?: unknown }).probe : undefined;
+    const id = arr && next && typeof next === 'object' ? ((next as { id?: unknown; probe?: unknown }).id ?? (next as { probe?: unknown }).probe) : undefined;
     if (arr) out[out.length - 1] += `[${typeof id === 'string' ? id : part}]`;
     else out.push(part);
     node = next;
@@ -93,7 +97,10 @@ const sameUnit = (a: string | null, b: string) => (a === null ? b === '' || b ==
 
 /** Values a probe parameter template stands for, for validating the static parameters. */
 export const TEMPLATE_EXAMPLE: Record<string, unknown> = {
-  '{period.start}': '2018-06-15T00:00:00Z', '{period.end}': '2018-06-16T00:00:00Z', '{period.days}': 1, '{period.hours}': 24,
+  '{period.start}': '2018-06-15T00:00:00Z',
+  '{period.end}': '2018-06-16T00:00:00Z',
+  '{period.days}': 1,
+  '{period.hours}': 24,
 };
 
 function resolveChecks(raw: RawDefinition, file: string, dir: ResourceDirectory): CheckDef[] {
@@ -125,7 +132,8 @@ function resolveChecks(raw: RawDefinition, file: string, dir: ResourceDirectory)
     if (c.attribute) {
       const a = attr(c.attribute, 'attribute');
       if (a.type !== 'integer' && a.type !== 'number') fail('attribute', `'${c.attribute}' is ${a.type}, not a number`);
-      if (c.kind !== 'rate' && c.unit !== undefined && !sameUnit(a.unit, c.unit)) fail('unit', `'${c.unit}' is not the unit of ${resource}.${c.attribute} (${a.unit === null ? 'none' : plainUnit(a.unit)})`);
+      if (c.kind !== 'rate' && c.unit !== undefined && !sameUnit(a.unit, c.unit))
+        fail('unit', `'${c.unit}' is not the unit of ${resource}.${c.attribute} (${a.unit === null ? 'none' : plainUnit(a.unit)})`);
       if (c.kind === 'rate' && !sameUnit(a.unit, 'counts')) fail('attribute', `a rate check needs a count attribute; ${c.attribute} is in ${a.unit}`);
     }
     if (c.kind === 'rate' && c.unit && plainUnit(c.unit) !== 'Hz') fail('unit', 'a rate limit is in Hz');
@@ -165,7 +173,15 @@ function resolveProbes(raw: RawDefinition, file: string, probes?: ProbeRegistry)
     const at = `probes[${p.probe}]`;
     if (probes) {
       const probe = probes.get(p.probe);
-      if (!probe) throw new ReportDefinitionError(file, `${at}.probe`, `unknown probe '${p.probe}' (known: ${probes.list().map((x) => x.id).join(', ')})`);
+      if (!probe)
+        throw new ReportDefinitionError(
+          file,
+          `${at}.probe`,
+          `unknown probe '${p.probe}' (known: ${probes
+            .list()
+            .map((x) => x.id)
+            .join(', ')})`,
+        );
       const given: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(p.params ?? {})) given[k] = typeof v === 'string' && v in TEMPLATE_EXAMPLE ? TEMPLATE_EXAMPLE[v] : v;
       if (p.for_each === 'run') given.run_number = 1;
@@ -219,7 +235,10 @@ export function loadDefinitionFile(file: string, dir: ResourceDirectory, probes?
 /** Every definition in the directory, sorted by id. */
 export function loadDefinitions(directory: string, dir: ResourceDirectory, probes?: ProbeRegistry): ReportDefinition[] {
   if (!fs.existsSync(directory)) throw new ReportDefinitionError(directory, '', 'the definitions directory does not exist');
-  const files = fs.readdirSync(directory).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(directory)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   if (!files.length) throw new ReportDefinitionError(directory, '', 'holds no report definition (*.yaml)');
   return files.map((f) => loadDefinitionFile(path.join(directory, f), dir, probes));
 }

@@ -60,7 +60,9 @@ export async function run(args: string[]): Promise<number> {
     log(`report eval: ${r.definitions.length} definitions × ${days.length} days, ${truth.length} injected anomalies (${truth.filter((a) => a.label === 'bad').length} bad) in ${redact(url)}`);
     const res = await evaluateReports(r.catalog, r.definitions, days, truth, log);
     const out: string[] = [];
-    out.push(`Report evaluation on ${redact(url)}: ${r.definitions.length} definitions × ${days.length} UTC days (${days[0]?.start.slice(0, 10)} … ${days[days.length - 1]?.start.slice(0, 10)}), ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    out.push(
+      `Report evaluation on ${redact(url)}: ${r.definitions.length} definitions × ${days.length} UTC days (${days[0]?.start.slice(0, 10)} … ${days[days.length - 1]?.start.slice(0, 10)}), ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    );
     if (res.missingScores) out.push('WARNING: no anomaly scores for some days: run `omsagg score` on this database first.');
     out.push('', 'Per calendar day (all reports together; a day is bad when any bad anomaly was injected in it):');
     for (const c of res.calendar) out.push(`  ${c.day}  ${c.bad ? 'bad  ' : 'clean'}  ${String(c.badAnomalies).padStart(3)} bad anomalies injected  ${String(c.alarms).padStart(4)} alarms`);
@@ -73,11 +75,19 @@ export async function run(args: string[]): Promise<number> {
     const all = figureOfMerit(res.units);
     out.push('  ' + fomLine('ALL report-days'.padEnd(22), all));
     out.push('', 'Detection per injected kind (report-days whose judged data hold the anomaly and whose report covers its kind; alarm stretch within 5 LS of it):');
-    for (const k of res.kinds) out.push(`  ${k.kind.padEnd(18)} ${k.label.padEnd(8)} ${k.label === 'bad' ? `detected ${k.detected}/${k.expected}` : ''.padEnd(14)}   alarms touching it: ${k.alarmsTouching}`);
-    out.push('', `Alarms: ${res.totalAlarms} in all; ${res.totalAlarms - res.unexplained} touch an injected bad anomaly (precision ${f3((res.totalAlarms - res.unexplained) / res.totalAlarms)}); ${res.unexplained} touch none, of which ${res.onNotBad} touch a not-bad one (luminosity drop, dead-time spike, prescale change):`);
-    for (const a of res.unexplainedAlarms) out.push(`  ${a.day} ${a.report}: ${a.sentence.length > 170 ? a.sentence.slice(0, 167) + '…' : a.sentence}${a.notBad.length ? ` [${a.notBad.join(', ')}]` : ''}`);
+    for (const k of res.kinds)
+      out.push(`  ${k.kind.padEnd(18)} ${k.label.padEnd(8)} ${k.label === 'bad' ? `detected ${k.detected}/${k.expected}` : ''.padEnd(14)}   alarms touching it: ${k.alarmsTouching}`);
+    out.push(
+      '',
+      `Alarms: ${res.totalAlarms} in all; ${res.totalAlarms - res.unexplained} touch an injected bad anomaly (precision ${f3((res.totalAlarms - res.unexplained) / res.totalAlarms)}); ${res.unexplained} touch none, of which ${res.onNotBad} touch a not-bad one (luminosity drop, dead-time spike, prescale change):`,
+    );
+    for (const a of res.unexplainedAlarms)
+      out.push(`  ${a.day} ${a.report}: ${a.sentence.length > 170 ? a.sentence.slice(0, 167) + '…' : a.sentence}${a.notBad.length ? ` [${a.notBad.join(', ')}]` : ''}`);
     const goalRatio = all.ratio >= 10 || (all.ratio === Infinity && all.ratioFloor >= 10);
-    out.push('', `FIGURE OF MERIT (report-days): alarms per bad / per clean = ${all.ratio === Infinity ? `∞ (floor ${f2(all.ratioFloor)})` : f2(all.ratio)} (goal ≥ 10: ${goalRatio ? 'met' : 'NOT met'}); share of bad report-days with an alarm = ${f3(all.shareBadWithAlarm)} (goal ≥ 0.9: ${all.shareBadWithAlarm >= 0.9 ? 'met' : 'NOT met'})`);
+    out.push(
+      '',
+      `FIGURE OF MERIT (report-days): alarms per bad / per clean = ${all.ratio === Infinity ? `∞ (floor ${f2(all.ratioFloor)})` : f2(all.ratio)} (goal ≥ 10: ${goalRatio ? 'met' : 'NOT met'}); share of bad report-days with an alarm = ${f3(all.shareBadWithAlarm)} (goal ≥ 0.9: ${all.shareBadWithAlarm >= 0.9 ? 'met' : 'NOT met'})`,
+    );
     console.log(out.join('\n'));
     return 0;
   } finally {

@@ -35,8 +35,15 @@ export async function injectedAnomalies(db: Db, catalog: Catalog): Promise<Injec
     const a = times.get(`${run}|${r.first_lumisection_number}`);
     const b = times.get(`${run}|${r.last_lumisection_number}`);
     return {
-      id: Number(r.anomaly_id), kind: String(r.kind), label: r.label as Injected['label'], run, firstLs: Number(r.first_lumisection_number), lastLs: Number(r.last_lumisection_number),
-      start: a?.start ?? '', end: b?.end ?? '', channels: String(r.channels ?? ''),
+      id: Number(r.anomaly_id),
+      kind: String(r.kind),
+      label: r.label as Injected['label'],
+      run,
+      firstLs: Number(r.first_lumisection_number),
+      lastLs: Number(r.last_lumisection_number),
+      start: a?.start ?? '',
+      end: b?.end ?? '',
+      channels: String(r.channels ?? ''),
     };
   });
 }
@@ -118,16 +125,17 @@ export function figureOfMerit(units: { bad: boolean; alarms: number }[]): Figure
   const perBad = bad.length ? sum(bad) / bad.length : NaN;
   const perClean = clean.length ? sum(clean) / clean.length : NaN;
   return {
-    bad: bad.length, clean: clean.length, alarmsPerBad: perBad, alarmsPerClean: perClean,
+    bad: bad.length,
+    clean: clean.length,
+    alarmsPerBad: perBad,
+    alarmsPerClean: perClean,
     ratio: !clean.length ? NaN : perClean === 0 ? Infinity : perBad / perClean,
     ratioFloor: clean.length ? perBad / (Math.max(1, sum(clean)) / clean.length) : NaN,
     shareBadWithAlarm: bad.length ? bad.filter((u) => u.alarms > 0).length / bad.length : NaN,
   };
 }
 
-export async function evaluateReports(
-  catalog: Catalog, definitions: ReportDefinition[], days: Period[], truth: Injected[], log: (l: string) => void = () => {},
-): Promise<EvalResult> {
+export async function evaluateReports(catalog: Catalog, definitions: ReportDefinition[], days: Period[], truth: Injected[], log: (l: string) => void = () => {}): Promise<EvalResult> {
   const units: UnitResult[] = [];
   const kinds = new Map<string, KindResult>();
   const kindOf = (a: Injected) => {
@@ -173,7 +181,14 @@ export async function evaluateReports(
     }
   }
   return {
-    days: days.map((p) => p.start.slice(0, 10)), units, kinds: [...kinds.values()].sort((a, b) => a.label.localeCompare(b.label) || a.kind.localeCompare(b.kind)),
-    unexplained, onNotBad, unexplainedAlarms, totalAlarms: total, missingScores, calendar: [...calendar.values()],
+    days: days.map((p) => p.start.slice(0, 10)),
+    units,
+    kinds: [...kinds.values()].sort((a, b) => a.label.localeCompare(b.label) || a.kind.localeCompare(b.kind)),
+    unexplained,
+    onNotBad,
+    unexplainedAlarms,
+    totalAlarms: total,
+    missingScores,
+    calendar: [...calendar.values()],
   };
 }

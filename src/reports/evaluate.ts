@@ -31,8 +31,15 @@ export async function evaluate(catalog: Catalog, def: ReportDefinition, period: 
       const out = await impl.run(c, readings, levelsOf(def, c));
       const findings = out.findings.length ? rollUp(c, out, readings) : [];
       checks.push({
-        ...base, rule, findings, units: out.units, sources: out.sources, coverage: out.coverage, plot: out.plot,
-        state: findings.length ? 'alarm' : out.noData ? 'no_data' : 'ok', ...(out.noData && !findings.length ? { detail: out.noData } : {}),
+        ...base,
+        rule,
+        findings,
+        units: out.units,
+        sources: out.sources,
+        coverage: out.coverage,
+        plot: out.plot,
+        state: findings.length ? 'alarm' : out.noData ? 'no_data' : 'ok',
+        ...(out.noData && !findings.length ? { detail: out.noData } : {}),
       });
     } catch (err) {
       opts.log?.(`report ${def.id}: check ${c.id} failed: ${(err as Error).message}`);
@@ -68,7 +75,9 @@ function rollUp(c: CheckDef, out: CheckOutcome, r: Readings): Finding[] {
       const name = parent.key === '*' ? info.title : unitLabel(parent, info);
       const what = `${nounOf(r.info(c.resource), childLevel)}${children === 1 ? '' : 's'}`;
       const f: Finding = {
-        check: c.id, unit: parent, severity: c.severity,
+        check: c.id,
+        unit: parent,
+        severity: c.severity,
         sentence: `${name}: ${c.title.toLowerCase()} on ${fired.length} of ${children} ${what}; worst ${worst.sentence}`,
         occurrences: fired.flatMap((x) => x.occurrences),
         devices: fired.flatMap((x) => x.devices),
@@ -108,4 +117,3 @@ export function worstSeverity(e: Evaluation): Finding['severity'] | null {
   for (const c of e.checks) for (const f of activeFindings(c)) if (!w || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w]) w = f.severity;
   return w;
 }
-

@@ -41,8 +41,10 @@ function alarmFigure(c: CheckResult, period: Evaluation['period']): Figure | nul
 }
 
 const TEMPLATES = (period: Evaluation['period']): Record<string, unknown> => ({
-  '{period.start}': period.start, '{period.end}': period.end,
-  '{period.days}': Number((period.seconds / 86400).toFixed(4)), '{period.hours}': Number((period.seconds / 3600).toFixed(3)),
+  '{period.start}': period.start,
+  '{period.end}': period.end,
+  '{period.days}': Number((period.seconds / 86400).toFixed(4)),
+  '{period.hours}': Number((period.seconds / 3600).toFixed(3)),
 });
 
 /** Runs (or fills) to draw a per-run probe for: those with the most alarm stretches, then the longest. */
@@ -58,7 +60,11 @@ function chooseRuns(e: Evaluation, use: ProbeUse): number[] {
       f.ls += r.lastLs ?? 0;
       fills.set(r.fill, f);
     }
-    return [...fills.entries()].sort((a, b) => b[1].a - a[1].a || b[1].ls - a[1].ls || a[0] - b[0]).slice(0, use.max).map(([f]) => f).sort((a, b) => a - b);
+    return [...fills.entries()]
+      .sort((a, b) => b[1].a - a[1].a || b[1].ls - a[1].ls || a[0] - b[0])
+      .slice(0, use.max)
+      .map(([f]) => f)
+      .sort((a, b) => a - b);
   }
   return [...e.runs]
     .sort((a, b) => (alarms.get(b.run) ?? 0) - (alarms.get(a.run) ?? 0) || (b.lastLs ?? 0) - (a.lastLs ?? 0) || a.run - b.run)

@@ -11,7 +11,7 @@ function labelName(info: ResourceInfo | undefined, [attr, v]: [string, string]):
 }
 
 /** The finest level alone: `PixelBarrel_BpI_SEC8_LYR3_HV32`, `FED id 1214`. */
-export const deviceLabel = (unit: Unit, info: ResourceInfo | undefined) => (unit.labels.length ? labelName(info, unit.labels[unit.labels.length - 1]) : info?.title ?? 'All');
+export const deviceLabel = (unit: Unit, info: ResourceInfo | undefined) => (unit.labels.length ? labelName(info, unit.labels[unit.labels.length - 1]) : (info?.title ?? 'All'));
 
 /** `PixelBarrel_BpI_SEC8_LYR3_HV32 (BPix_L3)`, `FED id 1214`, or the resource's title for the whole system. */
 export function unitLabel(unit: Unit, info: ResourceInfo | undefined): string {
@@ -75,33 +75,43 @@ const MAX_TRACES = 6;
 
 /** The series of the devices in alarm (worst first, at most six) with the limits, for a plot. */
 export function alarmPlot(
-  info: ResourceInfo, attribute: string, unit: string | null, findings: Finding[], series: UnitSeries[],
+  info: ResourceInfo,
+  attribute: string,
+  unit: string | null,
+  findings: Finding[],
+  series: UnitSeries[],
   opts: { limits?: { label: string; value: number }[]; transform?: (v: number) => number; yLabel?: string } = {},
 ): AlarmPlot | undefined {
   const byName = new Map(series.map((s) => [deviceName(s.unit), s]));
   const ranked = [...findings].sort((a, b) => Math.max(...b.occurrences.map((o) => o.excess), 0) - Math.max(...a.occurrences.map((o) => o.excess), 0));
   const names: string[] = [];
   for (const f of ranked) for (const d of f.devices) if (!names.includes(d) && byName.has(d)) names.push(d);
-  const traces = names.slice(0, MAX_TRACES).map((n) => {
-    const s = byName.get(n)!;
-    const x: string[] = [];
-    const y: (number | null)[] = [];
-    let prev: Point | undefined;
-    for (const p of s.points) {
-      if (p.time === null) continue;
-      // a missing lumisection (or a new run) breaks the line instead of bridging it
-      if (prev && (prev.run !== p.run || (p.ls !== null && prev.ls !== null && p.ls !== prev.ls + 1))) {
+  const traces = names
+    .slice(0, MAX_TRACES)
+    .map((n) => {
+      const s = byName.get(n)!;
+      const x: string[] = [];
+      const y: (number | null)[] = [];
+      let prev: Point | undefined;
+      for (const p of s.points) {
+        if (p.time === null) continue;
+        // a missing lumisection (or a new run) breaks the line instead of bridging it
+        if (prev && (prev.run !== p.run || (p.ls !== null && prev.ls !== null && p.ls !== prev.ls + 1))) {
+          x.push(p.time);
+          y.push(null);
+        }
         x.push(p.time);
-        y.push(null);
+        y.push(opts.transform ? opts.transform(p.value) : p.value);
+        prev = p;
       }
-      x.push(p.time);
-      y.push(opts.transform ? opts.transform(p.value) : p.value);
-      prev = p;
-    }
-    return { name: deviceLabel(s.unit, info), x, y };
-  }).filter((t) => t.x.length > 0);
+      return { name: deviceLabel(s.unit, info), x, y };
+    })
+    .filter((t) => t.x.length > 0);
   if (!traces.length) return undefined;
-  const spans = ranked.flatMap((f) => f.occurrences).filter((o) => o.start && o.end).slice(0, 40)
+  const spans = ranked
+    .flatMap((f) => f.occurrences)
+    .filter((o) => o.start && o.end)
+    .slice(0, 40)
     .map((o) => ({ from: o.start!, to: o.end!, label: `run ${o.run}${o.firstLs !== null ? ` LS ${o.firstLs}–${o.lastLs}` : ''}` }));
   return { yLabel: opts.yLabel ?? attributeTitle(info, attribute), unit, traces, limits: opts.limits ?? [], spans };
 }

@@ -22,13 +22,16 @@ function alarmItem(a: AlarmSummary): string {
     a.state === 'resolved' ? 'no longer seen in this period' : a.firstRaised && a.transition !== 'raised' ? `first raised for the period ending ${utcMinute(a.firstRaised)}` : '',
     a.silence ? `silenced by ${esc(a.silence.author)} until ${utcMinute(a.silence.until)}: ${esc(a.silence.reason)} (silence ${a.silence.id})` : '',
     a.inhibitedBy ? `covered by ${esc(a.inhibitedBy)}` : '',
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return `<li class="sev-${a.severity} ${a.state === 'resolved' ? 'resolved' : ''}" data-check="${esc(a.check)}" data-group="${esc(a.groupKey)}"><span class="tag ${cls}">${tag}</span><span class="sev">${a.severity}</span> ${esc(a.sentence)}<div class="meta">${meta}</div></li>`;
 }
 
 function banner(s: ReportSummary): string {
   const c = s.counts;
-  if (s.status === 'ok') return `<p class="banner ok">No alarm: every check passed${c.resolved ? ` (${c.resolved} alarm${c.resolved > 1 ? 's' : ''} resolved)` : ''}${c.silenced ? `; ${c.silenced} silenced` : ''}.</p>`;
+  if (s.status === 'ok')
+    return `<p class="banner ok">No alarm: every check passed${c.resolved ? ` (${c.resolved} alarm${c.resolved > 1 ? 's' : ''} resolved)` : ''}${c.silenced ? `; ${c.silenced} silenced` : ''}.</p>`;
   const parts = [
     c.active ? `${c.active} alarm${c.active > 1 ? 's' : ''} (${c.raised} new, ${c.repeated} repeated, ${c.firing} still firing)` : '',
     c.noData ? `${c.noData} check${c.noData > 1 ? 's' : ''} without data` : '',
@@ -45,13 +48,23 @@ function statusTable(s: ReportSummary): string {
   const bad = rows.filter((r) => Object.values(r.states).some((x) => x !== 'ok' && x !== 'n/a'));
   const shown = rows.length > 24 ? bad : rows;
   const head = s.checks.map((c) => `<th title="${esc(c.rule)}">${esc(c.title)}</th>`).join('');
-  const body = shown.map((r) => `<tr><td>${esc(r.label)}</td>${s.checks.map((c) => `<td><span class="${stateClass(r.states[c.id])}">${r.states[c.id] === 'no_data' ? 'no data' : r.states[c.id]}</span></td>`).join('')}</tr>`).join('\n');
+  const body = shown
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.label)}</td>${s.checks.map((c) => `<td><span class="${stateClass(r.states[c.id])}">${r.states[c.id] === 'no_data' ? 'no data' : r.states[c.id]}</span></td>`).join('')}</tr>`,
+    )
+    .join('\n');
   const rest = rows.length - shown.length;
   return `<table class="status"><thead><tr><th>Device group</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${rest ? `<p class="meta">${rest} more device group${rest > 1 ? 's' : ''}: every check OK.</p>` : ''}`;
 }
 
 function checksTable(s: ReportSummary): string {
-  const rows = s.checks.map((c) => `<tr id="check-${esc(c.id)}"><td><b>${esc(c.title)}</b><div class="meta">${esc(c.id)} · ${c.kind} · ${c.severity}</div></td><td><span class="${stateClass(c.state)}">${c.state === 'no_data' ? 'no data' : c.state}</span>${c.detail ? `<div class="meta">${esc(c.detail)}</div>` : ''}</td><td>${esc(c.rule)}.${c.description ? `<div class="meta">${esc(c.description)}</div>` : ''}</td><td class="num">${c.units}</td></tr>`).join('\n');
+  const rows = s.checks
+    .map(
+      (c) =>
+        `<tr id="check-${esc(c.id)}"><td><b>${esc(c.title)}</b><div class="meta">${esc(c.id)} · ${c.kind} · ${c.severity}</div></td><td><span class="${stateClass(c.state)}">${c.state === 'no_data' ? 'no data' : c.state}</span>${c.detail ? `<div class="meta">${esc(c.detail)}</div>` : ''}</td><td>${esc(c.rule)}.${c.description ? `<div class="meta">${esc(c.description)}</div>` : ''}</td><td class="num">${c.units}</td></tr>`,
+    )
+    .join('\n');
   return `<table><thead><tr><th>Check</th><th>State</th><th>Rule and why</th><th class="num">Groups judged</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
@@ -68,13 +81,19 @@ ${sources ? `<details class="noprint"><summary class="meta">Equivalent API queri
 
 function runsTable(s: ReportSummary): string {
   if (!s.runs.length) return '<p class="note">No run in the period.</p>';
-  const rows = s.runs.map((r) => `<tr><td class="num">${r.run}</td><td class="num">${r.fill ?? ''}</td><td>${utcMinute(r.start)}</td><td>${r.end ? utcMinute(r.end) : 'ongoing'}</td><td class="num">${r.lastLs ?? ''}</td></tr>`).join('\n');
+  const rows = s.runs
+    .map(
+      (r) =>
+        `<tr><td class="num">${r.run}</td><td class="num">${r.fill ?? ''}</td><td>${utcMinute(r.start)}</td><td>${r.end ? utcMinute(r.end) : 'ongoing'}</td><td class="num">${r.lastLs ?? ''}</td></tr>`,
+    )
+    .join('\n');
   return `<table><thead><tr><th class="num">Run</th><th class="num">Fill</th><th>Start</th><th>End</th><th class="num">Lumisections</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
 export function reportHtml(s: ReportSummary, figures: Figure[]): string {
   const root = '../../';
-  const nav = INDEX_PAGES.map((p) => `<a href="${root}${p.file}">${esc(p.title)}</a>`).join('') + `<a href="${root}days/${s.period.start.slice(0, 10)}.html">Reports of ${s.period.start.slice(0, 10)}</a>`;
+  const nav =
+    INDEX_PAGES.map((p) => `<a href="${root}${p.file}">${esc(p.title)}</a>`).join('') + `<a href="${root}days/${s.period.start.slice(0, 10)}.html">Reports of ${s.period.start.slice(0, 10)}</a>`;
   const active = s.alarms.filter((a) => a.state !== 'inhibited' && !a.silence);
   const silenced = s.alarms.filter((a) => a.silence);
   const inhibited = s.alarms.filter((a) => a.state === 'inhibited');
@@ -110,7 +129,10 @@ ${checksTable(s)}
 ${figures.map(figureSection).join('\n')}
 <section class="data">
 <h2>Data</h2>
-<p>CSV: <a href="alarms.csv">alarms.csv</a> (every alarm with its numbers) · <a href="status.csv">status.csv</a> (state per device group and check)${figures.filter((f) => f.plot).map((f) => ` · <a href="${esc(f.id)}.csv">${esc(f.id)}.csv</a>`).join('')} · <a href="report.json">report.json</a></p>
+<p>CSV: <a href="alarms.csv">alarms.csv</a> (every alarm with its numbers) · <a href="status.csv">status.csv</a> (state per device group and check)${figures
+    .filter((f) => f.plot)
+    .map((f) => ` · <a href="${esc(f.id)}.csv">${esc(f.id)}.csv</a>`)
+    .join('')} · <a href="report.json">report.json</a></p>
 <h3>Runs in the period</h3>
 ${runsTable(s)}
 <h3>Readings judged (equivalent API queries)</h3>

@@ -14,7 +14,6 @@ export const INDEX_PAGES = [
   { file: 'RECENT_WITHOUT_ALM.html', title: 'Recent without alarms' },
 ] as const;
 
-
 export function formatPeriodText(p: Period): string {
   const a = `${p.start.slice(0, 10)} ${p.start.slice(11, 16)}`;
   const b = p.end.slice(0, 10) === p.start.slice(0, 10) ? p.end.slice(11, 16) : `${p.end.slice(0, 10)} ${p.end.slice(11, 16)}`;
@@ -33,11 +32,13 @@ function statusCell(s: ReportSummary): string {
 
 function table(list: ReportSummary[], root: string): string {
   if (!list.length) return '<p class="note">No report.</p>';
-  const rows = list.map((s) => {
-    const c = s.counts;
-    const first = s.alarms.find((a) => a.state === 'firing' && !a.silence) ?? s.alarms.find((a) => a.state === 'no_data' || a.state === 'failed');
-    return `<tr data-report="${esc(s.report)}" data-period="${esc(s.period.key)}"><td>${esc(formatPeriodText(s.period))}</td><td><a href="${root}${reportPath(s)}index.html">${esc(s.title)}</a><div class="meta">${esc(s.report)}</div></td><td>${statusCell(s)}</td><td class="num">${c.raised}</td><td class="num">${c.resolved}</td><td>${first ? `<span class="meta">${esc(first.sentence.length > 160 ? first.sentence.slice(0, 157) + '…' : first.sentence)}</span>` : ''}</td></tr>`;
-  }).join('\n');
+  const rows = list
+    .map((s) => {
+      const c = s.counts;
+      const first = s.alarms.find((a) => a.state === 'firing' && !a.silence) ?? s.alarms.find((a) => a.state === 'no_data' || a.state === 'failed');
+      return `<tr data-report="${esc(s.report)}" data-period="${esc(s.period.key)}"><td>${esc(formatPeriodText(s.period))}</td><td><a href="${root}${reportPath(s)}index.html">${esc(s.title)}</a><div class="meta">${esc(s.report)}</div></td><td>${statusCell(s)}</td><td class="num">${c.raised}</td><td class="num">${c.resolved}</td><td>${first ? `<span class="meta">${esc(first.sentence.length > 160 ? first.sentence.slice(0, 157) + '…' : first.sentence)}</span>` : ''}</td></tr>`;
+    })
+    .join('\n');
   return `<table><thead><tr><th>Period</th><th>Report</th><th>Status</th><th class="num">New</th><th class="num">Resolved</th><th>First alarm</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
@@ -74,10 +75,43 @@ export function indexPages(all: ReportSummary[]): Map<string, string> {
   const cut = newest ? new Date(Date.parse(newest) - RECENT_DAYS * 86_400_000).toISOString() : '';
   const recent = list.filter((s) => s.period.end > cut);
   const recentRule = newest ? `Reports whose period ended in the ${RECENT_DAYS} days up to ${newest.slice(0, 16).replace('T', ' ')} UTC (the newest report).` : 'No report yet.';
-  out.set('index.html', page('All reports', `${list.length} report${list.length === 1 ? '' : 's'}, newest first. Days: ${[...new Set(list.map((s) => s.period.start.slice(0, 10)))].slice(0, 60).map((d) => `<a href="days/${d}.html">${d}</a>`).join(' ')}`, table(list, ''), ''));
+  out.set(
+    'index.html',
+    page(
+      'All reports',
+      `${list.length} report${list.length === 1 ? '' : 's'}, newest first. Days: ${[...new Set(list.map((s) => s.period.start.slice(0, 10)))]
+        .slice(0, 60)
+        .map((d) => `<a href="days/${d}.html">${d}</a>`)
+        .join(' ')}`,
+      table(list, ''),
+      '',
+    ),
+  );
   out.set('RECENT.html', page('Recent reports', recentRule, table(recent, ''), ''));
-  out.set('RECENT_WITH_ALM.html', page('Recent reports with alarms', `${recentRule} Only those with an alarm firing.`, table(recent.filter((s) => s.counts.active > 0), ''), ''));
-  out.set('RECENT_WITHOUT_ALM.html', page('Recent reports without alarms', `${recentRule} Only those without an alarm firing.`, table(recent.filter((s) => s.counts.active === 0), ''), ''));
+  out.set(
+    'RECENT_WITH_ALM.html',
+    page(
+      'Recent reports with alarms',
+      `${recentRule} Only those with an alarm firing.`,
+      table(
+        recent.filter((s) => s.counts.active > 0),
+        '',
+      ),
+      '',
+    ),
+  );
+  out.set(
+    'RECENT_WITHOUT_ALM.html',
+    page(
+      'Recent reports without alarms',
+      `${recentRule} Only those without an alarm firing.`,
+      table(
+        recent.filter((s) => s.counts.active === 0),
+        '',
+      ),
+      '',
+    ),
+  );
   const days = new Map<string, ReportSummary[]>();
   for (const s of list) {
     for (let t = Date.parse(s.period.start.slice(0, 10) + 'T00:00:00Z'); t < Date.parse(s.period.end); t += 86_400_000) {
@@ -86,6 +120,13 @@ export function indexPages(all: ReportSummary[]): Map<string, string> {
     }
   }
   for (const [d, l] of days) out.set(`days/${d}.html`, page(`Reports of ${d}`, `Every report whose period covers part of ${d} (UTC).`, table(l, '../'), '../'));
-  out.set('index.json', JSON.stringify(list.map((s) => ({ report: s.report, title: s.title, period: s.period, status: s.status, worst: s.worst, counts: s.counts, path: reportPath(s) })), null, 1) + '\n');
+  out.set(
+    'index.json',
+    JSON.stringify(
+      list.map((s) => ({ report: s.report, title: s.title, period: s.period, status: s.status, worst: s.worst, counts: s.counts, path: reportPath(s) })),
+      null,
+      1,
+    ) + '\n',
+  );
   return out;
 }

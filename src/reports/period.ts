@@ -60,7 +60,10 @@ const LONGEST_RUN_S = 7 * 86400;
 export async function runsBetween(catalog: Catalog, start: string, end: string): Promise<ReportRun[]> {
   const from = iso(Date.parse(start) - LONGEST_RUN_S * 1000);
   const res = await catalog.read('runs', {
-    filters: [['start_time', 'LT', end], ['start_time', 'GE', from]],
+    filters: [
+      ['start_time', 'LT', end],
+      ['start_time', 'GE', from],
+    ],
     fields: ['run_number', 'fill_number', 'start_time', 'end_time', 'last_lumisection_number'],
     sort: ['run_number'],
   });
@@ -78,13 +81,19 @@ export async function runsBetween(catalog: Catalog, start: string, end: string):
 /** Up to `count` runs that ended before `before` with at least `minLs` lumisections, newest first. */
 export async function runsBefore(catalog: Catalog, before: string, count: number, minLs: number): Promise<ReportRun[]> {
   const res = await catalog.read('runs', {
-    filters: [['end_time', 'LE', before], ['last_lumisection_number', 'GE', minLs]],
+    filters: [
+      ['end_time', 'LE', before],
+      ['last_lumisection_number', 'GE', minLs],
+    ],
     fields: ['run_number', 'fill_number', 'start_time', 'end_time', 'last_lumisection_number'],
     sort: ['-run_number'],
     limit: count,
   });
   return res.rows.map((r) => ({
-    run: Number(r.run_number), fill: r.fill_number === null ? null : Number(r.fill_number), start: String(r.start_time),
-    end: r.end_time === null ? null : String(r.end_time), lastLs: Number(r.last_lumisection_number),
+    run: Number(r.run_number),
+    fill: r.fill_number === null ? null : Number(r.fill_number),
+    start: String(r.start_time),
+    end: r.end_time === null ? null : String(r.end_time),
+    lastLs: Number(r.last_lumisection_number),
   }));
 }

@@ -10,8 +10,13 @@ import { openCatalog } from './data.js';
 import { DEFAULT_OUT } from './defaults.js';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.csv': 'text/csv; charset=utf-8', '.png': 'image/png', '.pdf': 'application/pdf',
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.png': 'image/png',
+  '.pdf': 'application/pdf',
 };
 
 export interface ReportsPluginOptions extends Partial<AppPluginOptions> {
@@ -20,7 +25,10 @@ export interface ReportsPluginOptions extends Partial<AppPluginOptions> {
 }
 
 function fail(reply: FastifyReply, e: ApiError) {
-  return reply.status(e.status).type(JSONAPI_MEDIA_TYPE).send(errorDocument([e]));
+  return reply
+    .status(e.status)
+    .type(JSONAPI_MEDIA_TYPE)
+    .send(errorDocument([e]));
 }
 
 /** The file a URL path names inside the root, or null when it would leave it. */

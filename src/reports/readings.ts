@@ -155,9 +155,13 @@ export class Readings {
   async ofRuns(check: CheckDef, runs: number[], fields: string[], granularity?: string): Promise<ReadResult[]> {
     const out: ReadResult[] = [];
     for (const run of runs) {
-      out.push(await this.catalog.read(check.resource, {
-        filters: [...whereFilters(check.where), ['run_number', 'EQ', run]], fields: [...new Set(['run_number', ...fields])], granularity,
-      }));
+      out.push(
+        await this.catalog.read(check.resource, {
+          filters: [...whereFilters(check.where), ['run_number', 'EQ', run]],
+          fields: [...new Set(['run_number', ...fields])],
+          granularity,
+        }),
+      );
     }
     return out;
   }

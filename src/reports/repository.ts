@@ -37,11 +37,48 @@ export function ensureAssets(root: string): void {
 }
 
 export function alarmsCsv(s: ReportSummary): string {
-  const header = ['report', 'period_start', 'period_end', 'check', 'group', 'state', 'transition', 'severity', 'first_raised', 'notified', 'silenced_by', 'silence_reason', 'silenced_until', 'inhibited_by', 'run', 'first_lumisection', 'last_lumisection', 'sentence'];
+  const header = [
+    'report',
+    'period_start',
+    'period_end',
+    'check',
+    'group',
+    'state',
+    'transition',
+    'severity',
+    'first_raised',
+    'notified',
+    'silenced_by',
+    'silence_reason',
+    'silenced_until',
+    'inhibited_by',
+    'run',
+    'first_lumisection',
+    'last_lumisection',
+    'sentence',
+  ];
   const rows = s.alarms.map((a) => {
     const o = a.occurrences[0];
-    return [s.report, s.period.start, s.period.end, a.check, a.groupKey, a.state, a.transition, a.severity, a.firstRaised, a.notified ? 1 : 0,
-      a.silence?.author ?? '', a.silence?.reason ?? '', a.silence?.until ?? '', a.inhibitedBy ?? '', o?.run ?? '', o?.firstLs ?? '', o?.lastLs ?? '', a.sentence];
+    return [
+      s.report,
+      s.period.start,
+      s.period.end,
+      a.check,
+      a.groupKey,
+      a.state,
+      a.transition,
+      a.severity,
+      a.firstRaised,
+      a.notified ? 1 : 0,
+      a.silence?.author ?? '',
+      a.silence?.reason ?? '',
+      a.silence?.until ?? '',
+      a.inhibitedBy ?? '',
+      o?.run ?? '',
+      o?.firstLs ?? '',
+      o?.lastLs ?? '',
+      a.sentence,
+    ];
   });
   return stringify([header, ...rows]);
 }

@@ -37,8 +37,15 @@ export async function run(args: string[]): Promise<number> {
     ({ values, positionals } = parse(
       rest,
       {
-        author: { type: 'string' }, reason: { type: 'string' }, until: { type: 'string' }, for: { type: 'string' }, from: { type: 'string' },
-        report: { type: 'string', default: '*' }, check: { type: 'string', default: '*' }, group: { type: 'string', default: '*' }, db: { type: 'string' },
+        author: { type: 'string' },
+        reason: { type: 'string' },
+        until: { type: 'string' },
+        for: { type: 'string' },
+        from: { type: 'string' },
+        report: { type: 'string', default: '*' },
+        check: { type: 'string', default: '*' },
+        group: { type: 'string', default: '*' },
+        db: { type: 'string' },
       },
       action === 'expire',
     ));
@@ -60,7 +67,15 @@ export async function run(args: string[]): Promise<number> {
       if ((values.until === undefined) === (values.for === undefined)) throw new SilenceError('give --until TIME or --for LENGTH (one of them)');
       const from = values.from ? parseTime(values.from as string) : new Date();
       const until = values.until ? parseTime(values.until as string) : new Date(from.getTime() + parseDuration(values.for as string) * 1000);
-      spec = { report: values.report as string, check: values.check as string, groupPattern: values.group as string, author: values.author as string, reason: values.reason as string, startsAt: iso(from), endsAt: iso(until) };
+      spec = {
+        report: values.report as string,
+        check: values.check as string,
+        groupPattern: values.group as string,
+        author: values.author as string,
+        reason: values.reason as string,
+        startsAt: iso(from),
+        endsAt: iso(until),
+      };
     }
     if (action === 'expire') {
       if (positionals.length !== 1 || !/^\d+$/.test(positionals[0])) throw new SilenceError('expire takes one silence id (omsagg silence list)');
@@ -92,7 +107,10 @@ export async function run(args: string[]): Promise<number> {
       const list = await listSilences(db);
       if (!list.length) console.log('no silences');
       const now = iso(new Date());
-      for (const s of list) console.log(`${String(s.id).padStart(4)}  ${s.startsAt} – ${s.endsAt}${s.endsAt <= now ? ' (ended)' : ''}  report ${s.report}  check ${s.check}  group ${s.groupPattern}  by ${s.author}: ${s.reason}`);
+      for (const s of list)
+        console.log(
+          `${String(s.id).padStart(4)}  ${s.startsAt} – ${s.endsAt}${s.endsAt <= now ? ' (ended)' : ''}  report ${s.report}  check ${s.check}  group ${s.groupPattern}  by ${s.author}: ${s.reason}`,
+        );
     }
     return 0;
   } catch (err) {

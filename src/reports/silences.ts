@@ -21,7 +21,12 @@ export interface Silence {
 export class SilenceError extends Error {}
 
 function globRe(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** Whether the silence covers this alarm (its report, check and device group or device name). */
@@ -36,8 +41,15 @@ export function silences(s: Silence, report: string, check: string, groupKey: st
 export const activeAt = (s: Silence, time: string) => s.startsAt <= time && time < s.endsAt;
 
 const fromDb = (r: Record<string, unknown>): Silence => ({
-  id: Number(r.silence_id), report: String(r.report), check: String(r.check_id), groupPattern: String(r.group_pattern),
-  author: String(r.author), reason: String(r.reason), startsAt: isoOf(r.starts_at)!, endsAt: isoOf(r.ends_at)!, createdAt: isoOf(r.created_at)!,
+  id: Number(r.silence_id),
+  report: String(r.report),
+  check: String(r.check_id),
+  groupPattern: String(r.group_pattern),
+  author: String(r.author),
+  reason: String(r.reason),
+  startsAt: isoOf(r.starts_at)!,
+  endsAt: isoOf(r.ends_at)!,
+  createdAt: isoOf(r.created_at)!,
 });
 
 export async function listSilences(db: Db): Promise<Silence[]> {
@@ -64,8 +76,15 @@ export async function addSilence(db: Db, s: NewSilence, now = new Date()): Promi
     const max = (await trx('omsagg_report_silences').max({ m: 'silence_id' }).first()) as { m: unknown } | undefined;
     const id = Number(max?.m ?? 0) + 1;
     await trx('omsagg_report_silences').insert({
-      silence_id: id, report: s.report, check_id: s.check, group_pattern: s.groupPattern, author: s.author.trim().slice(0, 128), reason: s.reason.trim().slice(0, 1000),
-      starts_at: dbTime(db, s.startsAt), ends_at: dbTime(db, s.endsAt), created_at: dbTime(db, createdAt),
+      silence_id: id,
+      report: s.report,
+      check_id: s.check,
+      group_pattern: s.groupPattern,
+      author: s.author.trim().slice(0, 128),
+      reason: s.reason.trim().slice(0, 1000),
+      starts_at: dbTime(db, s.startsAt),
+      ends_at: dbTime(db, s.endsAt),
+      created_at: dbTime(db, createdAt),
     });
     return { id, ...s, createdAt };
   });
@@ -78,7 +97,10 @@ export async function expireSilence(db: Db, id: number, now = new Date()): Promi
   const s = fromDb(row);
   const t = wireTime(now);
   if (s.endsAt > t) {
-    await db.knex('omsagg_report_silences').where('silence_id', id).update({ ends_at: dbTime(db, t < s.startsAt ? s.startsAt : t) });
+    await db
+      .knex('omsagg_report_silences')
+      .where('silence_id', id)
+      .update({ ends_at: dbTime(db, t < s.startsAt ? s.startsAt : t) });
     s.endsAt = t < s.startsAt ? s.startsAt : t;
   }
   return s;

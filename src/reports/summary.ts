@@ -38,7 +38,19 @@ export interface ReportSummary {
   worst: Severity | null;
   counts: { active: number; raised: number; repeated: number; firing: number; resolved: number; silenced: number; inhibited: number; noData: number; failed: number };
   alarms: AlarmSummary[];
-  checks: { id: string; title: string; kind: string; severity: Severity; state: CheckState; rule: string; description?: string; detail?: string; units: number; sources: string[]; coverage: { timeBased: boolean; runs: number[] } }[];
+  checks: {
+    id: string;
+    title: string;
+    kind: string;
+    severity: Severity;
+    state: CheckState;
+    rule: string;
+    description?: string;
+    detail?: string;
+    units: number;
+    sources: string[];
+    coverage: { timeBased: boolean; runs: number[] };
+  }[];
   /** status per device group (the definition's first level), checks in columns */
   groups: { key: string; label: string; states: Record<string, 'ok' | 'alarm' | 'silenced' | 'no_data' | 'failed' | 'n/a'> }[];
   runs: ReportRun[];
@@ -67,11 +79,14 @@ export function summarise(def: ReportDefinition, e: Evaluation, alarms: Alarm[],
   for (const a of alarms) if (firing(a) && (!worst || SEVERITY_RANK[a.severity as Severity] > SEVERITY_RANK[worst])) worst = a.severity as Severity;
   const status = counts.active ? 'alarm' : counts.failed ? 'failed' : counts.noData ? 'no_data' : 'ok';
   const rank = (a: Alarm) =>
-    firing(a) ? { raised: 0, repeated: 1, firing: 2 }[a.transition as 'raised'] ?? 2
-    : a.state === 'no_data' || a.state === 'failed' ? 3 : a.state === 'resolved' ? 4 : a.silence ? 5 : 6;
-  const sorted = [...alarms].sort((a, b) =>
-    rank(a) - rank(b) || SEVERITY_RANK[b.severity as Severity] - SEVERITY_RANK[a.severity as Severity] ||
-    a.check.localeCompare(b.check) || a.groupKey.localeCompare(b.groupKey, 'en', { numeric: true }));
+    firing(a) ? ({ raised: 0, repeated: 1, firing: 2 }[a.transition as 'raised'] ?? 2) : a.state === 'no_data' || a.state === 'failed' ? 3 : a.state === 'resolved' ? 4 : a.silence ? 5 : 6;
+  const sorted = [...alarms].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      SEVERITY_RANK[b.severity as Severity] - SEVERITY_RANK[a.severity as Severity] ||
+      a.check.localeCompare(b.check) ||
+      a.groupKey.localeCompare(b.groupKey, 'en', { numeric: true }),
+  );
   return {
     version: 1,
     report: def.id,
@@ -84,16 +99,34 @@ export function summarise(def: ReportDefinition, e: Evaluation, alarms: Alarm[],
     alarms: sorted.map((a) => {
       const f = findingOf(e, a);
       return {
-        check: a.check, title: a.title, groupKey: a.groupKey, state: a.state, transition: a.transition, severity: a.severity as Severity, sentence: a.sentence,
-        firstRaised: a.firstRaised, lastNotified: a.lastNotified, notified: a.notified,
+        check: a.check,
+        title: a.title,
+        groupKey: a.groupKey,
+        state: a.state,
+        transition: a.transition,
+        severity: a.severity as Severity,
+        sentence: a.sentence,
+        firstRaised: a.firstRaised,
+        lastNotified: a.lastNotified,
+        notified: a.notified,
         silence: a.silence ? { id: a.silence.id, author: a.silence.author, reason: a.silence.reason, until: a.silence.endsAt } : null,
-        inhibitedBy: a.inhibitedBy, devices: f?.devices ?? [a.groupKey.split('/').pop()!],
+        inhibitedBy: a.inhibitedBy,
+        devices: f?.devices ?? [a.groupKey.split('/').pop()!],
         occurrences: (f?.occurrences ?? []).map((o) => ({ run: o.run, firstLs: o.firstLs, lastLs: o.lastLs, start: o.start, end: o.end })),
       };
     }),
     checks: e.checks.map((c) => ({
-      id: c.id, title: c.title, kind: c.kind, severity: c.severity, state: c.state, rule: c.rule, ...(c.description ? { description: c.description } : {}),
-      ...(c.detail ? { detail: c.detail } : {}), units: c.units.length, sources: c.sources, coverage: c.coverage,
+      id: c.id,
+      title: c.title,
+      kind: c.kind,
+      severity: c.severity,
+      state: c.state,
+      rule: c.rule,
+      ...(c.description ? { description: c.description } : {}),
+      ...(c.detail ? { detail: c.detail } : {}),
+      units: c.units.length,
+      sources: c.sources,
+      coverage: c.coverage,
     })),
     groups: groupStatus(def, e, alarms, catalog),
     runs: e.runs,

@@ -6,12 +6,25 @@ import { plainUnit } from '../plot/axis.js';
 export const LS_SECONDS = 23.31;
 
 const UNIT_SECONDS: Record<string, number> = {
-  s: 1, sec: 1, second: 1, seconds: 1,
-  min: 60, minute: 60, minutes: 60,
-  h: 3600, hour: 3600, hours: 3600,
-  d: 86400, day: 86400, days: 86400,
-  w: 604800, week: 604800, weeks: 604800,
-  ls: LS_SECONDS, lumisection: LS_SECONDS, lumisections: LS_SECONDS,
+  s: 1,
+  sec: 1,
+  second: 1,
+  seconds: 1,
+  min: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
+  w: 604800,
+  week: 604800,
+  weeks: 604800,
+  ls: LS_SECONDS,
+  lumisection: LS_SECONDS,
+  lumisections: LS_SECONDS,
 };
 
 export class DurationError extends Error {}
@@ -51,7 +64,10 @@ export function formatNumber(v: number): string {
   const a = Math.abs(v);
   let s: string;
   if (a >= 1e7 || a < 1e-3) s = v.toExponential(3).replace(/e\+?(-?)(\d+)/, (_m, sign, e) => ` × 10^${sign}${e}`);
-  else if (a >= 1000) s = Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+  else if (a >= 1000)
+    s = Math.round(v)
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
   else s = String(Number(v.toPrecision(4)));
   return s.replace(/^-/, '−');
 }

@@ -28,7 +28,11 @@ function loadSchema(): object {
 }
 
 export class ResourceFileError extends Error {
-  constructor(readonly file: string, readonly field: string, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`resource file ${file}: ${field ? `field '${field}'` : 'document'}: ${detail}`);
   }
 }
@@ -85,7 +89,10 @@ export interface ResourceRegistry {
 /** Loads every resources/*.yaml; relationships must point at loaded types. */
 export function loadResources(dir = defaultResourcesDir()): ResourceRegistry {
   if (!fs.existsSync(dir)) throw new Error(`resources directory ${dir} does not exist`);
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const all = files.map((f) => loadResourceFile(path.join(dir, f)));
   return registryOf(all, dir);
 }

@@ -20,7 +20,13 @@ const errorResponse = (description: string) => ({
             type: 'array',
             items: {
               type: 'object',
-              properties: { status: { type: 'string' }, code: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' }, source: { type: 'object', properties: { parameter: { type: 'string' } } } },
+              properties: {
+                status: { type: 'string' },
+                code: { type: 'string' },
+                title: { type: 'string' },
+                detail: { type: 'string' },
+                source: { type: 'object', properties: { parameter: { type: 'string' } } },
+              },
             },
           },
         },
@@ -41,9 +47,7 @@ function attributesSchema(r: ResourceDef): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const a of r.attributes) {
     properties[a.name] =
-      a.kind === 'object'
-        ? { type: 'object', description: a.title, properties: Object.fromEntries(a.members.map((m) => [m.name.slice(a.name.length + 1), valueSchema(m)])) }
-        : valueSchema(a);
+      a.kind === 'object' ? { type: 'object', description: a.title, properties: Object.fromEntries(a.members.map((m) => [m.name.slice(a.name.length + 1), valueSchema(m)])) } : valueSchema(a);
   }
   return { type: 'object', properties };
 }
@@ -110,7 +114,10 @@ export function openapiOf(r: ResourceDef, kind: Kind): Record<string, unknown> {
             description: kind === 'collection' ? 'a page of resources, links first/last/next/prev, meta.totalResourceCount' : 'JSON:API document',
             content: {
               [JSONAPI]: {
-                schema: kind === 'collection' ? { type: 'object', properties: { data: { type: 'array', items: resourceObjectSchema(r) }, links: { type: 'object' }, meta: { type: 'object' } } } : { type: 'object' },
+                schema:
+                  kind === 'collection'
+                    ? { type: 'object', properties: { data: { type: 'array', items: resourceObjectSchema(r) }, links: { type: 'object' }, meta: { type: 'object' } } }
+                    : { type: 'object' },
               },
               ...(kind === 'collection' ? { 'text/csv': { schema: { type: 'string' } } } : {}),
             },

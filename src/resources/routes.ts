@@ -70,7 +70,10 @@ function held<T extends { close(): Promise<void> }>(reply: FastifyReply, stream:
 
 /** The request's path in one spelling (doubled and trailing slashes gone), for validators. */
 function pathOf(req: FastifyRequest): string {
-  return req.url.split('?')[0].replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  return req.url
+    .split('?')[0]
+    .replace(/\/{2,}/g, '/')
+    .replace(/(.)\/$/, '$1');
 }
 
 export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine, http: HttpCaching, prefixes: string[]): void {
@@ -86,7 +89,10 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
     const scope = http.versions.scopeOfPlan(plan);
     const base = `${req.protocol}://${req.host}`;
     const etag = etagOf([base, pathOf(req), representation, plan.params.map((p) => `${p.key}=${p.value}`).join('&'), scope.version, plan.resource.type]);
-    reply.header('etag', etag).header('cache-control', cacheControlOf(scope, !plan.resource.revisable, http.options)).header('vary', 'Accept, Accept-Encoding');
+    reply
+      .header('etag', etag)
+      .header('cache-control', cacheControlOf(scope, !plan.resource.revisable, http.options))
+      .header('vary', 'Accept, Accept-Encoding');
     return { etag, scope, fresh: ifNoneMatch(req.headers['if-none-match'] as string | undefined, etag) };
   }
 
@@ -114,7 +120,13 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
   }
 
   /** A collection in the negotiated representation: built whole, or streamed batch by batch. */
-  async function sendCollection(req: FastifyRequest, reply: FastifyReply, resource: ResourceDef, prefix: string, extra: { filters?: Filter[]; collectionUrl?: string; forceCsv?: boolean; single?: boolean } = {}) {
+  async function sendCollection(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    resource: ResourceDef,
+    prefix: string,
+    extra: { filters?: Filter[]; collectionUrl?: string; forceCsv?: boolean; single?: boolean } = {},
+  ) {
     const { params } = request(req);
     const representation = extra.forceCsv ? 'csv' : negotiate(req.headers.accept);
     const q = engine.query(resource, params);
@@ -125,7 +137,13 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
       if (v.fresh) return reply.code(304).send();
       // an export cut by page[limit] says so before the first byte: a header and a link to the rest
       if (plan.page.mode === 'offset' && (await rowsBeyond(engine.db, plan, plan.page.offset + plan.page.limit))) {
-        const next = (extra.collectionUrl ?? `${urls.baseUrl}/${resource.type}`) + '/csv?' + serialiseQuery([...plan.params.filter((p) => !(p.name === 'page' && p.path[0] === 'offset')).map((p) => ({ key: p.key, value: p.value })), { key: 'page[offset]', value: String(plan.page.offset + plan.page.limit) }]);
+        const next =
+          (extra.collectionUrl ?? `${urls.baseUrl}/${resource.type}`) +
+          '/csv?' +
+          serialiseQuery([
+            ...plan.params.filter((p) => !(p.name === 'page' && p.path[0] === 'offset')).map((p) => ({ key: p.key, value: p.value })),
+            { key: 'page[offset]', value: String(plan.page.offset + plan.page.limit) },
+          ]);
         reply.header('omsagg-truncated', `true; page[limit]=${plan.page.limit}`).header('link', `<${next}>; rel="next"`);
       }
       const stream = held(reply, await engine.stream(plan));
@@ -177,17 +195,26 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
       app.get(`${base}/meta`, documentOnly({ ...doc(`${resource.title}: field metadata`), ...openapiOf(resource, 'meta') }), async (req, reply) => {
         const { params } = request(req);
         negotiate(req.headers.accept);
-        if (params.length) engine.query(resource, params.filter((p) => p.name !== 'include'));
+        if (params.length)
+          engine.query(
+            resource,
+            params.filter((p) => p.name !== 'include'),
+          );
         return sendJson(reply, JSON.stringify(metaDocument(resource)));
       });
-      app.get(`${base}/csv`, documentOnly({ ...doc(`${resource.title}: CSV export`), ...openapiOf(resource, 'csv') }), (req, reply) => sendCollection(req, reply, resource, prefix, { forceCsv: true }));
+      app.get(`${base}/csv`, documentOnly({ ...doc(`${resource.title}: CSV export`), ...openapiOf(resource, 'csv') }), (req, reply) =>
+        sendCollection(req, reply, resource, prefix, { forceCsv: true }),
+      );
       app.get(`${base}/:id`, documentOnly({ ...doc(`${resource.title}: one resource by id (${resource.id.join('_')})`), ...openapiOf(resource, 'single') }), async (req, reply) => {
         const { params } = request(req);
         negotiate(req.headers.accept);
         const id = (req.params as { id: string }).id;
         const values = splitId(resource, id);
         // a segment that cannot be an id is an OMS sub-endpoint omsagg does not serve (runs/autocomplete, …)
-        if (!values) throw new NotFoundError(`${resource.type}/${id} is not served here: '${id}' is not a ${resource.type} id (${resource.id.join('_')}) and ${resource.type} has no sub-endpoint '${id}' (served: meta, csv, {id}, {id}/{relationship})`);
+        if (!values)
+          throw new NotFoundError(
+            `${resource.type}/${id} is not served here: '${id}' is not a ${resource.type} id (${resource.id.join('_')}) and ${resource.type} has no sub-endpoint '${id}' (served: meta, csv, {id}, {id}/{relationship})`,
+          );
         const q = engine.query(resource, params);
         const rels = q.include.relationships.flatMap((n) => Object.keys(resource.relationships.find((r) => r.name === n)!.keys));
         const plan = engine.plan(resource, { ...q, count: 'none', page: { offset: 0, limit: 1 } }, { fixedFilters: equalityFilters(values), extraColumns: rels });
@@ -215,7 +242,9 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
         return sendJson(reply, renderLinkage(plan, await engine.page(plan), { self: `${self}/relationships/${rel.name}`, related: `${self}/${rel.name}` }, rel.cardinality === 'many'));
       };
       app.get(`${base}/:id/:relationship`, documentOnly({ ...doc(`${resource.title}: related resources`), ...openapiOf(resource, 'related') }), (req, reply) => related(req, reply, false));
-      app.get(`${base}/:id/relationships/:relationship`, documentOnly({ ...doc(`${resource.title}: relationship linkage`), ...openapiOf(resource, 'linkage') }), (req, reply) => related(req, reply, true));
+      app.get(`${base}/:id/relationships/:relationship`, documentOnly({ ...doc(`${resource.title}: relationship linkage`), ...openapiOf(resource, 'linkage') }), (req, reply) =>
+        related(req, reply, true),
+      );
       for (const url of [base, `${base}/meta`, `${base}/csv`, `${base}/:id`, `${base}/:id/:relationship`]) {
         app.route({
           method: ['POST', 'PUT', 'PATCH', 'DELETE'],

@@ -77,7 +77,8 @@ export async function run(args: string[]): Promise<number> {
   await app.listen({ port: config.port, host: config.host });
 
   const drainer = new Drainer(app.server, {
-    boundMs: config.shutdownTimeoutMs, graceMs: Math.min(1000, config.shutdownTimeoutMs),
+    boundMs: config.shutdownTimeoutMs,
+    graceMs: Math.min(1000, config.shutdownTimeoutMs),
     onListenerClosed: () => app.log.info('listener closed: new connections are refused'),
   });
 

@@ -29,7 +29,10 @@ export class Drainer {
   private finishedDuringDrain = 0;
   private onIdle: (() => void) | null = null;
 
-  constructor(private readonly server: http.Server, private readonly opts: { boundMs: number; graceMs: number; onListenerClosed?: () => void }) {
+  constructor(
+    private readonly server: http.Server,
+    private readonly opts: { boundMs: number; graceMs: number; onListenerClosed?: () => void },
+  ) {
     server.on('connection', (socket: net.Socket) => {
       this.connections.set(socket, { active: 0 });
       socket.once('close', () => {

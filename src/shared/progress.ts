@@ -28,10 +28,7 @@ export function makeProgress(o: ProgressOptions): ProgressDisplay {
   if (o.quiet) return { start() {}, update() {}, tick() {}, stop() {} };
   let done = 0;
   if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { format: `{label} [{bar}] {value}/{total} ${o.unit} | {note} | eta {eta_formatted}`, stream, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    );
+    const bar = new cliProgress.SingleBar({ format: `{label} [{bar}] {value}/{total} ${o.unit} | {note} | eta {eta_formatted}`, stream, hideCursor: true }, cliProgress.Presets.shades_classic);
     return {
       start: (total, label) => {
         done = 0;

@@ -105,15 +105,26 @@ async function pendingRuns(db: Db, r: ResourceDef, only?: readonly number[]): Pr
  * Summarizes the runs not yet summarized (all, or `runs`), resource by resource; `refresh` drops
  * and redoes the given runs (a job that added lumisections to them). Returns the runs written.
  */
-export async function summarize(db: Db, resources: readonly ResourceDef[], opts: { runs?: readonly number[]; refresh?: boolean; progress?: SummaryProgress } = {}): Promise<{ runs: number; rows: number }> {
+export async function summarize(
+  db: Db,
+  resources: readonly ResourceDef[],
+  opts: { runs?: readonly number[]; refresh?: boolean; progress?: SummaryProgress } = {},
+): Promise<{ runs: number; rows: number }> {
   await ensureSummaryTables(db, resources);
   let runsDone = 0;
   let rowsDone = 0;
   for (const r of summarizedResources(resources)) {
     const table = summaryTableOf(r);
     if (opts.refresh && opts.runs?.length) {
-      await db.knex(SUMMARY_LOG).where('resource', r.type).whereIn('run_number', [...opts.runs]).delete();
-      await db.knex(table).whereIn('run_number', [...opts.runs]).delete();
+      await db
+        .knex(SUMMARY_LOG)
+        .where('resource', r.type)
+        .whereIn('run_number', [...opts.runs])
+        .delete();
+      await db
+        .knex(table)
+        .whereIn('run_number', [...opts.runs])
+        .delete();
     }
     const runs = await pendingRuns(db, r, opts.runs);
     const cols = columnsOf(r);
@@ -123,7 +134,11 @@ export async function summarize(db: Db, resources: readonly ResourceDef[], opts:
     const names = [...keys, ...cols.filter((c) => !keyColumns.has(c.column))].flatMap((c) => (!keyColumns.has(c.column) && c.aggregation === 'mean' ? [c.column, `${c.column}__n`] : [c.column]));
     for (const [i, run] of runs.entries()) {
       await db.knex.transaction(async (trx) => {
-        const fold = trx({ t: r.view }).where('t.run_number', run).select(foldSelects({ knex: trx, dialect: db.dialect }, keys, cols, true)).groupBy(keys.map((k) => `t.${k.column}`)).toSQL();
+        const fold = trx({ t: r.view })
+          .where('t.run_number', run)
+          .select(foldSelects({ knex: trx, dialect: db.dialect }, keys, cols, true))
+          .groupBy(keys.map((k) => `t.${k.column}`))
+          .toSQL();
         await trx(table).where('run_number', run).delete();
         await trx.raw(`insert into ?? (??) ${fold.sql}`, [table, names, ...fold.bindings]);
         const [{ n }] = (await trx(table).where('run_number', run).count({ n: '*' })) as { n: unknown }[];

@@ -6,19 +6,43 @@ import type { PixelGeometry } from './pixel.js';
 import { PARTS } from './pixel.js';
 
 export const ANOMALY_KINDS = [
-  'path_drop', 'correlation_loss', 'noise_spike', 'deadtime_spike', 'lumi_drop', 'prescale_change',
-  'hv_trip', 'cooling_excursion', 'fed_burst', 'masked_roc_jump',
+  'path_drop',
+  'correlation_loss',
+  'noise_spike',
+  'deadtime_spike',
+  'lumi_drop',
+  'prescale_change',
+  'hv_trip',
+  'cooling_excursion',
+  'fed_burst',
+  'masked_roc_jump',
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export const ANOMALY_LABELS: Record<AnomalyKind, 'bad' | 'not_bad'> = {
-  path_drop: 'bad', correlation_loss: 'bad', noise_spike: 'bad', deadtime_spike: 'not_bad', lumi_drop: 'not_bad',
-  prescale_change: 'not_bad', hv_trip: 'bad', cooling_excursion: 'bad', fed_burst: 'bad', masked_roc_jump: 'bad',
+  path_drop: 'bad',
+  correlation_loss: 'bad',
+  noise_spike: 'bad',
+  deadtime_spike: 'not_bad',
+  lumi_drop: 'not_bad',
+  prescale_change: 'not_bad',
+  hv_trip: 'bad',
+  cooling_excursion: 'bad',
+  fed_burst: 'bad',
+  masked_roc_jump: 'bad',
 };
 
 const SPAN_LS: Record<AnomalyKind, [number, number]> = {
-  path_drop: [5, 30], correlation_loss: [10, 40], noise_spike: [1, 4], deadtime_spike: [2, 8], lumi_drop: [5, 20],
-  prescale_change: [10, 40], hv_trip: [5, 30], cooling_excursion: [15, 50], fed_burst: [20, 80], masked_roc_jump: [20, 80],
+  path_drop: [5, 30],
+  correlation_loss: [10, 40],
+  noise_spike: [1, 4],
+  deadtime_spike: [2, 8],
+  lumi_drop: [5, 20],
+  prescale_change: [10, 40],
+  hv_trip: [5, 30],
+  cooling_excursion: [15, 50],
+  fed_burst: [20, 80],
+  masked_roc_jump: [20, 80],
 };
 
 /** Default injection rate: anomalies of each kind per 1000 lumisections. */
@@ -74,7 +98,10 @@ export function placeAnomalies(inp: PlacementInput): Anomaly[] {
   const out: Anomaly[] = [];
   const groups = new Map<string, HltPath[]>();
   for (const p of inp.hlt) if (p.physics) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
-  const bigGroups = [...groups.entries()].filter(([, ps]) => ps.length >= 4).map(([g]) => g).sort();
+  const bigGroups = [...groups.entries()]
+    .filter(([, ps]) => ps.length >= 4)
+    .map(([g]) => g)
+    .sort();
   const jetMet = inp.hlt.filter((p) => p.group === 'jet' || p.group === 'met');
 
   ANOMALY_KINDS.forEach((kind, k) => {
@@ -87,8 +114,15 @@ export function placeAnomalies(inp: PlacementInput): Anomaly[] {
       const where = findSlot(rng, fill.runs, span, occupied, kind === 'fed_burst' || kind === 'masked_roc_jump' ? seed : undefined);
       if (!where) continue;
       const a: Anomaly = {
-        id: fill.fillNumber * 100 + out.length + 1, kind, label: ANOMALY_LABELS[kind], runNumber: where.run.runNumber,
-        firstLs: where.first, lastLs: where.first + span - 1, channels: [], magnitude: 0, description: '',
+        id: fill.fillNumber * 100 + out.length + 1,
+        kind,
+        label: ANOMALY_LABELS[kind],
+        runNumber: where.run.runNumber,
+        firstLs: where.first,
+        lastLs: where.first + span - 1,
+        channels: [],
+        magnitude: 0,
+        description: '',
       };
       describe(a, rng, bigGroups, groups, jetMet, inp.geometry, inp.deadModules);
       out.push(a);
@@ -97,9 +131,7 @@ export function placeAnomalies(inp: PlacementInput): Anomaly[] {
   return out.sort((a, b) => a.id - b.id);
 }
 
-function findSlot(
-  rng: Rng, runs: PlannedRun[], span: number, occupied: Map<number, [number, number][]>, recoverySeed?: number,
-): { run: PlannedRun; first: number } | undefined {
+function findSlot(rng: Rng, runs: PlannedRun[], span: number, occupied: Map<number, [number, number][]>, recoverySeed?: number): { run: PlannedRun; first: number } | undefined {
   const eligible = runs.filter((r) => r.nls >= span + 30);
   if (eligible.length === 0) return undefined;
   const total = eligible.reduce((s, r) => s + r.nls, 0);
@@ -124,11 +156,12 @@ function findSlot(
   return undefined;
 }
 
-function describe(
-  a: Anomaly, rng: Rng, bigGroups: string[], groups: Map<string, HltPath[]>, jetMet: HltPath[], geo: PixelGeometry, dead: Set<number>,
-): void {
+function describe(a: Anomaly, rng: Rng, bigGroups: string[], groups: Map<string, HltPath[]>, jetMet: HltPath[], geo: PixelGeometry, dead: Set<number>): void {
   const pathSubset = (paths: HltPath[], min: number, max: number) =>
-    rng.shuffle(paths).slice(0, Math.min(paths.length, rng.int(min, max))).sort((x, y) => x.pathId - y.pathId);
+    rng
+      .shuffle(paths)
+      .slice(0, Math.min(paths.length, rng.int(min, max)))
+      .sort((x, y) => x.pathId - y.pathId);
   switch (a.kind) {
     case 'path_drop': {
       const g = rng.pick(bigGroups);
@@ -196,7 +229,10 @@ function describe(
       const fed = rng.pick(geo.feds);
       const chans = geo.modules.filter((m) => m.fedId === fed.fedId).map((m) => m.channel);
       a.fedId = fed.fedId;
-      a.fedChannels = rng.shuffle(chans).slice(0, rng.int(3, Math.min(8, chans.length))).sort((x, y) => x - y);
+      a.fedChannels = rng
+        .shuffle(chans)
+        .slice(0, rng.int(3, Math.min(8, chans.length)))
+        .sort((x, y) => x - y);
       a.channels = [String(fed.fedId)];
       a.magnitude = round(rng.logUniform(50, 500), 1);
       a.description = `FED ${fed.fedId} channels ${a.fedChannels.join(' ')}: timeout/ENE/TBM-trailer bursts (~${a.magnitude} errors per channel per LS) surviving recovery`;
@@ -205,7 +241,11 @@ function describe(
     case 'masked_roc_jump': {
       const part = rng.pick(PARTS);
       const mods = geo.modules.filter((m) => m.part === part.part && !dead.has(m.moduleId));
-      const chosen = rng.shuffle(mods).slice(0, rng.int(2, 5)).map((m) => m.moduleId).sort((x, y) => x - y);
+      const chosen = rng
+        .shuffle(mods)
+        .slice(0, rng.int(2, 5))
+        .map((m) => m.moduleId)
+        .sort((x, y) => x - y);
       a.part = part.part;
       a.modules = chosen;
       a.channels = [part.part];

@@ -39,8 +39,13 @@ export const run = command('seed', USAGE, OPTIONS, async ({ values }) => {
   try {
     log(`seeding ${redact(url)}`);
     const res = await seedDatabase(db, {
-      scale: scale as Scale, seed, anomalyRate: rate, fresh: values.fresh as boolean, stopAfterUnits: stopAfter,
-      progress: makeProgress({ unit: 'lumisections', quiet: values.quiet as boolean }), log,
+      scale: scale as Scale,
+      seed,
+      anomalyRate: rate,
+      fresh: values.fresh as boolean,
+      stopAfterUnits: stopAfter,
+      progress: makeProgress({ unit: 'lumisections', quiet: values.quiet as boolean }),
+      log,
     });
     log(
       res.finished

@@ -4,10 +4,7 @@
 import { Rng } from '../shared/prng.js';
 import type { Sink } from './sink.js';
 import type { PlannedFill, PlannedRun, Scale } from './plan.js';
-import {
-  PRESCALE_COLUMNS, PHYSICS_COLUMNS, buildHltMenu, buildL1Menu, columnForLumi, hltOverlap, l1Overlap, modelRate,
-  prescaleInColumn, type HltPath, type L1Algo,
-} from './menus.js';
+import { PRESCALE_COLUMNS, PHYSICS_COLUMNS, buildHltMenu, buildL1Menu, columnForLumi, hltOverlap, l1Overlap, modelRate, prescaleInColumn, type HltPath, type L1Algo } from './menus.js';
 import { PARTS, ROCS_PER_MODULE, buildGeometry, type PixelGeometry, type Module } from './pixel.js';
 import { LS_SECONDS, decayIntegralPb, layerDamageFactor, lumiToPb, moduleLeakageUA, pileup } from './physics.js';
 import { placeAnomalies, recoveryPoints, type Anomaly } from './anomalies.js';
@@ -71,10 +68,24 @@ export function buildContext(seed: number, scale: Scale, anomalyRate: number): G
   for (const part of PARTS) {
     const mods = geometry.modules.filter((m) => m.part === part.part);
     const n = Math.max(1, Math.round(mods.length * rng.uniform(0.005, 0.015)));
-    deadModules.set(part.part, rng.shuffle(mods).slice(0, n).map((m) => m.moduleId).sort((a, b) => a - b));
+    deadModules.set(
+      part.part,
+      rng
+        .shuffle(mods)
+        .slice(0, n)
+        .map((m) => m.moduleId)
+        .sort((a, b) => a - b),
+    );
   }
   return {
-    seed, scale, anomalyRate, hlt, l1, hltOverlap: hltOverlap(hlt), l1Overlap: l1Overlap(l1), geometry,
+    seed,
+    scale,
+    anomalyRate,
+    hlt,
+    l1,
+    hltOverlap: hltOverlap(hlt),
+    l1Overlap: l1Overlap(l1),
+    geometry,
     modulesById: new Map(geometry.modules.map((m) => [m.moduleId, m])),
     deadModules,
     pgGain: new Map(geometry.powerGroups.map((pg) => [pg.powerGroup, Math.exp(rng.gauss(0, 0.1))])),
@@ -101,16 +112,40 @@ const CMSSW: Record<string, string> = { '2018A': 'CMSSW_10_1_4', '2018B': 'CMSSW
 /** Menus, prescales, detector geometry, FED error types. */
 export async function generateStatic(ctx: GenContext, sink: Sink): Promise<void> {
   const menus = [...new Set(ERAS.map(l1MenuOf))];
-  await sink.write('l1_algorithms', menus.flatMap((menu) => ctx.l1.map((a) => [menu, a.bit, a.name, a.response, a.r50, a.shape, 0, a.basePrescale])));
-  await sink.write('hlt_paths', ctx.hlt.map((p) => [p.pathId, p.name, p.group, p.response, p.r50, p.shape, 0, ctx.l1[p.l1SeedBit].bit]));
+  await sink.write(
+    'l1_algorithms',
+    menus.flatMap((menu) => ctx.l1.map((a) => [menu, a.bit, a.name, a.response, a.r50, a.shape, 0, a.basePrescale])),
+  );
+  await sink.write(
+    'hlt_paths',
+    ctx.hlt.map((p) => [p.pathId, p.name, p.group, p.response, p.r50, p.shape, 0, ctx.l1[p.l1SeedBit].bit]),
+  );
   const keys = [...new Set(ERAS.map(hltKeyOf))];
-  await sink.write('hlt_prescales', keys.flatMap((key) => ctx.hlt.flatMap((p) => PRESCALE_COLUMNS.map((c) => [key, p.pathId, c.index, prescaleInColumn(p.basePrescale, c.index)]))));
+  await sink.write(
+    'hlt_prescales',
+    keys.flatMap((key) => ctx.hlt.flatMap((p) => PRESCALE_COLUMNS.map((c) => [key, p.pathId, c.index, prescaleInColumn(p.basePrescale, c.index)]))),
+  );
   const geo = ctx.geometry;
-  await sink.write('pixel_power_groups', geo.powerGroups.map((g) => [g.powerGroup, g.name, g.part.subdetector, g.part.part, g.part.layerOrDisk, g.part.side, g.sector, g.nModules, g.part.radiusMm]));
-  await sink.write('pixel_modules', geo.modules.map((m) => [m.moduleId, m.name, m.powerGroup, m.part, m.fedId, m.channel, ROCS_PER_MODULE]));
-  await sink.write('pixel_feds', geo.feds.map((f) => [f.fedId, f.subdetector, f.crate, f.nChannels]));
-  await sink.write('pixel_fed_channels', geo.modules.map((m) => [m.fedId, m.channel, m.moduleId, m.part]));
-  await sink.write('fed_error_types', FED_ERROR_TYPES.map((t) => [...t]));
+  await sink.write(
+    'pixel_power_groups',
+    geo.powerGroups.map((g) => [g.powerGroup, g.name, g.part.subdetector, g.part.part, g.part.layerOrDisk, g.part.side, g.sector, g.nModules, g.part.radiusMm]),
+  );
+  await sink.write(
+    'pixel_modules',
+    geo.modules.map((m) => [m.moduleId, m.name, m.powerGroup, m.part, m.fedId, m.channel, ROCS_PER_MODULE]),
+  );
+  await sink.write(
+    'pixel_feds',
+    geo.feds.map((f) => [f.fedId, f.subdetector, f.crate, f.nChannels]),
+  );
+  await sink.write(
+    'pixel_fed_channels',
+    geo.modules.map((m) => [m.fedId, m.channel, m.moduleId, m.part]),
+  );
+  await sink.write(
+    'fed_error_types',
+    FED_ERROR_TYPES.map((t) => [...t]),
+  );
 }
 
 interface RunTotals {
@@ -124,7 +159,12 @@ interface RunTotals {
 /** All rows of one fill. Returns the number of lumisections written. */
 export async function generateFill(ctx: GenContext, fill: PlannedFill, lsBefore: number, sink: Sink): Promise<number> {
   const anomalies = placeAnomalies({
-    seed: ctx.seed, fill, lsBefore, ratePer1000: ctx.anomalyRate, hlt: ctx.hlt, geometry: ctx.geometry,
+    seed: ctx.seed,
+    fill,
+    lsBefore,
+    ratePer1000: ctx.anomalyRate,
+    hlt: ctx.hlt,
+    geometry: ctx.geometry,
     deadModules: new Set([...ctx.deadModules.values()].flat()),
   });
   let recordedFill = 0;
@@ -136,19 +176,39 @@ export async function generateFill(ctx: GenContext, fill: PlannedFill, lsBefore:
     recordedFill += totals.recorded;
     nls += run.nls;
   }
-  await sink.write('omsagg_injected_anomalies', anomalies.map((a) => [
-    a.id, a.kind, a.label, a.runNumber, a.firstLs, a.lastLs, a.channels.join(',').slice(0, 4000), a.magnitude, a.description.slice(0, 1000),
-  ]));
+  await sink.write(
+    'omsagg_injected_anomalies',
+    anomalies.map((a) => [a.id, a.kind, a.label, a.runNumber, a.firstLs, a.lastLs, a.channels.join(',').slice(0, 4000), a.magnitude, a.description.slice(0, 1000)]),
+  );
   const frng = Rng.derive(ctx.seed, 'fill-row', fill.fillNumber);
   const extra = frng.int(0, 12);
-  await sink.write('fills', [[
-    fill.fillNumber, 'PROTONS', iso(fill.start), iso(fill.end), iso(fill.startStable), iso(fill.endStable),
-    Math.round((fill.end - fill.start) / 1000), 6500, fill.bunches, fill.bunches + extra, fill.bunches + extra,
-    r3(fill.l0), r3(pileup(fill.l0, fill.bunches)), r6(fill.deliveredPb), r6(recordedFill), fill.betaStarCm,
-    fill.crossingAngleUrad, fill.injectionScheme, r3(fill.tauH),
-    // the scheme's bunches per beam; luminosity is delivered (and runs record) only in stable beams here
-    fill.bunches, r6(fill.deliveredPb), r6(recordedFill),
-  ]]);
+  await sink.write('fills', [
+    [
+      fill.fillNumber,
+      'PROTONS',
+      iso(fill.start),
+      iso(fill.end),
+      iso(fill.startStable),
+      iso(fill.endStable),
+      Math.round((fill.end - fill.start) / 1000),
+      6500,
+      fill.bunches,
+      fill.bunches + extra,
+      fill.bunches + extra,
+      r3(fill.l0),
+      r3(pileup(fill.l0, fill.bunches)),
+      r6(fill.deliveredPb),
+      r6(recordedFill),
+      fill.betaStarCm,
+      fill.crossingAngleUrad,
+      fill.injectionScheme,
+      r3(fill.tauH),
+      // the scheme's bunches per beam; luminosity is delivered (and runs record) only in stable beams here
+      fill.bunches,
+      r6(fill.deliveredPb),
+      r6(recordedFill),
+    ],
+  ]);
   return nls;
 }
 
@@ -158,11 +218,34 @@ export async function generateFill(ctx: GenContext, fill: PlannedFill, lsBefore:
  * are not in 2018 global runs (not ready); GEM was not installed (null, as OMS reports it then).
  */
 const LS_FLAG_VALUES: Record<(typeof LUMISECTION_FLAGS)[number], boolean | null> = {
-  beam_present: true, beam1_stable: true, beam2_stable: true,
-  ebp_ready: true, ebm_ready: true, eep_ready: true, eem_ready: true, esp_ready: true, esm_ready: true,
-  hbhea_ready: true, hbheb_ready: true, hbhec_ready: true, hf_ready: true, ho_ready: true, castor_ready: false, zdc_ready: false,
-  dt0_ready: true, dtp_ready: true, dtm_ready: true, cscp_ready: true, cscm_ready: true, rpc_ready: true,
-  gem_ready: null, gemp_ready: null, gemm_ready: null, rp_sect_45_ready: true, rp_sect_56_ready: true, rp_time_ready: true,
+  beam_present: true,
+  beam1_stable: true,
+  beam2_stable: true,
+  ebp_ready: true,
+  ebm_ready: true,
+  eep_ready: true,
+  eem_ready: true,
+  esp_ready: true,
+  esm_ready: true,
+  hbhea_ready: true,
+  hbheb_ready: true,
+  hbhec_ready: true,
+  hf_ready: true,
+  ho_ready: true,
+  castor_ready: false,
+  zdc_ready: false,
+  dt0_ready: true,
+  dtp_ready: true,
+  dtm_ready: true,
+  cscp_ready: true,
+  cscm_ready: true,
+  rpc_ready: true,
+  gem_ready: null,
+  gemp_ready: null,
+  gemm_ready: null,
+  rp_sect_45_ready: true,
+  rp_sect_56_ready: true,
+  rp_time_ready: true,
 };
 const LS_FLAGS = LUMISECTION_FLAGS.map((f) => LS_FLAG_VALUES[f]);
 
@@ -292,11 +375,37 @@ async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, 
     totals.delivered += delivered;
     totals.recorded += recorded;
     const intLumiFb = fill.intLumiStartFb + decayIntegralPb(fill.l0, fill.tauH, 0, h1) / 1000;
-    await sink.write('lumisections', [[
-      run.runNumber, ls, fill.fillNumber, iso(t0), iso(t1), r3(lInit), r3(lEnd), r6(delivCum), r6(recCum), r6(delivered),
-      r6(recorded), r6(intLumiFb), r3(mu), column, PRESCALE_COLUMNS[column].name, true, true, true, true, true, true, true, true, true, true, true,
-      ...LS_FLAGS,
-    ]]);
+    await sink.write('lumisections', [
+      [
+        run.runNumber,
+        ls,
+        fill.fillNumber,
+        iso(t0),
+        iso(t1),
+        r3(lInit),
+        r3(lEnd),
+        r6(delivCum),
+        r6(recCum),
+        r6(delivered),
+        r6(recorded),
+        r6(intLumiFb),
+        r3(mu),
+        column,
+        PRESCALE_COLUMNS[column].name,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        ...LS_FLAGS,
+      ],
+    ]);
 
     // pixel: power-group readings
     const damage = fill.damageStartFb + decayIntegralPb(fill.l0, fill.tauH, 0, h1) / 1000;
@@ -382,25 +491,56 @@ async function generateRun(ctx: GenContext, fill: PlannedFill, run: PlannedRun, 
   const lastMasked = new Set<number>([...seuMasked.values()].flatMap((s) => [...s]));
   for (const a of anoms) if (a.kind === 'masked_roc_jump' && a.lastLs >= run.nls) for (const id of a.modules!) lastMasked.add(id);
   const dead = new Set([...ctx.deadModules.values()].flat());
-  await sink.write('fed_channel_status', geometry.modules.map((m) => {
-    const e = chanErrors.get(`${m.fedId}|${m.channel}`);
-    const status = dead.has(m.moduleId) ? 'disabled' : lastMasked.has(m.moduleId) ? 'masked' : (e?.count ?? 0) >= 50 ? 'errors' : 'ok';
-    return [run.runNumber, m.fedId, m.channel, status, e?.count ?? 0, e ? e.last : null];
-  }));
-  await sink.write('hlt_path_run_summary', hlt.map((p, i) => {
-    const s = pathSums[i];
-    return [run.runNumber, p.pathId, 1, run.nls, s.l1, s.ps, s.acc, s.ps - s.acc, 0];
-  }));
+  await sink.write(
+    'fed_channel_status',
+    geometry.modules.map((m) => {
+      const e = chanErrors.get(`${m.fedId}|${m.channel}`);
+      const status = dead.has(m.moduleId) ? 'disabled' : lastMasked.has(m.moduleId) ? 'masked' : (e?.count ?? 0) >= 50 ? 'errors' : 'ok';
+      return [run.runNumber, m.fedId, m.channel, status, e?.count ?? 0, e ? e.last : null];
+    }),
+  );
+  await sink.write(
+    'hlt_path_run_summary',
+    hlt.map((p, i) => {
+      const s = pathSums[i];
+      return [run.runNumber, p.pathId, 1, run.nls, s.l1, s.ps, s.acc, s.ps - s.acc, 0];
+    }),
+  );
   const seconds = run.nls * LS_SECONDS;
   const rrng = Rng.derive(ctx.seed, 'run-row', run.runNumber);
   const out = rrng.chance(0.2) ? 'CASTOR,ZDC' : 'CASTOR';
-  await sink.write('runs', [[
-    run.runNumber, fill.fillNumber, iso(run.start), iso(run.end), Math.round((run.end - run.start) / 1000), run.nls, 'GLOBAL-RUN', run.era,
-    l1MenuOf(run.era), `l1_trg_collisions2018/v${ERAS.indexOf(run.era) + 60}`, hltKey, CMSSW[run.era], r3(3.8 + rrng.gauss(-0.001, 0.0005)), 6500,
-    true, 'CSC,CTPPS,DAQ,DCS,DQM,DT,ECAL,ES,HCAL,HF,PIXEL,PIXEL_UP,RPC,SCAL,TCDS,TRACKER,TRG', out, firstColumn, 'LHC',
-    `l1_hlt_collisions2018/v${ERAS.indexOf(run.era) * 40 + 120}`, r3(totals.l1Total / seconds), r3(totals.hltPhysics / seconds),
-    totals.l1Total, Math.round(totals.hltPhysics), r3(initLumi), r3(endLumi), r6(totals.delivered), r6(totals.recorded),
-    r3(totals.deadtimeSum / run.nls),
-  ]]);
+  await sink.write('runs', [
+    [
+      run.runNumber,
+      fill.fillNumber,
+      iso(run.start),
+      iso(run.end),
+      Math.round((run.end - run.start) / 1000),
+      run.nls,
+      'GLOBAL-RUN',
+      run.era,
+      l1MenuOf(run.era),
+      `l1_trg_collisions2018/v${ERAS.indexOf(run.era) + 60}`,
+      hltKey,
+      CMSSW[run.era],
+      r3(3.8 + rrng.gauss(-0.001, 0.0005)),
+      6500,
+      true,
+      'CSC,CTPPS,DAQ,DCS,DQM,DT,ECAL,ES,HCAL,HF,PIXEL,PIXEL_UP,RPC,SCAL,TCDS,TRACKER,TRG',
+      out,
+      firstColumn,
+      'LHC',
+      `l1_hlt_collisions2018/v${ERAS.indexOf(run.era) * 40 + 120}`,
+      r3(totals.l1Total / seconds),
+      r3(totals.hltPhysics / seconds),
+      totals.l1Total,
+      Math.round(totals.hltPhysics),
+      r3(initLumi),
+      r3(endLumi),
+      r6(totals.delivered),
+      r6(totals.recorded),
+      r3(totals.deadtimeSum / run.nls),
+    ],
+  ]);
   return totals;
 }

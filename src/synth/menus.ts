@@ -66,9 +66,12 @@ export interface HltPath extends RateModel {
 
 const TEMPLATES: Record<string, (i: number) => string> = {
   jet: (i) => `HLT_PFJetFwd${[15, 25, 40, 60, 80, 140, 200, 260, 320, 400, 450, 500][i % 12]}_${['', 'Cen', 'Eta2p5', 'Loose'][Math.floor(i / 12) % 4]}v${1 + (i % 5)}`,
-  met: (i) => `HLT_PFMET${[100, 110, 120, 130, 140, 200, 250, 300][i % 8]}_PFMHT${[90, 100, 110, 120, 130, 140][Math.floor(i / 8) % 6]}_IDTight_${['', 'CaloBTag_', 'Cleaned_'][Math.floor(i / 48) % 3]}v${1 + (i % 7)}`,
-  muon: (i) => `HLT_Mu${[3, 8, 12, 15, 17, 20, 24, 27, 37, 50][i % 10]}_${['TrkIsoVVL', 'IP6_part0', 'IP6_part1', 'eta2p1', 'DoubleMu4_3_Bs', 'NoFiltersNoVtx'][Math.floor(i / 10) % 6]}_v${1 + (i % 9)}`,
-  egamma: (i) => `HLT_Ele${[15, 23, 27, 28, 32, 35, 38, 40, 50, 115][i % 10]}_${['WPTight_Gsf', 'CaloIdVT_GsfTrkIdT', 'eta2p1_WPTight', 'PFHT350', 'CaloIdL_TrackIdL_IsoVL'][Math.floor(i / 10) % 5]}_v${1 + (i % 6)}`,
+  met: (i) =>
+    `HLT_PFMET${[100, 110, 120, 130, 140, 200, 250, 300][i % 8]}_PFMHT${[90, 100, 110, 120, 130, 140][Math.floor(i / 8) % 6]}_IDTight_${['', 'CaloBTag_', 'Cleaned_'][Math.floor(i / 48) % 3]}v${1 + (i % 7)}`,
+  muon: (i) =>
+    `HLT_Mu${[3, 8, 12, 15, 17, 20, 24, 27, 37, 50][i % 10]}_${['TrkIsoVVL', 'IP6_part0', 'IP6_part1', 'eta2p1', 'DoubleMu4_3_Bs', 'NoFiltersNoVtx'][Math.floor(i / 10) % 6]}_v${1 + (i % 9)}`,
+  egamma: (i) =>
+    `HLT_Ele${[15, 23, 27, 28, 32, 35, 38, 40, 50, 115][i % 10]}_${['WPTight_Gsf', 'CaloIdVT_GsfTrkIdT', 'eta2p1_WPTight', 'PFHT350', 'CaloIdL_TrackIdL_IsoVL'][Math.floor(i / 10) % 5]}_v${1 + (i % 6)}`,
   tau: (i) => `HLT_DoubleTightChargedIsoPFTau${[35, 40, 45][i % 3]}_Trk1_${['eta2p1', 'TightID_eta2p1'][Math.floor(i / 3) % 2]}_Reg_v${1 + (i % 4)}`,
   btag: (i) => `HLT_PFHT${[300, 330, 380, 430][i % 4]}PT30_QuadPFJet_75_60_45_40_${['TriplePFBTagDeepCSV_4p5', 'DoublePFBTagDeepCSV_2p2', 'PFBTagDeepCSV_2p2'][Math.floor(i / 4) % 3]}_v${1 + (i % 3)}`,
   other: (i) => `HLT_Photon${[33, 50, 75, 90, 120, 165, 200][i % 7]}_${['R9Id90_HE10_IsoM', 'HoverELoose', 'EB_TightID_TightIso'][Math.floor(i / 7) % 3]}_v${1 + (i % 5)}`,
@@ -114,7 +117,11 @@ export function buildHltMenu(seed: number, nPaths: number, nL1Bits: number): Hlt
     const target = rng.logUniform(0.5, 20);
     const basePrescale = model.r50 > 40 ? Math.max(2, Math.round(model.r50 / target)) : 1;
     return {
-      pathId: i + 1, name, group, ...model, basePrescale,
+      pathId: i + 1,
+      name,
+      group,
+      ...model,
+      basePrescale,
       rejection: Math.min(rng.logUniform(8, 80), 30000 / model.r50),
       l1SeedBit: rng.int(0, nL1Bits - 1),
       physics: group !== 'alca' && group !== 'zerobias',
@@ -142,7 +149,8 @@ const L1_TEMPLATES: ((i: number) => string)[] = [
   (i) => `L1_DoubleIsoTau${[28, 30, 32, 34, 36, 38][i % 6]}er2p1${['', '_Mass_Max90', '_Mass_Max80'][Math.floor(i / 6) % 3]}`,
   (i) => `L1_Mu${[5, 6, 7, 12, 20, 23][i % 6]}_EG${[10, 15, 20, 23][Math.floor(i / 6) % 4]}${['er2p5', ''][Math.floor(i / 24) % 2]}`,
   (i) => `L1_ETT${[1200, 1600, 2000][i % 3]}${['', '_copy'][Math.floor(i / 3) % 2]}`,
-  (i) => `L1_${['ZeroBias', 'ZeroBias_copy', 'FirstCollisionInTrain', 'LastCollisionInTrain', 'IsolatedBunch', 'BptxXOR', 'BptxPlus', 'BptxMinus', 'MinimumBiasHF0_OR', 'MinimumBiasHF0_AND_BptxAND', 'UnpairedBunchBptxPlus', 'UnpairedBunchBptxMinus', 'NotBptxOR', 'BPTX_RefAND_VME', 'BPTX_TechnicalTrigger'][i % 15]}${i >= 15 ? `_${Math.floor(i / 15)}` : ''}`,
+  (i) =>
+    `L1_${['ZeroBias', 'ZeroBias_copy', 'FirstCollisionInTrain', 'LastCollisionInTrain', 'IsolatedBunch', 'BptxXOR', 'BptxPlus', 'BptxMinus', 'MinimumBiasHF0_OR', 'MinimumBiasHF0_AND_BptxAND', 'UnpairedBunchBptxPlus', 'UnpairedBunchBptxMinus', 'NotBptxOR', 'BPTX_RefAND_VME', 'BPTX_TechnicalTrigger'][i % 15]}${i >= 15 ? `_${Math.floor(i / 15)}` : ''}`,
 ];
 
 export function buildL1Menu(seed: number, nBits: number): L1Algo[] {
@@ -157,7 +165,10 @@ export function buildL1Menu(seed: number, nBits: number): L1Algo[] {
     }
   }
   // bits in use are spread over 0..511 with gaps, as in a real menu
-  const bits = rng.shuffle(Array.from({ length: 512 }, (_, b) => b)).slice(0, nBits).sort((a, b) => a - b);
+  const bits = rng
+    .shuffle(Array.from({ length: 512 }, (_, b) => b))
+    .slice(0, nBits)
+    .sort((a, b) => a - b);
   return names.map((name, i) => {
     const bunchOnly = /ZeroBias|Bptx|Collision|IsolatedBunch|BPTX|Unpaired/.test(name);
     const model: RateModel = bunchOnly

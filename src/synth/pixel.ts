@@ -20,8 +20,14 @@ export const PARTS: Part[] = [
   { part: 'BPix_L3', subdetector: 'BPix', layerOrDisk: 3, side: null, nModules: 352, radiusMm: 109, hvSettingV: 300, coolingC: -22 },
   { part: 'BPix_L4', subdetector: 'BPix', layerOrDisk: 4, side: null, nModules: 512, radiusMm: 160, hvSettingV: 300, coolingC: -22 },
   ...[-3, -2, -1, 1, 2, 3].map((d): Part => ({
-    part: `FPix_D${d < 0 ? 'm' : 'p'}${Math.abs(d)}`, subdetector: 'FPix', layerOrDisk: Math.abs(d), side: d < 0 ? -1 : 1,
-    nModules: 112, radiusMm: 110, hvSettingV: 300, coolingC: -20,
+    part: `FPix_D${d < 0 ? 'm' : 'p'}${Math.abs(d)}`,
+    subdetector: 'FPix',
+    layerOrDisk: Math.abs(d),
+    side: d < 0 ? -1 : 1,
+    nModules: 112,
+    radiusMm: 110,
+    hvSettingV: 300,
+    coolingC: -20,
   })),
 ];
 

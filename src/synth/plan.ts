@@ -90,7 +90,13 @@ export function buildPlan(seed: number): Plan {
   if (current.length) groups.push(current);
 
   // durations first, then spread the fills over the season with random turnaround gaps
-  interface Draft { runs: { run: number; nls: number; gapBefore: number }[]; preStable: number; postStable: number; post: number; length: number }
+  interface Draft {
+    runs: { run: number; nls: number; gapBefore: number }[];
+    preStable: number;
+    postStable: number;
+    post: number;
+    length: number;
+  }
   const drafts: Draft[] = groups.map((g) => {
     const preStable = rng.uniform(40, 90) * MIN;
     const postStable = rng.uniform(2, 15) * MIN;
@@ -130,7 +136,15 @@ export function buildPlan(seed: number): Plan {
     const deliveredPb = decayIntegralPb(l0, tauH, 0, (endStable - startStable) / H);
     shortTerm *= Math.exp(-(startStable - prevEnd) / H / SHORT_TERM_TAU_H);
     fills.push({
-      index, fillNumber, start, startStable, endStable, end, l0, tauH, bunches,
+      index,
+      fillNumber,
+      start,
+      startStable,
+      endStable,
+      end,
+      l0,
+      tauH,
+      bunches,
       betaStarCm: index < 120 ? 30 : 27,
       crossingAngleUrad: rng.pick([130, 140, 150, 160]),
       injectionScheme: `25ns_${bunches}b_${bunches - 8}_${Math.round(bunches * 0.8)}_${Math.round(bunches * 0.85)}_144bpi_20inj`,

@@ -47,7 +47,10 @@ export const SEEDED_TABLES = TABLES.filter((t) => t.name !== 'omsagg_anomaly_sco
 
 export function seedMeta(scale: Scale, seed: number, anomalyRate: number, maxFills?: number, maxLsPerRun?: number): Record<string, string> {
   return {
-    generator_version: GENERATOR_VERSION, seed: String(seed), scale, anomaly_rate: String(anomalyRate),
+    generator_version: GENERATOR_VERSION,
+    seed: String(seed),
+    scale,
+    anomaly_rate: String(anomalyRate),
     fills_limit: maxFills === undefined ? 'all' : String(maxFills),
     ls_limit: maxLsPerRun === undefined ? 'all' : String(maxLsPerRun),
   };
@@ -84,8 +87,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
   const same = hasSeed && Object.entries(want).every(([k, v]) => meta[k] === v);
   if (hasSeed && !same && !opts.fresh) {
     throw new SeedConflictError(
-      `the database already holds seed ${meta.seed} scale ${meta.scale} (generator ${meta.generator_version}, anomaly rate ${meta.anomaly_rate}); ` +
-        `use --fresh to replace it, or another database`,
+      `the database already holds seed ${meta.seed} scale ${meta.scale} (generator ${meta.generator_version}, anomaly rate ${meta.anomaly_rate}); ` + `use --fresh to replace it, or another database`,
     );
   }
   if (opts.fresh && hasSeed) {
@@ -94,9 +96,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
     await db.knex('omsagg_meta').whereNot('key', 'schema_version').delete();
   }
   await setMeta(db, { ...want, seed_state: 'running' });
-  const done = new Set(
-    ((await db.knex('omsagg_jobs').where({ job: SEED_JOB, state: 'done' }).select('unit')) as { unit: string }[]).map((r) => r.unit),
-  );
+  const done = new Set(((await db.knex('omsagg_jobs').where({ job: SEED_JOB, state: 'done' }).select('unit')) as { unit: string }[]).map((r) => r.unit));
 
   const plan = buildPlan(seed);
   const fills = seedFills(plan, opts);

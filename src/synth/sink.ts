@@ -26,9 +26,17 @@ function tableDef(name: string): TableDef {
   return def;
 }
 
-interface SqliteStatement { run(...params: unknown[]): unknown }
-interface SqliteConn { prepare(sql: string): SqliteStatement; exec(sql: string): unknown; pragma(s: string): unknown }
-interface PgConn { query(text: string, values?: unknown[]): Promise<unknown> }
+interface SqliteStatement {
+  run(...params: unknown[]): unknown;
+}
+interface SqliteConn {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  pragma(s: string): unknown;
+}
+interface PgConn {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
 
 export async function openWriter(db: Db): Promise<UnitWriter> {
   if (db.readonly) throw new Error('the generator needs a writable connection');
@@ -110,12 +118,16 @@ async function pgWriter(conn: PgConn, release: () => Promise<void>): Promise<Uni
     buffers.set(table, []);
     const def = tableDef(table);
     const columns = def.columns.map((_, i) => rows.map((r) => r[i] ?? null));
-    const sql =
-      `INSERT INTO ${table} (${def.columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(` +
-      def.columns.map((c, i) => `$${i + 1}::${pgType(c.kind)}[]`).join(', ') + ')';
+    const sql = `INSERT INTO ${table} (${def.columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(` + def.columns.map((c, i) => `$${i + 1}::${pgType(c.kind)}[]`).join(', ') + ')';
     // chained, so the client runs one query at a time (pg deprecates overlapping client.query calls)
     const prev = pending[pending.length - 1] ?? Promise.resolve();
-    pending.push(prev.then(() => (failure ? undefined : conn.query(sql, columns))).catch((err: unknown) => { failure ??= err; }));
+    pending.push(
+      prev
+        .then(() => (failure ? undefined : conn.query(sql, columns)))
+        .catch((err: unknown) => {
+          failure ??= err;
+        }),
+    );
     await settle(8);
   };
   const sink: Sink = {

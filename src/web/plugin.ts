@@ -63,10 +63,15 @@ const GROUP_ORDER = ['Trigger', 'Luminosity', 'Pixel', 'Anomalies'];
 /** `/`: what this server is and where everything is. */
 function landingPage(probes: Probe[], resources: { type: string; title: string; description: string }[], apiPrefix: string): string {
   const res = resources
-    .map((r) => `<li><a href="${esc(apiPrefix)}/${esc(r.type)}"><code>${esc(r.type)}</code></a> — ${esc(r.title)} <span class="muted">(<a href="${esc(apiPrefix)}/${esc(r.type)}/meta">fields and units</a> · <a href="${esc(apiPrefix)}/${esc(r.type)}/csv?page[limit]=100">CSV</a>)</span></li>`)
+    .map(
+      (r) =>
+        `<li><a href="${esc(apiPrefix)}/${esc(r.type)}"><code>${esc(r.type)}</code></a> — ${esc(r.title)} <span class="muted">(<a href="${esc(apiPrefix)}/${esc(r.type)}/meta">fields and units</a> · <a href="${esc(apiPrefix)}/${esc(r.type)}/csv?page[limit]=100">CSV</a>)</span></li>`,
+    )
     .join('\n');
   const plots = probes.map((p) => `<li><a href="/probes/${esc(p.id)}">${esc(p.title)}</a></li>`).join('\n');
-  return shell('CMS OMS aggregation server', `<h1>omsagg</h1>
+  return shell(
+    'CMS OMS aggregation server',
+    `<h1>omsagg</h1>
 <p class="lead">A read-only aggregation server for the CMS Online Monitoring System: monitoring tables published as JSON:API resources in the OMS aggregation-API dialect (<code>filter[attr][OP]=value</code>, <code>fields</code>, <code>sort</code>, <code>page[offset]</code>/<code>page[limit]</code>, <code>group[granularity]</code>), plots drawn from them, lumisections scored for anomalies, and daily status reports.</p>
 <section><h2>Start here</h2><ul>
 <li><a href="${esc(apiPrefix)}">${esc(apiPrefix)}</a> — the resources index (JSON:API)</li>
@@ -80,31 +85,43 @@ ${res}
 </ul></section>
 <section><h2>Plots</h2><ul>
 ${plots}
-</ul></section>`);
+</ul></section>`,
+  );
 }
 
 function indexPage(probes: Probe[], apiPrefix: string): string {
-  const groups = [...new Set(probes.map((p) => p.group ?? 'Other'))].sort(
-    (a, b) => (GROUP_ORDER.indexOf(a) + 1 || 99) - (GROUP_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
-  );
+  const groups = [...new Set(probes.map((p) => p.group ?? 'Other'))].sort((a, b) => (GROUP_ORDER.indexOf(a) + 1 || 99) - (GROUP_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
   const sections = groups
-    .map((g) => `<section><h2 class="group">${esc(g)}</h2>\n<ul class="cards">${cards(probes.filter((p) => (p.group ?? 'Other') === g), apiPrefix)}</ul></section>`)
+    .map(
+      (g) =>
+        `<section><h2 class="group">${esc(g)}</h2>\n<ul class="cards">${cards(
+          probes.filter((p) => (p.group ?? 'Other') === g),
+          apiPrefix,
+        )}</ul></section>`,
+    )
     .join('\n');
-  return shell('Probes', `<h1>Probes</h1>
+  return shell(
+    'Probes',
+    `<h1>Probes</h1>
 <p class="lead">Plots built from omsagg's resources. Every plot is also available as a generic plot object (JSON), a Plotly figure, CSV, and as points for the OMS GUI's chart and table portlets. API: <a href="${esc(apiPrefix)}/probes">${esc(apiPrefix)}/probes</a>.</p>
-${sections}`);
+${sections}`,
+  );
 }
 
 function cards(probes: Probe[], apiPrefix: string): string {
   return probes
-    .map((p) => `<li class="card"><a href="/probes/${esc(p.id)}"><h2>${esc(p.title)}</h2></a><p>${esc(p.description)}</p>
-<p class="links"><a href="/probes/${esc(p.id)}">open</a> · <a href="${esc(apiPrefix)}/probes/${esc(p.id)}/plot">plot JSON</a> · <a href="${esc(apiPrefix)}/probes/${esc(p.id)}/points?include=meta">points</a></p></li>`)
+    .map(
+      (p) => `<li class="card"><a href="/probes/${esc(p.id)}"><h2>${esc(p.title)}</h2></a><p>${esc(p.description)}</p>
+<p class="links"><a href="/probes/${esc(p.id)}">open</a> · <a href="${esc(apiPrefix)}/probes/${esc(p.id)}/plot">plot JSON</a> · <a href="${esc(apiPrefix)}/probes/${esc(p.id)}/points?include=meta">points</a></p></li>`,
+    )
     .join('\n');
 }
 
 function probePage(p: Probe, apiPrefix: string): string {
   const def = { id: p.id, title: p.title, description: p.description, params: p.params, api: apiPrefix };
-  return shell(p.title, `<h1 id="probe-title">${esc(p.title)}</h1>
+  return shell(
+    p.title,
+    `<h1 id="probe-title">${esc(p.title)}</h1>
 <p class="lead">${esc(p.description)}</p>
 <form id="params" class="params" autocomplete="off"></form>
 <div id="status" class="status" role="status" aria-live="polite"></div>
@@ -116,7 +133,8 @@ function probePage(p: Probe, apiPrefix: string): string {
 </section>
 <script type="application/json" id="probe-def">${scriptJson(def)}</script>
 <script src="${PLOTLY_URL}" defer></script>
-<script type="module" src="/probes/static/page.js?v=${ASSET_VERSION}"></script>`);
+<script type="module" src="/probes/static/page.js?v=${ASSET_VERSION}"></script>`,
+  );
 }
 
 export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): Promise<void> {
@@ -138,7 +156,10 @@ export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): P
   app.get<{ Params: { id: string } }>('/probes/:id', hide, async (req, reply) => {
     const p = registry.get(req.params.id);
     if (!p) {
-      return reply.status(404).type('text/html; charset=utf-8').send(shell('Unknown probe', `<h1>No probe “${esc(req.params.id)}”</h1><p>See the <a href="/probes">list of probes</a>.</p>`));
+      return reply
+        .status(404)
+        .type('text/html; charset=utf-8')
+        .send(shell('Unknown probe', `<h1>No probe “${esc(req.params.id)}”</h1><p>See the <a href="/probes">list of probes</a>.</p>`));
     }
     return html(reply, probePage(p, apiPrefix));
   });
@@ -147,8 +168,7 @@ export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): P
     if (!a) return reply.status(404).type('text/plain').send('not found');
     return reply.type(a.type).header('cache-control', 'public, max-age=300').send(a.body);
   });
-  app.get(PLOTLY_URL, hide, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(plotly));
+  app.get(PLOTLY_URL, hide, async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(plotly));
 }
 
 export default webPlugin;

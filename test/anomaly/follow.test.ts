@@ -10,11 +10,7 @@ const RUN = 323997; // the last run of the demo
 const RANGE: [number, number] = [RUN, RUN];
 
 async function scores(db: Db): Promise<string> {
-  const rows = await db
-    .knex('omsagg_anomaly_scores')
-    .where('run_number', RUN)
-    .select('lumisection_number', 'model', 'score', 'flag', 'contributors')
-    .orderBy(['lumisection_number', 'model']);
+  const rows = await db.knex('omsagg_anomaly_scores').where('run_number', RUN).select('lumisection_number', 'model', 'score', 'flag', 'contributors').orderBy(['lumisection_number', 'model']);
   return crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex');
 }
 
@@ -59,7 +55,10 @@ describe('omsagg score --follow', () => {
     await following;
 
     expect(await scores(db)).toBe(batch);
-    const marker = await db.knex('omsagg_jobs').where({ job: 'score', unit: `run:${RUN}` }).first();
+    const marker = await db
+      .knex('omsagg_jobs')
+      .where({ job: 'score', unit: `run:${RUN}` })
+      .first();
     expect(JSON.parse(marker.detail).lastLs).toBe(total);
   }, 300_000);
 });

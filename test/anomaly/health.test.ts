@@ -97,10 +97,18 @@ describe('health model: temperature expectation from a narrow luminosity span', 
       const ls = i + 1;
       const temperature = Float64Array.from(pgs, () => -22 + 4e-5 * lumi(ls) + 0.05 * g() + heat(ls));
       return {
-        run: 1, ls, pileup: 40, lumi: lumi(ls), bunches: 2544, live: 0.98,
-        counts: new Float64Array(0), prescales: new Float64Array(0),
-        leakage: Float64Array.from(temperature, (t) => 800 * temperatureFactor(t)), temperature,
-        fedErrors: new Float64Array(0), maskedRocs: new Float64Array(0),
+        run: 1,
+        ls,
+        pileup: 40,
+        lumi: lumi(ls),
+        bunches: 2544,
+        live: 0.98,
+        counts: new Float64Array(0),
+        prescales: new Float64Array(0),
+        leakage: Float64Array.from(temperature, (t) => 800 * temperatureFactor(t)),
+        temperature,
+        fedErrors: new Float64Array(0),
+        maskedRocs: new Float64Array(0),
       };
     });
   const narrow = fitHealthReference(lay, [mk(60, (ls) => 15300 - 10 * ls)]);
@@ -119,7 +127,13 @@ describe('health model: temperature expectation from a narrow luminosity span', 
   });
 
   it('a cooling excursion of +3 °C still flags', () => {
-    const p = pOf(mk(200, () => 14500, (ls) => (ls >= 100 && ls < 120 ? 3 : 0)));
+    const p = pOf(
+      mk(
+        200,
+        () => 14500,
+        (ls) => (ls >= 100 && ls < 120 ? 3 : 0),
+      ),
+    );
     expect(p.slice(100, 120).filter((v) => v < 1e-6).length).toBeGreaterThanOrEqual(15);
   });
 });

@@ -77,7 +77,7 @@ export function simulateRun(paths: SimPath[], o: SimOptions = {}): LumiInput[] {
       run: o.run ?? 1,
       ls,
       pileup: mu,
-      lumi: mu * 8000 / 22.5,
+      lumi: (mu * 8000) / 22.5,
       bunches: BUNCHES,
       live,
       counts,

@@ -108,7 +108,7 @@ describe('common mode', () => {
   // a global change seen through each path's exponent: shift, slope and curvature
   const shape = (k: number) => -0.3 + 0.08 * (slope[k] - xBar) + 0.03 * (slope[k] - xBar) ** 2;
 
-  it('explains a change that follows the paths\' pileup exponents once pileup has travelled, not in steady running', () => {
+  it("explains a change that follows the paths' pileup exponents once pileup has travelled, not in steady running", () => {
     const d = Float64Array.from({ length: n }, (_, k) => shape(k) + 0.02 * g());
     const rms = (cm: ReturnType<typeof commonMode>) => Math.sqrt(d.reduce((a, v, k) => a + (v - cm.commonAt[k]) ** 2, 0) / n);
     const moved = commonMode(d, sigma, slope, 0.5);
@@ -255,7 +255,10 @@ describe('lumisection scorer on simulated runs', () => {
   it('the correlation model explains a common shift and flags one path against the others', () => {
     const g = gaussian(rng(4));
     const ref = Array.from({ length: 500 }, () => Float64Array.from({ length: 20 }, () => g()));
-    const m = new CorrelationModel(Array.from({ length: 20 }, (_, i) => `p${i}`), ref);
+    const m = new CorrelationModel(
+      Array.from({ length: 20 }, (_, i) => `p${i}`),
+      ref,
+    );
     const ok = Float64Array.from({ length: 20 }, () => g());
     expect(m.evaluate(ok).p).toBeGreaterThan(1e-3);
     const bad = Float64Array.from(ok);

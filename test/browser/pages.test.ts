@@ -42,7 +42,9 @@ beforeAll(async () => {
   expect(code).toBe(0);
   db = await openDb(w.url);
   app = await buildApp(loadConfig({ OMSAGG_DB: w.url, LOG_LEVEL: 'silent' }), {
-    db, logger: false, plugins: await defaultPlugins(),
+    db,
+    logger: false,
+    plugins: await defaultPlugins(),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address() as { port: number };
@@ -57,12 +59,17 @@ afterAll(async () => {
   await w?.cleanup();
 });
 
-interface Watched { page: Page; errors: string[] }
+interface Watched {
+  page: Page;
+  errors: string[];
+}
 
 async function open(url: string): Promise<Watched> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${base}${url}`);
   return { page, errors };
@@ -168,7 +175,9 @@ describe('the built-in probe page in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.clock.install();
     let requests = 0;
-    page.on('request', (r) => { if (r.url().includes('/probes/trigger-rates/plotly')) requests++; });
+    page.on('request', (r) => {
+      if (r.url().includes('/probes/trigger-rates/plotly')) requests++;
+    });
     await page.goto(`${base}/probes/trigger-rates?run_number=${latestRun}`);
     await drawn(page);
     expect(await page.textContent('#status')).toMatch(/Live/);

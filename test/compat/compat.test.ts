@@ -201,10 +201,21 @@ describe.each(testDatabases())('public OMS query shapes on $name', (tdb) => {
     const t = Date.parse(run.start_time);
     const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     v = {
-      run: String(run.run_number), runLo: String(lo.run_number), runHi: String(hi.run_number), fill: String(run.fill_number),
-      path: path.path_name, bit: String(bit.bit), l1name: bit.name, ls: '10', lsLo: '5', lsHi: '50',
-      t0: iso(t + 600_000), t1: iso(t + 1_800_000), since: iso(t - 86_400_000),
-      fillT0: fl.start_time, fillT1: iso(Date.parse(fl.end_time) + 3600_000),
+      run: String(run.run_number),
+      runLo: String(lo.run_number),
+      runHi: String(hi.run_number),
+      fill: String(run.fill_number),
+      path: path.path_name,
+      bit: String(bit.bit),
+      l1name: bit.name,
+      ls: '10',
+      lsLo: '5',
+      lsHi: '50',
+      t0: iso(t + 600_000),
+      t1: iso(t + 1_800_000),
+      since: iso(t - 86_400_000),
+      fillT0: fl.start_time,
+      fillT1: iso(Date.parse(fl.end_time) + 3600_000),
     };
   }, 120_000);
   afterAll(async () => {
@@ -267,54 +278,58 @@ describe.each(testDatabases())('public OMS query shapes on $name', (tdb) => {
     expect(bad.slice(0, 10), `${shape.id}: values the script reads`).toEqual([]);
   }
 
-  it.each(SHAPES.map((s) => [s.id, s] as const))('%s', async (_id, shape) => {
-    const endpoint = fill(shape.path, v);
-    const url = `/api/v1/${endpoint}?${fill(shape.query, v)}`;
-    const type = endpoint.split('/')[0];
-    const r = resources.get(type);
-    const s = summary[tdb.name];
-    try {
-      const res = await get(url);
-      if (shape.outcome === 'notServed') {
-        expect(res.status, url).toBe(404);
-        expectValidJsonApi(res.body);
-        expect(res.body.errors[0].detail, url).toContain(endpoint.split('/').pop());
-        const named = shape.path.replace(/\/?\{\w+\}/g, '');
-        expect(ticks(readmeSection('OMS endpoints omsagg does not serve')), `README lists ${named}`).toContain(named);
-        s.errors.push(shape.id);
-        return;
-      }
-      expect(r, `${type} is served`).toBeDefined();
-      if (shape.outcome !== 'works') {
-        const absent = new Set(shape.outcome.notProvided);
-        for (const a of absent) expect(isNotProvided(type, a), `README lists ${type}.${a} as not provided`).toBe(true);
-        const asked = [...mentioned(shape.query)].filter((n) => absent.has(n));
-        if (asked.length) {
-          expect(res.status, url).toBe(400);
-          expect(res.body.errors[0].code).toBe('unknown_attribute');
-          expect(res.body.errors[0].detail).toContain(asked[0]);
-        } else {
-          expect(res.status, `${url}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
-          checkReads(shape, r!, res.body, absent);
+  it.each(SHAPES.map((s) => [s.id, s] as const))(
+    '%s',
+    async (_id, shape) => {
+      const endpoint = fill(shape.path, v);
+      const url = `/api/v1/${endpoint}?${fill(shape.query, v)}`;
+      const type = endpoint.split('/')[0];
+      const r = resources.get(type);
+      const s = summary[tdb.name];
+      try {
+        const res = await get(url);
+        if (shape.outcome === 'notServed') {
+          expect(res.status, url).toBe(404);
+          expectValidJsonApi(res.body);
+          expect(res.body.errors[0].detail, url).toContain(endpoint.split('/').pop());
+          const named = shape.path.replace(/\/?\{\w+\}/g, '');
+          expect(ticks(readmeSection('OMS endpoints omsagg does not serve')), `README lists ${named}`).toContain(named);
+          s.errors.push(shape.id);
+          return;
         }
-        s.errors.push(shape.id);
-        return;
+        expect(r, `${type} is served`).toBeDefined();
+        if (shape.outcome !== 'works') {
+          const absent = new Set(shape.outcome.notProvided);
+          for (const a of absent) expect(isNotProvided(type, a), `README lists ${type}.${a} as not provided`).toBe(true);
+          const asked = [...mentioned(shape.query)].filter((n) => absent.has(n));
+          if (asked.length) {
+            expect(res.status, url).toBe(400);
+            expect(res.body.errors[0].code).toBe('unknown_attribute');
+            expect(res.body.errors[0].detail).toContain(asked[0]);
+          } else {
+            expect(res.status, `${url}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
+            checkReads(shape, r!, res.body, absent);
+          }
+          s.errors.push(shape.id);
+          return;
+        }
+        expect(res.status, `${url}: ${JSON.stringify(res.body).slice(0, 400)}`).toBe(200);
+        if (endpoint.endsWith('/csv')) {
+          const [header, ...lines] = String(res.body).trim().split('\n');
+          for (const read of shape.reads) expect(header.split(','), `${shape.id}: CSV column ${read}`).toContain(read);
+          expect(lines.length).toBeGreaterThan(0);
+        } else {
+          const target = endpoint.includes('/') ? resources.get(r!.relationships.find((x) => x.name === endpoint.split('/')[2])!.type)! : r!;
+          checkReads(shape, target, res.body, new Set());
+        }
+        s.works.push(shape.id);
+      } catch (err) {
+        s.failed.push(shape.id);
+        throw err;
       }
-      expect(res.status, `${url}: ${JSON.stringify(res.body).slice(0, 400)}`).toBe(200);
-      if (endpoint.endsWith('/csv')) {
-        const [header, ...lines] = String(res.body).trim().split('\n');
-        for (const read of shape.reads) expect(header.split(','), `${shape.id}: CSV column ${read}`).toContain(read);
-        expect(lines.length).toBeGreaterThan(0);
-      } else {
-        const target = endpoint.includes('/') ? resources.get(r!.relationships.find((x) => x.name === endpoint.split('/')[2])!.type)! : r!;
-        checkReads(shape, target, res.body, new Set());
-      }
-      s.works.push(shape.id);
-    } catch (err) {
-      s.failed.push(shape.id);
-      throw err;
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 describe('the public query shapes read along an index (SQLite, month statistics)', () => {
@@ -330,7 +345,8 @@ describe('the public query shapes read along an index (SQLite, month statistics)
     const w = new Database(file);
     w.exec('DELETE FROM sqlite_stat1');
     const put = w.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)');
-    for (const st of JSON.parse(fs.readFileSync(path.join(ROOT, 'test/server/fixtures/month-stats.json'), 'utf8')) as { tbl: string; idx: string | null; stat: string }[]) put.run(st.tbl, st.idx, st.stat);
+    for (const st of JSON.parse(fs.readFileSync(path.join(ROOT, 'test/server/fixtures/month-stats.json'), 'utf8')) as { tbl: string; idx: string | null; stat: string }[])
+      put.run(st.tbl, st.idx, st.stat);
     w.close();
     sqlite = new Database(file, { readonly: true });
     const run = sqlite.prepare('select run_number, fill_number, start_time from v_runs order by last_lumisection_number desc limit 1').get() as Record<string, any>;
@@ -339,8 +355,21 @@ describe('the public query shapes read along an index (SQLite, month statistics)
     const path_ = sqlite.prepare('select path_name from v_hltpathinfo where run_number = ? order by accepted desc limit 1').get(run.run_number) as Record<string, any>;
     const bit = sqlite.prepare('select bit, name from v_l1algorithmtriggers where run_number = ? and lumisection_number = 1 order by bit limit 1').get(run.run_number) as Record<string, any>;
     v = {
-      run: String(run.run_number), runLo: '0', runHi: '999999', fill: String(run.fill_number), path: path_.path_name, bit: String(bit.bit), l1name: bit.name,
-      ls: '10', lsLo: '5', lsHi: '50', t0: iso(t + 600_000), t1: iso(t + 1_800_000), since: iso(t - 86_400_000), fillT0: iso(t - 3600_000), fillT1: iso(t + 86_400_000),
+      run: String(run.run_number),
+      runLo: '0',
+      runHi: '999999',
+      fill: String(run.fill_number),
+      path: path_.path_name,
+      bit: String(bit.bit),
+      l1name: bit.name,
+      ls: '10',
+      lsLo: '5',
+      lsHi: '50',
+      t0: iso(t + 600_000),
+      t1: iso(t + 1_800_000),
+      since: iso(t - 86_400_000),
+      fillT0: iso(t - 3600_000),
+      fillT1: iso(t + 86_400_000),
     };
   });
   afterAll(() => {
@@ -398,7 +427,11 @@ describe('the documentation agrees with the server', () => {
   });
   // the docs name runs, fills, paths and bits of a real year; the demo has its own (its menu does not use bit 0)
   const demo = (s: string) =>
-    s.replace(/\b3\d{5}\b/g, String(run)).replace(/\b[67]\d{3}\b/g, String(fillNo)).replace(/HLT_PFJet500_v\d+/g, pathName).replace(/filter\[bit\]\[EQ\]=\d+/g, `filter[bit][EQ]=${bit}`);
+    s
+      .replace(/\b3\d{5}\b/g, String(run))
+      .replace(/\b[67]\d{3}\b/g, String(fillNo))
+      .replace(/HLT_PFJet500_v\d+/g, pathName)
+      .replace(/filter\[bit\]\[EQ\]=\d+/g, `filter[bit][EQ]=${bit}`);
 
   it('every example query of a resource file answers with data', async () => {
     for (const r of resources.all) {
@@ -451,7 +484,7 @@ describe('the documentation agrees with the server', () => {
     }
   }, 240_000);
 
-  it("every curl example of the README answers", async () => {
+  it('every curl example of the README answers', async () => {
     const urls = [...README.matchAll(/curl -g '(http:\/\/127\.0\.0\.1:8080)?([^']+)'/g)].map((m) => demo(m[2]));
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) {

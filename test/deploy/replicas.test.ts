@@ -40,11 +40,15 @@ function freePort(): Promise<number> {
 }
 
 async function replica(url: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "import { main } from './src/cli.ts'; process.exitCode = await main(process.argv.slice(1));", 'serve', '--port', '0'], {
-    cwd: root,
-    env: { ...process.env, OMSAGG_DB: url, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', "import { main } from './src/cli.ts'; process.exitCode = await main(process.argv.slice(1));", 'serve', '--port', '0'],
+    {
+      cwd: root,
+      env: { ...process.env, OMSAGG_DB: url, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -123,7 +127,10 @@ http {
       const host = front.replace('http://', '');
       const direct = await Promise.all(replicas.map((r) => get(`${r.base}${u}`, { host })));
       const tags = direct.map((r) => r.etag);
-      expect(direct.every((r) => r.status === 200), u).toBe(true);
+      expect(
+        direct.every((r) => r.status === 200),
+        u,
+      ).toBe(true);
       expect(tags[0], u).toBeTruthy();
       expect(tags[1], u).toBe(tags[0]);
       const through = await Promise.all(Array.from({ length: 8 }, () => get(`${front}${u}`)));
@@ -132,7 +139,10 @@ http {
         expect(r.etag, u).toBe(tags[0]);
       }
       const cond = await Promise.all(Array.from({ length: 4 }, () => get(`${front}${u}`, { 'if-none-match': tags[0]! })));
-      expect(cond.map((r) => r.status), u).toEqual([304, 304, 304, 304]);
+      expect(
+        cond.map((r) => r.status),
+        u,
+      ).toEqual([304, 304, 304, 304]);
     }
   });
 

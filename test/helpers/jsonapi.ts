@@ -12,11 +12,7 @@ const Ajv2020 = (Ajv2020Module as unknown as { default?: typeof Ajv2020Module })
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const candidates = [
-  process.env.JSONAPI_SCHEMA,
-  path.resolve(here, '../../../shared/jsonapi/schema-1.1.json'),
-  '/work/shared/jsonapi/schema-1.1.json',
-].filter((p): p is string => !!p);
+const candidates = [process.env.JSONAPI_SCHEMA, path.resolve(here, '../../../shared/jsonapi/schema-1.1.json'), '/work/shared/jsonapi/schema-1.1.json'].filter((p): p is string => !!p);
 
 let validate: ValidateFunction | undefined;
 

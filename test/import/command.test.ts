@@ -37,7 +37,9 @@ describe('omsagg import', () => {
       const r = await capture(['--from', source.base, '--runs', '323841-323857', '--db', t.url, '--dry-run', '--resources', 'lumisections,hltpathrates']);
       expect(r.code, r.err).toBe(0);
       expect(r.out).toMatch(/dry run: 2 runs; 6 of 6 units would be fetched/);
-      expect(r.out).toMatch(/hltpathrates:323857 +fetch +http:\/\/127\.0\.0\.1:\d+\/api\/v1\/hltpathrates\?filter\[run_number\]\[EQ\]=323857&group\[granularity\]=lumisection&page\[limit\]=1000&page\[cursor\]=/);
+      expect(r.out).toMatch(
+        /hltpathrates:323857 +fetch +http:\/\/127\.0\.0\.1:\d+\/api\/v1\/hltpathrates\?filter\[run_number\]\[EQ\]=323857&group\[granularity\]=lumisection&page\[limit\]=1000&page\[cursor\]=/,
+      );
       expect(fs.existsSync(t.url.slice('sqlite:'.length))).toBe(false);
       // after an import, the dry run says what would be skipped
       expect((await capture(['--from', source.base, '--runs', '323841', '--db', t.url, '--resources', 'lumisections', '--quiet', '--rate', '0'])).code).toBe(0);

@@ -24,7 +24,19 @@ async function counts(url: string): Promise<Record<string, number>> {
   const db = await openDb(url, { readonly: true });
   try {
     const out: Record<string, number> = {};
-    const perRun = ['runs', 'lumisections', 'hlt_path_counts', 'hlt_path_run_summary', 'l1_trigger_counts', 'l1_algorithm_counts', 'deadtimes_ls', 'pixel_readings', 'masked_roc_counts', 'fed_error_counts', 'fed_channel_status'];
+    const perRun = [
+      'runs',
+      'lumisections',
+      'hlt_path_counts',
+      'hlt_path_run_summary',
+      'l1_trigger_counts',
+      'l1_algorithm_counts',
+      'deadtimes_ls',
+      'pixel_readings',
+      'masked_roc_counts',
+      'fed_error_counts',
+      'fed_channel_status',
+    ];
     for (const t of perRun) out[t] = Number(((await db.knex(t).whereIn('run_number', RUN_LIST).count({ n: '*' })) as { n: unknown }[])[0].n);
     // dimension tables whose every row some imported resource names (fed_error_types is not: codes
     // that never occurred appear in no resource, so an import cannot know them)

@@ -97,7 +97,20 @@ export async function smallSeed(ls: number): Promise<Target> {
 
 /** Every resource the import fills, asked for some runs (and the fills of those runs). */
 export function comparisonQueries(runs: number[], fills: number[]): string[] {
-  const perRun = ['runs', 'lumisections', 'hltpathinfo', 'hltpathrates', 'l1triggerrates', 'l1algorithmtriggers', 'deadtimes', 'pixelcurrents', 'maskedrocs', 'federrors', 'fedchannels', 'prescalechanges'];
+  const perRun = [
+    'runs',
+    'lumisections',
+    'hltpathinfo',
+    'hltpathrates',
+    'l1triggerrates',
+    'l1algorithmtriggers',
+    'deadtimes',
+    'pixelcurrents',
+    'maskedrocs',
+    'federrors',
+    'fedchannels',
+    'prescalechanges',
+  ];
   const folded = ['hltpathrates', 'l1triggerrates', 'l1algorithmtriggers', 'deadtimes', 'pixelcurrents', 'maskedrocs', 'federrors'];
   const out: string[] = [];
   for (const f of fills) out.push(`fills?filter[fill_number][EQ]=${f}`);

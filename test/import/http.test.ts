@@ -198,7 +198,9 @@ describe('custom CA bundle', () => {
     try {
       const key = path.join(dir, 'key.pem');
       const cert = path.join(dir, 'cert.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {
+        stdio: 'ignore',
+      });
       let hits = 0;
       const base = await listen((_q, res) => (++hits, json(res, 200, { data: ['tls'] })), { key: fs.readFileSync(key), cert: fs.readFileSync(cert) });
       const trusting = new SourceClient({ ratePerSecond: 0, ca: fs.readFileSync(cert) });

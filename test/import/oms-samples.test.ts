@@ -53,7 +53,14 @@ function fakeOms(v: Variant): http.Server {
       return send(200, collection('lumisections', [{ id: `${RUN}_1`, type: 'lumisections', attributes: lsAttrs, meta: { row: units } }]));
     }
     if (resource === 'l1triggerrates') return send(200, collection('l1triggerrates', [{ id: `${RUN}_1`, type: 'l1triggerrates', attributes: l1Attrs }]));
-    if (resource === 'hltpathinfo') return send(200, collection('hltpathinfo', names.map((n) => ({ id: `${RUN}_${n}`, type: 'hltpathinfo', attributes: { run_number: RUN, path_name: n } }))));
+    if (resource === 'hltpathinfo')
+      return send(
+        200,
+        collection(
+          'hltpathinfo',
+          names.map((n) => ({ id: `${RUN}_${n}`, type: 'hltpathinfo', attributes: { run_number: RUN, path_name: n } })),
+        ),
+      );
     send(404, { errors: [{ status: '404', title: 'Not Found', detail: `no resource ${resource}` }] });
   });
 }
@@ -96,7 +103,17 @@ describe.each([
     const db = await openDb(target.url, { readonly: true });
     try {
       const run = await db.knex('runs').where('run_number', RUN).first();
-      expect(run).toMatchObject({ fill_number: 5839, duration: 18444, era: '2017B', l1_rate: 49130.85, init_lumi: 6885.2021484375, end_lumi: 5031.49072265625, delivered_lumi: 106.14806640625, beamactive_total_deadtime: 3.35, stable_beam: 1 });
+      expect(run).toMatchObject({
+        fill_number: 5839,
+        duration: 18444,
+        era: '2017B',
+        l1_rate: 49130.85,
+        init_lumi: 6885.2021484375,
+        end_lumi: 5031.49072265625,
+        delivered_lumi: 106.14806640625,
+        beamactive_total_deadtime: 3.35,
+        stable_beam: 1,
+      });
       expect(run.components.split(',')).toContain('PIXEL');
       expect(run.start_time).toBe('2017-06-16T20:50:33Z');
       const ls = await db.knex('lumisections').where({ run_number: RUN, lumisection_number: 1 }).first();
@@ -126,7 +143,7 @@ describe.each([
     const dst = await injectOnly(target.url);
     try {
       const runs = (await dst.app.inject({ url: `/api/v1/runs?filter[run_number][EQ]=${RUN}` })).json();
-      expect(runs.data[0].attributes.components).toEqual(((sample('ml4dqm_runs_297050_full.json').response as { data: { attributes: { components: string[] } }[] }).data[0].attributes.components));
+      expect(runs.data[0].attributes.components).toEqual((sample('ml4dqm_runs_297050_full.json').response as { data: { attributes: { components: string[] } }[] }).data[0].attributes.components);
       expect(runs.data[0].meta.row.init_lumi.units).toBe('10^{30}cm^{-2}s^{-1}');
       const l1 = (await dst.app.inject({ url: `/api/v1/l1triggerrates?filter[run_number][EQ]=${RUN}` })).json();
       // OMS's own rate of the lumisection, within the rounding of a count

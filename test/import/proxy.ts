@@ -41,26 +41,23 @@ export async function faultyProxy(sourceBase: string, o: ProxyOptions): Promise<
     stats[fault]++;
     seen.push(req.url ?? '');
     const forward = () => {
-      const up = http.request(
-        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } },
-        (ur) => {
-          if (fault !== 'drop') {
-            res.writeHead(ur.statusCode ?? 502, ur.headers);
-            ur.pipe(res);
-            return;
-          }
-          // the whole answer announced, half of it sent, then the connection cut
-          const chunks: Buffer[] = [];
-          ur.on('data', (c: Buffer) => chunks.push(c));
-          ur.on('end', () => {
-            const body = Buffer.concat(chunks);
-            const headers = { ...ur.headers, 'content-length': String(body.length) };
-            delete headers['transfer-encoding'];
-            res.writeHead(ur.statusCode ?? 200, headers);
-            res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
-          });
-        },
-      );
+      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } }, (ur) => {
+        if (fault !== 'drop') {
+          res.writeHead(ur.statusCode ?? 502, ur.headers);
+          ur.pipe(res);
+          return;
+        }
+        // the whole answer announced, half of it sent, then the connection cut
+        const chunks: Buffer[] = [];
+        ur.on('data', (c: Buffer) => chunks.push(c));
+        ur.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const headers = { ...ur.headers, 'content-length': String(body.length) };
+          delete headers['transfer-encoding'];
+          res.writeHead(ur.statusCode ?? 200, headers);
+          res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+        });
+      });
       up.on('error', () => res.destroy());
       req.pipe(up);
     };

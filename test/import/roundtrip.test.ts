@@ -36,7 +36,9 @@ describe.each(['sqlite', 'postgres'] as const)('import round trip into %s', (dia
       const rows = await expectSameDocuments(source.app, dst.app, comparisonQueries([RUN], [FILL]));
       expect(rows).toBeGreaterThan(30_000);
       // the probes read the same data through the engine: the same figures
-      for (const url of [`trigger-rates/plot?run_number=${RUN}`, `hlt-rates/plot?run_number=${RUN}`, `fed-errors/plot?run_number=${RUN}`, `masked-rocs/plot?fill_number=${FILL}`].map((p) => `/api/v1/probes/${p}`)) {
+      for (const url of [`trigger-rates/plot?run_number=${RUN}`, `hlt-rates/plot?run_number=${RUN}`, `fed-errors/plot?run_number=${RUN}`, `masked-rocs/plot?fill_number=${FILL}`].map(
+        (p) => `/api/v1/probes/${p}`,
+      )) {
         const [a, b] = await Promise.all([source.app.inject({ url }), dst.app.inject({ url })]);
         expect(a.statusCode, url).toBe(200);
         expect(b.json(), url).toEqual(a.json());

@@ -35,12 +35,27 @@ const row = (attributes: Record<string, unknown>, units: Record<string, string> 
 describe('mapping rows', () => {
   it('takes OMS dead-time objects {counter, percent} and first/last lumisection numbers', () => {
     const m = MAPPING_BY_RESOURCE.get('deadtimes')!;
-    const out = mapRow(m, row({ run_number: 316187, first_lumisection_number: 12, last_lumisection_number: 12, overall_total_deadtime: { counter: 400, percent: 2.5 }, overall_tts: { counter: 1, percent: 0.4 }, beamactive_total_deadtime: { counter: null, percent: null } }), { pathIds: new Map() });
+    const out = mapRow(
+      m,
+      row({
+        run_number: 316187,
+        first_lumisection_number: 12,
+        last_lumisection_number: 12,
+        overall_total_deadtime: { counter: 400, percent: 2.5 },
+        overall_tts: { counter: 1, percent: 0.4 },
+        beamactive_total_deadtime: { counter: null, percent: null },
+      }),
+      { pathIds: new Map() },
+    );
     expect(out.get('deadtimes_ls')).toMatchObject({ run_number: 316187, lumisection_number: 12, overall_total_deadtime: 2.5, tts_deadtime: 0.4, beamactive_total_deadtime: null, apve_deadtime: null });
   });
 
   it('converts a declared fraction to the percent omsagg stores', () => {
-    const out = mapRow(MAPPING_BY_RESOURCE.get('deadtimes')!, row({ run_number: 1, lumisection_number: 2, overall_total_deadtime: { percent: 0.025 } }, { 'overall_total_deadtime.percent': 'fraction' }), { pathIds: new Map() });
+    const out = mapRow(
+      MAPPING_BY_RESOURCE.get('deadtimes')!,
+      row({ run_number: 1, lumisection_number: 2, overall_total_deadtime: { percent: 0.025 } }, { 'overall_total_deadtime.percent': 'fraction' }),
+      { pathIds: new Map() },
+    );
     expect(out.get('deadtimes_ls')!.overall_total_deadtime).toBeCloseTo(2.5, 12);
   });
 

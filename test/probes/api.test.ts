@@ -60,7 +60,11 @@ for (const d of testDatabases()) {
       expect(body.data.attributes.axes.y).toMatchObject({ label: 'Rate', unit: 'Hz' });
       // the sources are the reads the probe made: one per path, filtered by run and path
       const rates = body.data.attributes.sources.filter((s: { resource: string }) => s.resource === 'hltpathrates').map((s: { url: string }) => s.url);
-      expect(rates).toEqual(body.data.attributes.parameters.paths.map((p: string) => `/api/v1/hltpathrates?filter[run_number][EQ]=${run}&filter[path_name][EQ]=${p}&fields=lumisection_number,rate,prescale_index&sort=lumisection_number`));
+      expect(rates).toEqual(
+        body.data.attributes.parameters.paths.map(
+          (p: string) => `/api/v1/hltpathrates?filter[run_number][EQ]=${run}&filter[path_name][EQ]=${p}&fields=lumisection_number,rate,prescale_index&sort=lumisection_number`,
+        ),
+      );
       // under a subsystem prefix the sources point at that prefix
       const pix = (await get(app, '/pixel-agg/api/v1/probes/fed-channels/plot')).json();
       const urls: string[] = pix.data.attributes.sources.map((s: { url: string }) => s.url);
@@ -183,10 +187,21 @@ describe('anomaly overlays on a scored copy of the demo', () => {
     const rows = Array.from({ length: 60 }, (_, i) => {
       const ls = i + 1;
       const flag = ls >= 10 && ls <= 14 ? 1 : ls === 40 ? 1 : 0;
-      const contributors: { name: string; score: number; observed_rate_hz?: number; predicted_rate_hz?: number }[] =
-        flag ? [{ name: 'HLT_PFJet500_v15', score: 0.95 }, { name: 'HLT_PFHT1050_v14', score: 0.8 }] : ls >= 50 ? [{ name: predictedPath, score: 0.1, observed_rate_hz: 20, predicted_rate_hz: 20.5 }] : [];
+      const contributors: { name: string; score: number; observed_rate_hz?: number; predicted_rate_hz?: number }[] = flag
+        ? [
+            { name: 'HLT_PFJet500_v15', score: 0.95 },
+            { name: 'HLT_PFHT1050_v14', score: 0.8 },
+          ]
+        : ls >= 50
+          ? [{ name: predictedPath, score: 0.1, observed_rate_hz: 20, predicted_rate_hz: 20.5 }]
+          : [];
       return {
-        run_number: run, lumisection_number: ls, model: 'combined', score: flag ? 0.97 : 0.05 + (ls % 7) / 100, threshold: 0.9, flag,
+        run_number: run,
+        lumisection_number: ls,
+        model: 'combined',
+        score: flag ? 0.97 : 0.05 + (ls % 7) / 100,
+        threshold: 0.9,
+        flag,
         contributors: JSON.stringify(contributors),
         top_contributor: contributors[0]?.name ?? null,
         observed_rate: contributors[0]?.observed_rate_hz ?? null,

@@ -26,9 +26,17 @@ function fakeEngine(answers: Record<string, { rows?: Record<string, unknown>[]; 
 describe('RecordingContext', () => {
   it('records reads in the order they were asked, whatever order they finish in; sources are those with rows', async () => {
     const ctx = new RecordingContext(fakeEngine({ runs: { rows: [{ run_number: 1 }], delay: 30 }, fills: { rows: [{ fill_number: 2 }] }, lumisections: { rows: [] } }), '/agg/api/v1', 'demo');
-    const [runs, fills, ls] = await Promise.all([ctx.read('runs', 'filter[run_number][EQ]=1', 'the run'), ctx.read('fills', 'fields=fill_number'), ctx.read('lumisections', 'filter[run_number][EQ]=1')]);
+    const [runs, fills, ls] = await Promise.all([
+      ctx.read('runs', 'filter[run_number][EQ]=1', 'the run'),
+      ctx.read('fills', 'fields=fill_number'),
+      ctx.read('lumisections', 'filter[run_number][EQ]=1'),
+    ]);
     expect([runs.length, fills.length, ls.length]).toEqual([1, 1, 0]);
-    expect(ctx.records().map((r) => [r.resource, r.rows])).toEqual([['runs', 1], ['fills', 1], ['lumisections', 0]]);
+    expect(ctx.records().map((r) => [r.resource, r.rows])).toEqual([
+      ['runs', 1],
+      ['fills', 1],
+      ['lumisections', 0],
+    ]);
     expect(ctx.sources()).toEqual([
       { resource: 'runs', url: '/agg/api/v1/runs?filter[run_number][EQ]=1', description: 'the run' },
       { resource: 'fills', url: '/agg/api/v1/fills?fields=fill_number' },
@@ -36,8 +44,16 @@ describe('RecordingContext', () => {
   });
 
   it('a read the engine refuses (4xx) is the probe failing, a 500 naming it, not a 400 on the client', async () => {
-    const ctx = new RecordingContext(fakeEngine({ runs: { error: new QueryValidationError('unknown_attribute', "filter[nope][EQ]: 'nope' is not an attribute of runs", 'filter[nope][EQ]') } }), '/api/v1', 'demo');
-    await expect(ctx.read('runs', 'filter[nope][EQ]=1')).rejects.toMatchObject({ status: 500, code: 'probe_failed', message: expect.stringMatching(/^probe demo: its read of runs\?filter\[nope\]\[EQ\]=1 was refused/) });
+    const ctx = new RecordingContext(
+      fakeEngine({ runs: { error: new QueryValidationError('unknown_attribute', "filter[nope][EQ]: 'nope' is not an attribute of runs", 'filter[nope][EQ]') } }),
+      '/api/v1',
+      'demo',
+    );
+    await expect(ctx.read('runs', 'filter[nope][EQ]=1')).rejects.toMatchObject({
+      status: 500,
+      code: 'probe_failed',
+      message: expect.stringMatching(/^probe demo: its read of runs\?filter\[nope\]\[EQ\]=1 was refused/),
+    });
     expect(ctx.records()).toEqual([]);
   });
 

@@ -21,7 +21,11 @@ function sample(): PlotObject {
       { key: 'b', name: 'HLT_B', kind: 'scatter', x: [1, 2, 3], y: [1, 2, 3] },
       { key: 'dt', name: 'Dead time', kind: 'bar', axis: 'y2', x: [1, 2, 3], y: [1.5, 2, 2.5] },
     ],
-    annotations: [{ text: 'threshold', y: 11 }, { text: 'prescale change', x: 2 }, { text: 'peak', x: 3, y: 12 }],
+    annotations: [
+      { text: 'threshold', y: 11 },
+      { text: 'prescale change', x: 2 },
+      { text: 'peak', x: 3, y: 12 },
+    ],
     spans: [{ from: 2, to: 3, label: 'flagged LS 2–3', kind: 'anomaly' }],
     sources: [{ resource: 'hltpathrates', url: '/api/v1/hltpathrates?filter[run_number][EQ]=315512' }],
   };
@@ -31,19 +35,40 @@ function heat(): PlotObject {
   return {
     title: 'FED channel status',
     axes: { x: { label: 'Channel', unit: null, scale: 'linear' }, y: { label: 'FED', unit: null, scale: 'category' } },
-    series: [{
-      key: 'status', name: 'Status', kind: 'heatmap', x: [1, 2], y: ['1200', '1201'], z: [[0, 1], [null, 2]], z_label: 'Status', z_unit: null,
-      categories: [{ value: 0, label: 'ok', color: '#009E73' }, { value: 1, label: 'errors', color: '#E69F00' }, { value: 2, label: 'masked', color: '#D55E00' }],
-    }],
-    annotations: [], spans: [], sources: [],
+    series: [
+      {
+        key: 'status',
+        name: 'Status',
+        kind: 'heatmap',
+        x: [1, 2],
+        y: ['1200', '1201'],
+        z: [
+          [0, 1],
+          [null, 2],
+        ],
+        z_label: 'Status',
+        z_unit: null,
+        categories: [
+          { value: 0, label: 'ok', color: '#009E73' },
+          { value: 1, label: 'errors', color: '#E69F00' },
+          { value: 2, label: 'masked', color: '#D55E00' },
+        ],
+      },
+    ],
+    annotations: [],
+    spans: [],
+    sources: [],
   };
 }
 
 function timePlot(): PlotObject {
   return {
-    title: 'Fill 6666', axes: { x: { label: 'Time', unit: null, scale: 'time' }, y: { label: 'Luminosity', unit: '10^{30}cm^{-2}s^{-1}', scale: 'log' } },
+    title: 'Fill 6666',
+    axes: { x: { label: 'Time', unit: null, scale: 'time' }, y: { label: 'Luminosity', unit: '10^{30}cm^{-2}s^{-1}', scale: 'log' } },
     series: [{ key: 'lumi', name: 'Inst. lumi', kind: 'line', x: ['2018-05-01T00:00:00Z', '2018-05-01T00:00:23Z'], y: [2e4, 1.9e4] }],
-    annotations: [], spans: [{ from: '2018-05-01T00:00:00Z', to: '2018-05-01T00:00:10Z', label: 'ramp', kind: 'info' }], sources: [],
+    annotations: [],
+    spans: [{ from: '2018-05-01T00:00:00Z', to: '2018-05-01T00:00:10Z', label: 'ramp', kind: 'info' }],
+    sources: [],
   };
 }
 
@@ -130,8 +155,18 @@ describe('bands with gaps', () => {
     const fig = toPlotly(p);
     const band = fig.data.filter((t) => (t.meta as { key: string }).key === 'band_a');
     expect(band).toHaveLength(4);
-    expect(band.map((t) => t.x)).toEqual([[1, 2], [1, 2], [4, 5], [4, 5]]);
-    expect(band.map((t) => t.y)).toEqual([[9, 9], [11, 11], [8, 8], [12, 12]]);
+    expect(band.map((t) => t.x)).toEqual([
+      [1, 2],
+      [1, 2],
+      [4, 5],
+      [4, 5],
+    ]);
+    expect(band.map((t) => t.y)).toEqual([
+      [9, 9],
+      [11, 11],
+      [8, 8],
+      [12, 12],
+    ]);
     expect(band.filter((t) => t.showlegend !== false)).toHaveLength(1);
     expect(loadPlotly().validate(fig.data, fig.layout)).toBeUndefined();
   });

@@ -30,8 +30,15 @@ afterAll(async () => {
 
 describe('probe registry', () => {
   it('finds every probe file in src/probes/catalog without a list', async () => {
-    const ids = registry.list().map((p) => p.id).sort();
-    const files = fs.readdirSync(CATALOG_DIR).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
+    const ids = registry
+      .list()
+      .map((p) => p.id)
+      .sort();
+    const files = fs
+      .readdirSync(CATALOG_DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
     expect(files.length).toBeGreaterThan(5);
     expect(ids).toEqual(files);
   });
@@ -43,29 +50,26 @@ const needsScores = (id: string) => registry.get(id)!.needs?.includes('anomaly_s
 for (const d of testDatabases()) {
   describe(`every probe on ${d.name}`, () => {
     const Plotly = loadPlotly();
-    it.each(probeIds.filter((id) => !needsScores(id)))(
-      '%s renders with defaults: valid plot object and valid Plotly figure',
-      async (id) => {
-        const probe = registry.get(id)!;
-        const svc = new ProbeService(engineFor(opened[d.name]));
-        const params = await svc.resolveParams(probe, {});
-        const plot = await svc.plot(probe, params, ctx);
-        expect(plotProblems(plot)).toEqual([]);
-        (plots[d.name] ??= {})[id] = plot;
-        // data, not an empty frame
-        const points = plot.series.reduce((n, s) => n + (s.kind === 'heatmap' ? s.z.flat().filter((v) => v !== null).length : s.x.length), 0);
-        expect(points).toBeGreaterThan(10);
-        const fig = toPlotly(plot);
-        expect(Plotly.validate(fig.data, fig.layout)).toBeUndefined();
-        // every axis with a unit shows it in its title
-        for (const [name, axis] of Object.entries(plot.axes)) {
-          const title = (fig.layout[name === 'x' ? 'xaxis' : name === 'y' ? 'yaxis' : 'yaxis2'] as { title: { text: string } }).title.text;
-          if (axis.unit) expect(title).toMatch(/\[.+\]$/);
-        }
-        expect(plot.sources.length).toBeGreaterThan(0);
-        for (const s of plot.sources) expect(s.url).toMatch(/^\/api\/v1\/[a-z]+/);
-      },
-    );
+    it.each(probeIds.filter((id) => !needsScores(id)))('%s renders with defaults: valid plot object and valid Plotly figure', async (id) => {
+      const probe = registry.get(id)!;
+      const svc = new ProbeService(engineFor(opened[d.name]));
+      const params = await svc.resolveParams(probe, {});
+      const plot = await svc.plot(probe, params, ctx);
+      expect(plotProblems(plot)).toEqual([]);
+      (plots[d.name] ??= {})[id] = plot;
+      // data, not an empty frame
+      const points = plot.series.reduce((n, s) => n + (s.kind === 'heatmap' ? s.z.flat().filter((v) => v !== null).length : s.x.length), 0);
+      expect(points).toBeGreaterThan(10);
+      const fig = toPlotly(plot);
+      expect(Plotly.validate(fig.data, fig.layout)).toBeUndefined();
+      // every axis with a unit shows it in its title
+      for (const [name, axis] of Object.entries(plot.axes)) {
+        const title = (fig.layout[name === 'x' ? 'xaxis' : name === 'y' ? 'yaxis' : 'yaxis2'] as { title: { text: string } }).title.text;
+        if (axis.unit) expect(title).toMatch(/\[.+\]$/);
+      }
+      expect(plot.sources.length).toBeGreaterThan(0);
+      for (const s of plot.sources) expect(s.url).toMatch(/^\/api\/v1\/[a-z]+/);
+    });
     it('probes that need anomaly scores say so clearly when there are none', async () => {
       const needing = probeIds.filter(needsScores);
       expect(needing.length).toBeGreaterThan(0);
@@ -114,7 +118,9 @@ describe('physics of the probe outputs', () => {
     }
   });
   it('L1 total rate stays below the 100 kHz limit and dead time is a few %', async () => {
-    const plot = plots.sqlite?.['trigger-rates'] ?? (await new ProbeService(engineFor(sqlite())).plot(registry.get('trigger-rates')!, await new ProbeService(engineFor(sqlite())).resolveParams(registry.get('trigger-rates')!, {}), ctx));
+    const plot =
+      plots.sqlite?.['trigger-rates'] ??
+      (await new ProbeService(engineFor(sqlite())).plot(registry.get('trigger-rates')!, await new ProbeService(engineFor(sqlite())).resolveParams(registry.get('trigger-rates')!, {}), ctx));
     const l1 = plot.series.find((s) => s.key === 'l1_total') as { y: (number | null)[] };
     expect(Math.max(...l1.y.filter((v): v is number => v !== null))).toBeLessThanOrEqual(100_000);
     const dt = plot.series.find((s) => s.key === 'deadtime') as { y: (number | null)[] };

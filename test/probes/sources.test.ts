@@ -45,10 +45,21 @@ beforeAll(async () => {
   const hlt = await service.resolveParams(registry.get('hlt-rates')!, {});
   const run = hlt.run_number as number;
   const path = (hlt.paths as string[])[0];
-  await db.knex('omsagg_anomaly_scores').insert(Array.from({ length: 40 }, (_, i) => ({
-    run_number: run, lumisection_number: i + 1, model: 'combined', score: i >= 10 && i < 13 ? 0.97 : 0.05, threshold: 0.9, flag: i >= 10 && i < 13 ? 1 : 0,
-    contributors: JSON.stringify([{ name: path, score: 0.5 }]), top_contributor: path, observed_rate: 20, predicted_rate: 20.5, scored_at: '2026-01-01T00:00:00Z',
-  })));
+  await db.knex('omsagg_anomaly_scores').insert(
+    Array.from({ length: 40 }, (_, i) => ({
+      run_number: run,
+      lumisection_number: i + 1,
+      model: 'combined',
+      score: i >= 10 && i < 13 ? 0.97 : 0.05,
+      threshold: 0.9,
+      flag: i >= 10 && i < 13 ? 1 : 0,
+      contributors: JSON.stringify([{ name: path, score: 0.5 }]),
+      top_contributor: path,
+      observed_rate: 20,
+      predicted_rate: 20.5,
+      scored_at: '2026-01-01T00:00:00Z',
+    })),
+  );
   app = await buildApp(loadConfig({ OMSAGG_DB: w.url, LOG_LEVEL: 'silent' }), { db, logger: false });
   await app.ready();
 });

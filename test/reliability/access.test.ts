@@ -117,12 +117,21 @@ describe('OIDC bearer tokens', () => {
     // signed by another key under k1's key id
     await refused(`Bearer ${await token(k2, { kid: 'k1' })}`, 'bad_signature');
     await refused(`Bearer ${await token(stranger)}`, 'unknown_key');
-    const none = new UnsecuredJWT({ sub: 'u-123' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime(now() + 600).encode();
+    const none = new UnsecuredJWT({ sub: 'u-123' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime(now() + 600)
+      .encode();
     const res = await get(`Bearer ${none}`);
     expect(res.statusCode).toBe(401);
     expect(['algorithm_not_allowed', 'malformed_token']).toContain(res.json().errors[0].code);
     // HS256 keyed with the published public key (the classic algorithm confusion)
-    const confused = await new SignJWT({ sub: 'u-123' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime(now() + 600).sign(new TextEncoder().encode(JSON.stringify(k1.jwk)));
+    const confused = await new SignJWT({ sub: 'u-123' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime(now() + 600)
+      .sign(new TextEncoder().encode(JSON.stringify(k1.jwk)));
     await refused(`Bearer ${confused}`, 'algorithm_not_allowed');
   });
 
@@ -188,7 +197,12 @@ describe('CORS and the rate limit', () => {
     expect(String(ok.headers['access-control-expose-headers'])).toContain('ETag');
     const other = await app.inject({ method: 'GET', url: URL_OK, headers: { origin: 'https://evil.example' }, remoteAddress: '10.0.0.2' });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
-    const preflight = await app.inject({ method: 'OPTIONS', url: URL_OK, headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' }, remoteAddress: '10.0.0.3' });
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: URL_OK,
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      remoteAddress: '10.0.0.3',
+    });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:3000');
     expect(String(preflight.headers['access-control-allow-methods'])).toMatch(/^GET, ?HEAD$/);

@@ -12,7 +12,11 @@ const LEAKS: { name: string; re: RegExp; errorsOnly?: boolean }[] = [
   { name: 'source file', re: /\.(?:ts|js|mjs|cjs):\d+/ },
   { name: 'file path', re: new RegExp([process.cwd(), os.tmpdir(), '/work/', '/home/', 'node_modules', '/usr/lib', '/etc/passwd'].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')) },
   { name: 'SQL text', errorsOnly: true, re: /\bselect\b[\s\S]{0,200}\bfrom\b|\binsert into\b|\bdelete from\b|\bwhere\b[\s\S]{0,40}[=<>?$]/i },
-  { name: 'database driver error', errorsOnly: true, re: /SQLITE_[A-Z]+|sqlite_master|sqlite_schema|syntax error at or near|relation "[^"]+" does not exist|ORA-\d{5}|knex|better-sqlite3|pg_catalog|\bDETAIL:/ },
+  {
+    name: 'database driver error',
+    errorsOnly: true,
+    re: /SQLITE_[A-Z]+|sqlite_master|sqlite_schema|syntax error at or near|relation "[^"]+" does not exist|ORA-\d{5}|knex|better-sqlite3|pg_catalog|\bDETAIL:/,
+  },
   { name: 'internal error class', re: /TypeError|ReferenceError|RangeError|Cannot read propert|is not a function|undefined is not|\[object Object\]/ },
 ];
 
@@ -80,10 +84,11 @@ export function problemsOf(req: { method: string; url: string; headers: Record<s
       if (res.status >= 400) {
         const errors = (doc as { errors?: { status?: string; code?: string; title?: string; detail?: string }[] }).errors;
         if (!Array.isArray(errors) || !errors.length) out.push('error document without errors[]');
-        else for (const e of errors) {
-          if (e.status !== String(res.status)) out.push(`error status '${e.status}' differs from HTTP ${res.status}`);
-          if (!e.code || !e.title || !e.detail) out.push(`error object lacks code/title/detail: ${JSON.stringify(e).slice(0, 200)}`);
-        }
+        else
+          for (const e of errors) {
+            if (e.status !== String(res.status)) out.push(`error status '${e.status}' differs from HTTP ${res.status}`);
+            if (!e.code || !e.title || !e.detail) out.push(`error object lacks code/title/detail: ${JSON.stringify(e).slice(0, 200)}`);
+          }
       }
     }
   } else if (res.status < 400 && !/^(text\/(csv|html|css|javascript)|application\/(javascript|json|pdf)|image\/)/.test(type)) {

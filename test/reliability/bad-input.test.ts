@@ -53,25 +53,33 @@ describe.each(testDatabases())('bad input on $name', (tdb) => {
   afterAll(async () => {
     await app?.close();
     await db?.close();
-    const statuses = [...seen.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ');
+    const statuses = [...seen.byStatus]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     process.stderr.write(`[fuzz ${tdb.name}] ${seen.requests} requests (seed ${SEED}): ${statuses}; load-shedding 503s (statement time limit, readers busy): ${seen.shed}\n`);
   });
 
-  it('every route family answers any query, header and method with a proper document or error', async () => {
-    const probes = await loadProbes();
-    const all = targets(resources, probes, [...BUILTIN_PREFIXES]);
-    await fc.assert(
-      fc.asyncProperty(arbRequest(all), async (r) => {
-        const res = await answer(app, r);
-        seen.requests++;
-        seen.byStatus.set(res.status, (seen.byStatus.get(res.status) ?? 0) + 1);
-        if (isLoadShedding(res)) seen.shed++;
-        const problems = problemsOf(r, res);
-        if (problems.length) throw new Error(`${r.method} ${r.url.slice(0, 300)} ${JSON.stringify(r.headers).slice(0, 200)} → ${res.status}:\n  ${problems.join('\n  ')}\n  body: ${res.body.slice(0, 300)}`);
-      }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: false, examples: FOUND.map((r) => [r]) },
-    );
-  }, 30_000 + RUNS * 500);
+  it(
+    'every route family answers any query, header and method with a proper document or error',
+    async () => {
+      const probes = await loadProbes();
+      const all = targets(resources, probes, [...BUILTIN_PREFIXES]);
+      await fc.assert(
+        fc.asyncProperty(arbRequest(all), async (r) => {
+          const res = await answer(app, r);
+          seen.requests++;
+          seen.byStatus.set(res.status, (seen.byStatus.get(res.status) ?? 0) + 1);
+          if (isLoadShedding(res)) seen.shed++;
+          const problems = problemsOf(r, res);
+          if (problems.length)
+            throw new Error(`${r.method} ${r.url.slice(0, 300)} ${JSON.stringify(r.headers).slice(0, 200)} → ${res.status}:\n  ${problems.join('\n  ')}\n  body: ${res.body.slice(0, 300)}`);
+        }),
+        { seed: SEED, numRuns: RUNS, endOnFailure: false, examples: FOUND.map((r) => [r]) },
+      );
+    },
+    30_000 + RUNS * 500,
+  );
 });
 
 /** Raw HTTP over a socket: what Node's parser refuses before Fastify routes anything. */
@@ -94,7 +102,7 @@ function rawRequest(port: number, text: string): Promise<Answer> {
       let body = rest.join('\r\n\r\n');
       if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
         let out = '';
-        for (let i = 0; i < body.length; ) {
+        for (let i = 0; i < body.length;) {
           const eol = body.indexOf('\r\n', i);
           const size = parseInt(body.slice(i, eol), 16);
           if (!size) break;

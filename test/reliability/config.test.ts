@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
-const AUTH = { OMSAGG_AUTH_ISSUER: 'https://auth.cern.ch/auth/realms/cern', OMSAGG_AUTH_AUDIENCE: 'cmsoms', OMSAGG_AUTH_JWKS_URL: 'https://auth.cern.ch/auth/realms/cern/protocol/openid-connect/certs' };
+const AUTH = {
+  OMSAGG_AUTH_ISSUER: 'https://auth.cern.ch/auth/realms/cern',
+  OMSAGG_AUTH_AUDIENCE: 'cmsoms',
+  OMSAGG_AUTH_JWKS_URL: 'https://auth.cern.ch/auth/realms/cern/protocol/openid-connect/certs',
+};
 
 describe('access and shutdown options', () => {
   it('defaults: no authentication, no CORS, no rate limit, a 25 s drain', () => {
@@ -14,7 +18,13 @@ describe('access and shutdown options', () => {
   });
 
   it('reads a complete authentication setting and the other options', () => {
-    const c = loadConfig({ ...AUTH, OMSAGG_AUTH_ALGORITHMS: 'RS256, PS256', OMSAGG_CORS_ORIGINS: 'https://cmsoms.cern.ch, http://localhost:3000', OMSAGG_RATE_LIMIT: '600', OMSAGG_SHUTDOWN_TIMEOUT_MS: '5000' });
+    const c = loadConfig({
+      ...AUTH,
+      OMSAGG_AUTH_ALGORITHMS: 'RS256, PS256',
+      OMSAGG_CORS_ORIGINS: 'https://cmsoms.cern.ch, http://localhost:3000',
+      OMSAGG_RATE_LIMIT: '600',
+      OMSAGG_SHUTDOWN_TIMEOUT_MS: '5000',
+    });
     expect(c.auth).toEqual({ issuer: AUTH.OMSAGG_AUTH_ISSUER, audience: 'cmsoms', jwksUrl: AUTH.OMSAGG_AUTH_JWKS_URL, algorithms: ['RS256', 'PS256'], jwksRefreshMs: 30_000 });
     expect(c.corsOrigins).toEqual(['https://cmsoms.cern.ch', 'http://localhost:3000']);
     expect(c.rateLimitPerMinute).toBe(600);

@@ -32,14 +32,19 @@ export class PrivateCluster {
 
   private run(cmd: string, args: string[]): string {
     const full = path.join(this.bin, cmd);
-    return this.asPostgres ? execFileSync('runuser', ['-u', 'postgres', '--', full, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) : execFileSync(full, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return this.asPostgres
+      ? execFileSync('runuser', ['-u', 'postgres', '--', full, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      : execFileSync(full, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   async init(): Promise<void> {
     if (this.asPostgres) execFileSync('chown', ['postgres:postgres', this.dir]);
     this.port = await freePort();
     this.run('initdb', ['-D', path.join(this.dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-    fs.appendFileSync(path.join(this.dir, 'data', 'postgresql.conf'), `\nport = ${this.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${this.dir}'\nfsync = off\nmax_connections = 40\n`);
+    fs.appendFileSync(
+      path.join(this.dir, 'data', 'postgresql.conf'),
+      `\nport = ${this.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${this.dir}'\nfsync = off\nmax_connections = 40\n`,
+    );
     this.start();
   }
 

@@ -34,7 +34,11 @@ function routesOf(app: FastifyInstance): { path: string; methods: string[] }[] {
 }
 
 function concrete(path: string): string {
-  return path.replace(/:relationship/g, 'runs').replace(/:id|:run|:point|:key/g, '315000').replace(/:file/g, 'page.js').replace(/\*/g, 'x');
+  return path
+    .replace(/:relationship/g, 'runs')
+    .replace(/:id|:run|:point|:key/g, '315000')
+    .replace(/:file/g, 'page.js')
+    .replace(/\*/g, 'x');
 }
 
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -70,10 +74,15 @@ describe('PostgreSQL: every pooled session refuses writes', () => {
   });
   afterAll(async () => db?.close());
 
-  it('each of the pool\'s sessions is read-only and refuses INSERT … RETURNING', async () => {
+  it("each of the pool's sessions is read-only and refuses INSERT … RETURNING", async () => {
     // the statements sleep so that all of them hold a session at once: POOL distinct backends
     const sessions = await Promise.all(
-      Array.from({ length: POOL }, () => db.reader.all({ sql: "SELECT pg_backend_pid() AS pid, current_setting('default_transaction_read_only') AS ro, current_setting('transaction_read_only') AS tro, pg_sleep(0.3) IS NULL AS slept", bindings: [] })),
+      Array.from({ length: POOL }, () =>
+        db.reader.all({
+          sql: "SELECT pg_backend_pid() AS pid, current_setting('default_transaction_read_only') AS ro, current_setting('transaction_read_only') AS tro, pg_sleep(0.3) IS NULL AS slept",
+          bindings: [],
+        }),
+      ),
     );
     const pids = new Set(sessions.map((s) => s.rows[0][0]));
     expect(pids.size).toBe(POOL);
@@ -111,7 +120,12 @@ describe('no route or method writes', () => {
     for (const r of routes) {
       const url = concrete(r.path);
       for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
-        const res = await app.inject({ method, url, headers: { 'content-type': 'application/vnd.api+json' }, payload: JSON.stringify({ data: { type: 'runs', id: '315000', attributes: { run_number: 1 } } }) });
+        const res = await app.inject({
+          method,
+          url,
+          headers: { 'content-type': 'application/vnd.api+json' },
+          payload: JSON.stringify({ data: { type: 'runs', id: '315000', attributes: { run_number: 1 } } }),
+        });
         if (res.statusCode !== 405 || res.headers.allow !== 'GET, HEAD') failures.push(`${method} ${url} → ${res.statusCode}`);
       }
     }

@@ -20,15 +20,81 @@ const OPS = ['EQ', 'NEQ', 'LT', 'GT', 'LE', 'GE', 'LIKE', 'CT'];
 
 /** Values that broke or could break parsers, SQL builders and path handling. */
 export const NASTY = [
-  "' OR 1=1 --", '"; DROP TABLE runs; --', "1; SELECT * FROM sqlite_master", "1' UNION SELECT password FROM pg_shadow --",
-  '../../../../etc/passwd', '..\\..\\windows\\win.ini', '/etc/shadow', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', 'file:///etc/passwd',
-  '\u0000', '%00', '%', '%%', '%zz', '%E0%A4%A', '%C0%AF', '%uFFFF',
-  '1e309', '-1e309', '1e-400', '-0', '99999999999999999999999999999', '-9223372036854775809', '9007199254740993', 'NaN', 'Infinity', '-Infinity', '0x1F', '0b101', '1_000', '1.', '.5', '+5', ' 5 ',
-  'null', 'None', 'True', 'false', 'undefined', '[]', '{}', '[', ']', '][', '[[', 'a[b', '=', '&', '==', ',', ',,', ';',
-  '😀', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', 'é', 'ß', '\u202e', '\ud800', '\uffff', '\t', '\r\n', ' ',
-  '<script>alert(1)</script>', '{{7*7}}', '${7*7}', '$(id)', '`id`',
-  '2018-13-45T99:99:99Z', '2018-06-01T00:00:00Z', '2018-06-01', '0000-00-00', '275760-09-13T00:00:00Z', '1528000000000',
-  'x'.repeat(5000), '9'.repeat(400),
+  "' OR 1=1 --",
+  '"; DROP TABLE runs; --',
+  '1; SELECT * FROM sqlite_master',
+  "1' UNION SELECT password FROM pg_shadow --",
+  '../../../../etc/passwd',
+  '..\\..\\windows\\win.ini',
+  '/etc/shadow',
+  '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+  'file:///etc/passwd',
+  '\u0000',
+  '%00',
+  '%',
+  '%%',
+  '%zz',
+  '%E0%A4%A',
+  '%C0%AF',
+  '%uFFFF',
+  '1e309',
+  '-1e309',
+  '1e-400',
+  '-0',
+  '99999999999999999999999999999',
+  '-9223372036854775809',
+  '9007199254740993',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '0x1F',
+  '0b101',
+  '1_000',
+  '1.',
+  '.5',
+  '+5',
+  ' 5 ',
+  'null',
+  'None',
+  'True',
+  'false',
+  'undefined',
+  '[]',
+  '{}',
+  '[',
+  ']',
+  '][',
+  '[[',
+  'a[b',
+  '=',
+  '&',
+  '==',
+  ',',
+  ',,',
+  ';',
+  '😀',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  'é',
+  'ß',
+  '\u202e',
+  '\ud800',
+  '\uffff',
+  '\t',
+  '\r\n',
+  ' ',
+  '<script>alert(1)</script>',
+  '{{7*7}}',
+  '${7*7}',
+  '$(id)',
+  '`id`',
+  '2018-13-45T99:99:99Z',
+  '2018-06-01T00:00:00Z',
+  '2018-06-01',
+  '0000-00-00',
+  '275760-09-13T00:00:00Z',
+  '1528000000000',
+  'x'.repeat(5000),
+  '9'.repeat(400),
 ];
 
 /** Query-string-safe encoding of one part; a few characters left raw on purpose (OMS clients do). */
@@ -36,18 +102,26 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 function encodePart(s: string, mode: number): string {
   // a lone surrogate has no UTF-8 form: send the bytes a careless client would (invalid UTF-8)
-  if (LONE_SURROGATE.test(s)) return s.split(new RegExp(LONE_SURROGATE, 'g')).map((x) => encodePart(x, mode)).join('%ED%A0%80');
+  if (LONE_SURROGATE.test(s))
+    return s
+      .split(new RegExp(LONE_SURROGATE, 'g'))
+      .map((x) => encodePart(x, mode))
+      .join('%ED%A0%80');
   if (mode === 0) return encodeURIComponent(s);
   if (mode === 1) return encodeURIComponent(s).replace(/%5B/g, '[').replace(/%5D/g, ']');
   // raw, except characters that would end or split the URL on the wire
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-  return s.replace(/[#&?\s\u0000-\u001f\u007f]/g, (c) => encodeURIComponent(c)).replace(/[^\x20-\x7e]/gu, (c) => {
-    try {
-      return encodeURIComponent(c);
-    } catch {
-      return '%EF%BF%BD';
-    }
-  });
+  return (
+    s
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+      .replace(/[#&?\s\u0000-\u001f\u007f]/g, (c) => encodeURIComponent(c))
+      .replace(/[^\x20-\x7e]/gu, (c) => {
+        try {
+          return encodeURIComponent(c);
+        } catch {
+          return '%EF%BF%BD';
+        }
+      })
+  );
 }
 
 const arbValue = (samples: string[]) =>
@@ -73,12 +147,28 @@ function arbParam(attrs: string[], extra: string[], samples: string[]): fc.Arbit
     { weight: 1, arbitrary: fc.tuple(attr, value).map(([a, v]): [string, string] => [`filter[${a}]`, v]) },
     { weight: 2, arbitrary: fc.tuple(fc.string({ maxLength: 12 }), list).map(([t, l]): [string, string] => [`fields[${t}]`, l]) },
     { weight: 1, arbitrary: list.map((l): [string, string] => ['fields', l]) },
-    { weight: 2, arbitrary: fc.tuple(list, fc.boolean()).map(([l, desc]): [string, string] => ['sort', desc ? l.split(',').map((s) => `-${s}`).join(',') : l]) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(list, fc.boolean()).map(([l, desc]): [string, string] => [
+        'sort',
+        desc
+          ? l
+              .split(',')
+              .map((s) => `-${s}`)
+              .join(',')
+          : l,
+      ]),
+    },
     { weight: 2, arbitrary: value.map((v): [string, string] => ['page[offset]', v]) },
     { weight: 2, arbitrary: fc.oneof(value, fc.integer({ min: 0, max: 200 }).map(String)).map((v): [string, string] => ['page[limit]', v]) },
     { weight: 1, arbitrary: fc.oneof(value, fc.base64String({ maxLength: 60 })).map((v): [string, string] => ['page[cursor]', v]) },
     { weight: 1, arbitrary: fc.constantFrom('page[number]', 'page[size]', 'page', 'page[]', 'page[limit][x]').chain((k) => value.map((v): [string, string] => [k, v])) },
-    { weight: 2, arbitrary: fc.array(fc.constantFrom('meta', 'presentation_timestamp', 'data_only', 'relationships', 'runs', 'fill', 'bogus', ''), { maxLength: 3 }).map((l): [string, string] => ['include', l.join(',')]) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .array(fc.constantFrom('meta', 'presentation_timestamp', 'data_only', 'relationships', 'runs', 'fill', 'bogus', ''), { maxLength: 3 })
+        .map((l): [string, string] => ['include', l.join(',')]),
+    },
     { weight: 1, arbitrary: fc.oneof(fc.constantFrom('run', 'lumisection', 'fill', 'day', 'hour', ''), value).map((v): [string, string] => ['group[granularity]', v]) },
     { weight: 2, arbitrary: fc.tuple(extra.length ? fc.constantFrom(...extra) : fc.constant('run_number'), value).map(([k, v]): [string, string] => [k, v]) },
     { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 15 }), value).map(([k, v]): [string, string] => [k, v]) },
@@ -88,7 +178,10 @@ function arbParam(attrs: string[], extra: string[], samples: string[]): fc.Arbit
 /** A whole query string (may be empty): parameters, repeated ones, stray separators, garbage. */
 export function arbQuery(attrs: string[], extra: string[] = [], samples: string[] = []): fc.Arbitrary<string> {
   const param = fc.tuple(arbParam(attrs, extra, samples), fc.nat(2), fc.nat(2)).map(([[k, v], km, vm]) => `${encodePart(k, km)}=${encodePart(v, vm)}`);
-  const garbage = fc.oneof(fc.constantFrom('&', '&&', '=', '==', '[', ']', '%', '%zz', '%5B', 'filter', 'filter[', 'filter]]', '&=&', '+', '%2B', ';', '%00'), fc.string({ maxLength: 10 }).map((s) => encodePart(s, 2)));
+  const garbage = fc.oneof(
+    fc.constantFrom('&', '&&', '=', '==', '[', ']', '%', '%zz', '%5B', 'filter', 'filter[', 'filter]]', '&=&', '+', '%2B', ';', '%00'),
+    fc.string({ maxLength: 10 }).map((s) => encodePart(s, 2)),
+  );
   return fc
     .array(fc.oneof({ weight: 5, arbitrary: param }, { weight: 1, arbitrary: garbage }), { maxLength: 6 })
     .chain((parts) => fc.tuple(fc.constant(parts), fc.boolean(), fc.nat(3)))
@@ -100,17 +193,69 @@ export function arbQuery(attrs: string[], extra: string[] = [], samples: string[
 }
 
 const ACCEPT = [
-  undefined, '*/*', 'application/vnd.api+json', 'application/json', 'text/csv', 'text/csv, application/json;q=0.5', 'text/html', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-  'application/vnd.api+json; charset=utf-8', 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"', 'application/vnd.api+json; profile=x, application/vnd.api+json; foo=bar',
-  'image/png', 'text/*', 'application/*', 'application/xml', ';;;', ',', 'q=0', '*/*;q=0', 'text/csv;q=abc', 'x'.repeat(2000), '😀/😀',
+  undefined,
+  '*/*',
+  'application/vnd.api+json',
+  'application/json',
+  'text/csv',
+  'text/csv, application/json;q=0.5',
+  'text/html',
+  'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'application/vnd.api+json; charset=utf-8',
+  'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"',
+  'application/vnd.api+json; profile=x, application/vnd.api+json; foo=bar',
+  'image/png',
+  'text/*',
+  'application/*',
+  'application/xml',
+  ';;;',
+  ',',
+  'q=0',
+  '*/*;q=0',
+  'text/csv;q=abc',
+  'x'.repeat(2000),
+  '😀/😀',
 ];
-const CONTENT_TYPE = [undefined, 'application/vnd.api+json', 'application/vnd.api+json; charset=utf-8', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'garbage', ''];
+const CONTENT_TYPE = [
+  undefined,
+  'application/vnd.api+json',
+  'application/vnd.api+json; charset=utf-8',
+  'application/json',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded',
+  'garbage',
+  '',
+];
 const HEADER_VALUES = ['', 'x'.repeat(8000), '*', 'W/"x"', '"abc"', '\u00ff\u00fe', 'bytes=0-10', 'bytes=99999999999-', '0', '-1', 'gzip, br, zstd, *;q=0', 'identity;q=0', 'utf-16'];
 
 export const arbHeaders: fc.Arbitrary<Record<string, string>> = fc
   .tuple(
     fc.constantFrom(...ACCEPT),
-    fc.array(fc.tuple(fc.constantFrom('if-none-match', 'if-modified-since', 'range', 'accept-encoding', 'accept-language', 'accept-charset', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'origin', 'cookie', 'authorization', 'x-http-method-override'), fc.oneof(fc.constantFrom(...HEADER_VALUES), fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')))), { maxLength: 3 }),
+    fc.array(
+      fc.tuple(
+        fc.constantFrom(
+          'if-none-match',
+          'if-modified-since',
+          'range',
+          'accept-encoding',
+          'accept-language',
+          'accept-charset',
+          'x-forwarded-for',
+          'x-forwarded-host',
+          'x-forwarded-proto',
+          'origin',
+          'cookie',
+          'authorization',
+          'x-http-method-override',
+        ),
+        fc.oneof(
+          fc.constantFrom(...HEADER_VALUES),
+          fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+        ),
+      ),
+      { maxLength: 3 },
+    ),
   )
   .map(([accept, extra]) => {
     const h: Record<string, string> = {};
@@ -124,7 +269,10 @@ const METHOD = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<FuzzRequest['method']>('HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS') },
 );
 
-const arbBody = fc.tuple(fc.constantFrom(...CONTENT_TYPE), fc.oneof(fc.constantFrom('', '{', '{"data":{"type":"runs","attributes":{"run_number":1}}}', 'null', '[]', '\u0000\u0001', 'a=1&b=2'), fc.string({ maxLength: 200 })));
+const arbBody = fc.tuple(
+  fc.constantFrom(...CONTENT_TYPE),
+  fc.oneof(fc.constantFrom('', '{', '{"data":{"type":"runs","attributes":{"run_number":1}}}', 'null', '[]', '\u0000\u0001', 'a=1&b=2'), fc.string({ maxLength: 200 })),
+);
 
 /** Every request path a route family serves, with the attribute names its query understands. */
 interface Target {
@@ -135,7 +283,10 @@ interface Target {
   kind: 'api' | 'page';
 }
 
-const idPart = fc.oneof(fc.constantFrom('315000', '1', '0', '-1', '315000_1', '999999999999', 'abc', '%2e%2e', '..', '%00', '%zz', 'x'.repeat(600)), fc.string({ minLength: 1, maxLength: 20 }).map((s) => encodeURIComponent(s)));
+const idPart = fc.oneof(
+  fc.constantFrom('315000', '1', '0', '-1', '315000_1', '999999999999', 'abc', '%2e%2e', '..', '%00', '%zz', 'x'.repeat(600)),
+  fc.string({ minLength: 1, maxLength: 20 }).map((s) => encodeURIComponent(s)),
+);
 
 export function targets(resources: ResourceRegistry, probes: ProbeRegistry, prefixes: string[]): Target[] {
   const prefix = fc.constantFrom(...prefixes, ...prefixes.map((p) => p.replace('/v1', '//v1')));
@@ -160,26 +311,64 @@ export function targets(resources: ResourceRegistry, probes: ProbeRegistry, pref
       idPart.map((pt) => `/points/${pt}`),
       fc.tuple(fc.oneof(fc.constantFrom('score', 'threshold', 'status', 'errors'), idPart), fc.constantFrom('/points', '/points/meta', '/points/csv')).map(([k, t]) => `/series/${k}${t}`),
     );
-    out.push({ paths: fc.tuple(prefix, tail).map(([pre, t]) => `${pre}/probes/${p.id}${t}`), attrs: ['series', 'x', 'y', 'y_low', 'y_high', 'z', ...names], extra: names, samples: ['315000', 'linear', 'log', 'HLT_IsoMu24_v1'], kind: 'api' });
+    out.push({
+      paths: fc.tuple(prefix, tail).map(([pre, t]) => `${pre}/probes/${p.id}${t}`),
+      attrs: ['series', 'x', 'y', 'y_low', 'y_high', 'z', ...names],
+      extra: names,
+      samples: ['315000', 'linear', 'log', 'HLT_IsoMu24_v1'],
+      kind: 'api',
+    });
   }
-  out.push({ paths: fc.oneof(prefix, prefix.map((p) => `${p}/probes`), fc.tuple(prefix, idPart).map(([p, id]) => `${p}/probes/${id}/plot`), fc.tuple(prefix, idPart).map(([p, t]) => `${p}/${t}`)), attrs: [], extra: [], samples: [], kind: 'api' });
-  out.push({ paths: fc.oneof(fc.constantFrom('/', '/probes'), fc.oneof(fc.constantFrom(...probeIds), idPart).map((id) => `/probes/${id}`)), attrs: [], extra: [], samples: [], kind: 'page' });
-  out.push({ paths: fc.oneof(fc.constantFrom('/reports', '/reports/', '/reports/index.html', '/reports/..%2f..%2fpackage.json', '/reports/%2e%2e/%2e%2e/etc/passwd'), idPart.map((x) => `/reports/run/${x}`), idPart.map((x) => `/reports/${x}`)), attrs: [], extra: [], samples: [], kind: 'api' });
+  out.push({
+    paths: fc.oneof(
+      prefix,
+      prefix.map((p) => `${p}/probes`),
+      fc.tuple(prefix, idPart).map(([p, id]) => `${p}/probes/${id}/plot`),
+      fc.tuple(prefix, idPart).map(([p, t]) => `${p}/${t}`),
+    ),
+    attrs: [],
+    extra: [],
+    samples: [],
+    kind: 'api',
+  });
+  out.push({
+    paths: fc.oneof(
+      fc.constantFrom('/', '/probes'),
+      fc.oneof(fc.constantFrom(...probeIds), idPart).map((id) => `/probes/${id}`),
+    ),
+    attrs: [],
+    extra: [],
+    samples: [],
+    kind: 'page',
+  });
+  out.push({
+    paths: fc.oneof(
+      fc.constantFrom('/reports', '/reports/', '/reports/index.html', '/reports/..%2f..%2fpackage.json', '/reports/%2e%2e/%2e%2e/etc/passwd'),
+      idPart.map((x) => `/reports/run/${x}`),
+      idPart.map((x) => `/reports/${x}`),
+    ),
+    attrs: [],
+    extra: [],
+    samples: [],
+    kind: 'api',
+  });
   return out;
 }
 
 /** Any request against any route family. */
 export function arbRequest(all: Target[]): fc.Arbitrary<FuzzRequest> {
   return fc.constantFrom(...all).chain((t) =>
-    fc.record({ path: t.paths, query: arbQuery(t.attrs, t.extra, t.samples), headers: arbHeaders, method: METHOD, body: arbBody, hasQuery: fc.boolean() }).map(({ path, query, headers, method, body, hasQuery }): FuzzRequest => {
-      const url = hasQuery || query ? `${path}?${query}` : path;
-      const req: FuzzRequest = { method, url, headers: { ...headers }, kind: t.kind };
-      if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
-        const [type, text] = body;
-        if (type !== undefined) req.headers['content-type'] = type;
-        req.body = text;
-      }
-      return req;
-    }),
+    fc
+      .record({ path: t.paths, query: arbQuery(t.attrs, t.extra, t.samples), headers: arbHeaders, method: METHOD, body: arbBody, hasQuery: fc.boolean() })
+      .map(({ path, query, headers, method, body, hasQuery }): FuzzRequest => {
+        const url = hasQuery || query ? `${path}?${query}` : path;
+        const req: FuzzRequest = { method, url, headers: { ...headers }, kind: t.kind };
+        if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+          const [type, text] = body;
+          if (type !== undefined) req.headers['content-type'] = type;
+          req.body = text;
+        }
+        return req;
+      }),
   );
 }

@@ -17,11 +17,15 @@ export interface ServeProcess {
 }
 
 export async function startServe(env: Record<string, string>, args: string[] = [], timeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "import { main } from './src/cli.ts'; process.exitCode = await main(process.argv.slice(1));", 'serve', '--port', '0', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', "import { main } from './src/cli.ts'; process.exitCode = await main(process.argv.slice(1));", 'serve', '--port', '0', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -86,10 +86,16 @@ describe('SIGTERM under load', () => {
     const outcomes = await Promise.all(inFlight.map((f) => f.done));
     const exit = await serve.exited;
     const log = serve.output();
-    const drainLines = log.split('\n').filter((l) => /shutting down|drain|"level":[56]0|"level":40/.test(l)).join('\n');
+    const drainLines = log
+      .split('\n')
+      .filter((l) => /shutting down|drain|"level":[56]0|"level":40/.test(l))
+      .join('\n');
     const report = `${outcomes.map((o) => `${o.status} ${o.complete ? 'whole' : 'BROKEN'} ${o.detail} ${o.url.replace(base, '')} (+${o.endedAt - sigtermAt} ms)`).join('\n')}\nexit ${exit.code} +${exit.at - sigtermAt} ms\n${drainLines}`;
     expect(outcomes.filter((o) => o.endedAt > sigtermAt).length, `requests still running at SIGTERM:\n${report}`).toBeGreaterThan(0);
-    expect(outcomes.every((o) => o.complete), report).toBe(true);
+    expect(
+      outcomes.every((o) => o.complete),
+      report,
+    ).toBe(true);
     for (const l of late) expect(l).toBe('ECONNREFUSED');
     expect(exit.code, log.slice(-2000)).toBe(0);
     expect(exit.at - sigtermAt).toBeLessThan(20_000);

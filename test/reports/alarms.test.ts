@@ -14,7 +14,15 @@ const T0 = Date.parse('2018-06-16T00:00:00Z');
 const day = (k: number) => makePeriod(new Date(T0 + k * DAY_MS), 86400);
 
 const def = {
-  id: 'pix', file: 'pix.yaml', title: 'Pixel', description: '', groups: ['part', 'pg'], covers: [], repeatSeconds: 3 * 86400, notify: { mail: [], webhook: [] }, probes: [],
+  id: 'pix',
+  file: 'pix.yaml',
+  title: 'Pixel',
+  description: '',
+  groups: ['part', 'pg'],
+  covers: [],
+  repeatSeconds: 3 * 86400,
+  notify: { mail: [], webhook: [] },
+  probes: [],
   checks: [
     { id: 'hv', kind: 'band', title: 'HV off', severity: 'critical', resource: 'r', per: 'pg', inhibits: [], rollup: false },
     { id: 'temp', kind: 'band', title: 'Too warm', severity: 'warning', resource: 'r', per: 'pg', inhibits: [], rollup: false },
@@ -22,13 +30,33 @@ const def = {
 } as unknown as ReportDefinition;
 
 const finding = (check: string, key: string, extra: Partial<Finding> = {}): Finding => ({
-  check, unit: { key, labels: key.split('/').map((v, i) => [i ? 'pg' : 'part', v]) }, severity: 'critical', sentence: `${key}: ${check} alarm.`, occurrences: [], devices: [key.split('/').pop()!], ...extra,
+  check,
+  unit: { key, labels: key.split('/').map((v, i) => [i ? 'pg' : 'part', v]) },
+  severity: 'critical',
+  sentence: `${key}: ${check} alarm.`,
+  occurrences: [],
+  devices: [key.split('/').pop()!],
+  ...extra,
 });
 
 function evaluation(k: number, checks: Partial<CheckResult>[]): Evaluation {
   return {
-    definition: 'pix', period: day(k), runs: [],
-    checks: def.checks.map((c, i) => ({ id: c.id, title: c.title, kind: c.kind, severity: c.severity, state: 'ok', findings: [], units: [], sources: [], rule: '', coverage: { timeBased: true, runs: [] }, ...checks[i] })),
+    definition: 'pix',
+    period: day(k),
+    runs: [],
+    checks: def.checks.map((c, i) => ({
+      id: c.id,
+      title: c.title,
+      kind: c.kind,
+      severity: c.severity,
+      state: 'ok',
+      findings: [],
+      units: [],
+      sources: [],
+      rule: '',
+      coverage: { timeBased: true, runs: [] },
+      ...checks[i],
+    })),
   };
 }
 
@@ -77,15 +105,14 @@ describe('alarm state between periods', () => {
 
   it('"no data" and "check failed" are states of their own, notified when entered, resolved when the check judges again', () => {
     const days = chain([
-      evaluation(0, [{ state: 'no_data', detail: 'no runs in the period' }, { state: 'failed', detail: 'database unreachable' }]),
+      evaluation(0, [
+        { state: 'no_data', detail: 'no runs in the period' },
+        { state: 'failed', detail: 'database unreachable' },
+      ]),
       evaluation(1, [{ state: 'no_data', detail: 'no runs in the period' }, {}]),
       evaluation(2, [{}, {}]),
     ]);
-    expect(days.map(brief)).toEqual([
-      ['hv|*|no_data|raised|notify', 'temp|*|failed|raised|notify'],
-      ['hv|*|no_data|firing|-', 'temp|*|resolved|resolved|notify'],
-      ['hv|*|resolved|resolved|notify'],
-    ]);
+    expect(days.map(brief)).toEqual([['hv|*|no_data|raised|notify', 'temp|*|failed|raised|notify'], ['hv|*|no_data|firing|-', 'temp|*|resolved|resolved|notify'], ['hv|*|resolved|resolved|notify']]);
     expect(days[0].find((r) => r.state === 'failed')!.sentence).toBe('Too warm: the check failed — database unreachable.');
   });
 
@@ -95,13 +122,32 @@ describe('alarm state between periods', () => {
   });
 
   it('silences cover by report, check and device pattern while they are active, and are not notified', () => {
-    const silence = (o: Partial<Silence>): Silence => ({ id: 1, report: '*', check: '*', groupPattern: '*', author: 'jdoe', reason: 'PG3 HV under repair', startsAt: day(0).start, endsAt: day(1).end, createdAt: day(0).start, ...o });
-    const e = evaluation(0, [{ state: 'alarm', findings: [finding('hv', 'L1/PG3'), finding('hv', 'L2/PG7')] }, { state: 'alarm', findings: [finding('temp', 'L1/PG3')] }]);
+    const silence = (o: Partial<Silence>): Silence => ({
+      id: 1,
+      report: '*',
+      check: '*',
+      groupPattern: '*',
+      author: 'jdoe',
+      reason: 'PG3 HV under repair',
+      startsAt: day(0).start,
+      endsAt: day(1).end,
+      createdAt: day(0).start,
+      ...o,
+    });
+    const e = evaluation(0, [
+      { state: 'alarm', findings: [finding('hv', 'L1/PG3'), finding('hv', 'L2/PG7')] },
+      { state: 'alarm', findings: [finding('temp', 'L1/PG3')] },
+    ]);
     const rows = alarmStates(def, e, [], [silence({ report: 'pix', check: 'hv', groupPattern: 'PG3' })]);
     expect(brief(rows)).toEqual(['hv|L1/PG3|firing|raised|-', 'hv|L2/PG7|firing|raised|notify', 'temp|L1/PG3|firing|raised|notify']);
     expect(rows.find((r) => r.silenceId === 1)!.groupKey).toBe('L1/PG3');
     // a glob on the group key, another report, an expired silence
-    expect(alarmStates(def, e, [], [silence({ groupPattern: 'L1/*' })]).filter((r) => r.silenceId).map((r) => `${r.check}|${r.groupKey}`).sort()).toEqual(['hv|L1/PG3', 'temp|L1/PG3']);
+    expect(
+      alarmStates(def, e, [], [silence({ groupPattern: 'L1/*' })])
+        .filter((r) => r.silenceId)
+        .map((r) => `${r.check}|${r.groupKey}`)
+        .sort(),
+    ).toEqual(['hv|L1/PG3', 'temp|L1/PG3']);
     expect(alarmStates(def, e, [], [silence({ report: 'other' })]).some((r) => r.silenceId)).toBe(false);
     expect(alarmStates(def, e, [], [silence({ endsAt: day(0).end })]).some((r) => r.silenceId)).toBe(false);
   });

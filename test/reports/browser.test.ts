@@ -41,14 +41,22 @@ beforeAll(async () => {
   const probes = await loadProbes();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'omsagg-browser-'));
   await runReportJob({
-    db: rw, catalog, probes, definitions: loadDefinitions(defaultDefinitionsDir(), catalog, probes).filter((d) => ONLY.includes(d.id)),
-    periods: [makePeriod(new Date('2018-09-30T00:00:00Z'), 86400)], root, baseUrl: 'http://127.0.0.1/reports', notify: false,
+    db: rw,
+    catalog,
+    probes,
+    definitions: loadDefinitions(defaultDefinitionsDir(), catalog, probes).filter((d) => ONLY.includes(d.id)),
+    periods: [makePeriod(new Date('2018-09-30T00:00:00Z'), 86400)],
+    root,
+    baseUrl: 'http://127.0.0.1/reports',
+    notify: false,
   });
   await rw.close();
   db = await openDb(w.url, { readonly: true });
   const reports: AppPlugin = (async (a, o) => reportsPlugin(a, { ...o, root })) as AppPlugin;
   app = await buildApp(loadConfig({ OMSAGG_DB: w.url, LOG_LEVEL: 'silent' }), {
-    db, logger: false, plugins: [probesPlugin, webPlugin, reports],
+    db,
+    logger: false,
+    plugins: [probesPlugin, webPlugin, reports],
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -83,10 +91,12 @@ describe.each(ONLY)('the %s report in Chromium', (id) => {
     expect(figures).toBeGreaterThanOrEqual(id === 'pixel-currents' ? 3 : 2);
     expect(await page.getAttribute('body', 'data-plots-drawn')).toBe(String(figures));
     // each figure: a Plotly SVG with as many traces as its figure has
-    const drawn = await page.evaluate(() => [...document.querySelectorAll('script.figure-data')].map((s) => {
-      const el = document.getElementById(`plot-${s.getAttribute('data-for')}`) as (HTMLElement & { data?: unknown[] }) | null;
-      return { want: (JSON.parse(s.textContent!) as { data: unknown[] }).data.length, traces: el?.data?.length ?? 0, svg: !!el?.querySelector('.main-svg') };
-    }));
+    const drawn = await page.evaluate(() =>
+      [...document.querySelectorAll('script.figure-data')].map((s) => {
+        const el = document.getElementById(`plot-${s.getAttribute('data-for')}`) as (HTMLElement & { data?: unknown[] }) | null;
+        return { want: (JSON.parse(s.textContent!) as { data: unknown[] }).data.length, traces: el?.data?.length ?? 0, svg: !!el?.querySelector('.main-svg') };
+      }),
+    );
     for (const d of drawn) expect(d).toEqual({ want: d.want, traces: d.want, svg: true });
     expect(drawn.every((d) => d.want > 0)).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, `report-${id}.png`), fullPage: true });

@@ -16,7 +16,10 @@ import { writableSqliteCopy, type WritableDatabase } from '../helpers/databases.
 let dir: ResourceDirectory;
 let probes: ProbeRegistry;
 const DEFS = defaultDefinitionsDir();
-const files = fs.readdirSync(DEFS).filter((f) => f.endsWith('.yaml')).sort();
+const files = fs
+  .readdirSync(DEFS)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 beforeAll(async () => {
   dir = resourceDirectory();
@@ -45,7 +48,10 @@ describe('shipped report definitions', () => {
 
   it('the definitions together cover every bad kind the synthetic data injects', async () => {
     const { ANOMALY_LABELS } = await import('../../src/synth/anomalies.js');
-    const bad = Object.entries(ANOMALY_LABELS).filter(([, l]) => l === 'bad').map(([k]) => k).sort();
+    const bad = Object.entries(ANOMALY_LABELS)
+      .filter(([, l]) => l === 'bad')
+      .map(([k]) => k)
+      .sort();
     const covered = new Set(loadDefinitions(DEFS, dir, probes).flatMap((d) => d.covers));
     expect(bad.filter((k) => !covered.has(k))).toEqual([]);
     for (const k of covered) expect(Object.keys(ANOMALY_LABELS)).toContain(k);
@@ -69,7 +75,11 @@ describe('bad definition files are rejected naming the file and the field', () =
     ['an unknown resource', (d) => void (d.resource = 'pixelvoltages'), "field 'resource': unknown resource 'pixelvoltages'"],
     ['a group level the resource lacks', (d) => void (d.checks[1].per = 'crate'), "field 'checks[hv-off].per': 'crate' is not one of the definition's groups"],
     ['an unknown probe', (d) => void (d.probes = [{ probe: 'nope' }]), "field 'probes[nope].probe': unknown probe 'nope'"],
-    ['a bad probe parameter', (d) => void (d.probes = [{ probe: 'pixel-leakage', params: { scale: 'cubic' } }]), "field 'probes[pixel-leakage].params': probe pixel-leakage: parameter scale must be equal to one of the allowed values"],
+    [
+      'a bad probe parameter',
+      (d) => void (d.probes = [{ probe: 'pixel-leakage', params: { scale: 'cubic' } }]),
+      "field 'probes[pixel-leakage].params': probe pixel-leakage: parameter scale must be equal to one of the allowed values",
+    ],
     ['a bad mail address', (d) => void (d.notify = { mail: ['nobody'] }), "field 'notify.mail[0]': must be a mail address"],
     ['min above max', (d) => void Object.assign(d.checks[1], { max: 50 }), "field 'checks[hv-off].max': must be above min"],
   ];
@@ -131,7 +141,27 @@ describe('the command line', () => {
   });
 
   it('omsagg silence: add, list, expire, with clear errors', async () => {
-    const add = await capture(() => silenceCommand(['add', '--db', w.url, '--report', 'pixel-currents', '--check', 'hv-off', '--group', 'BPix_L3/*', '--author', 'jdoe', '--reason', 'layer 3 HV work', '--from', '2018-06-15', '--until', '2018-06-20T06:00Z']));
+    const add = await capture(() =>
+      silenceCommand([
+        'add',
+        '--db',
+        w.url,
+        '--report',
+        'pixel-currents',
+        '--check',
+        'hv-off',
+        '--group',
+        'BPix_L3/*',
+        '--author',
+        'jdoe',
+        '--reason',
+        'layer 3 HV work',
+        '--from',
+        '2018-06-15',
+        '--until',
+        '2018-06-20T06:00Z',
+      ]),
+    );
     expect(add).toMatchObject({ code: 0, out: 'silence 1: report pixel-currents, check hv-off, group BPix_L3/*, 2018-06-15T00:00:00Z – 2018-06-20T06:00:00Z, by jdoe: layer 3 HV work' });
     const list = await capture(() => silenceCommand(['list', '--db', w.url]));
     expect(list.out).toContain('2018-06-15T00:00:00Z – 2018-06-20T06:00:00Z (ended)  report pixel-currents  check hv-off  group BPix_L3/*  by jdoe: layer 3 HV work');

@@ -21,18 +21,23 @@ export function fakeCatalog(resources: Record<string, FakeResource>): Catalog & 
       reads.push({ type, spec });
       const r = resources[type];
       if (!r) throw new Error(`unknown resource ${type}`);
-      let rows = r.rows.filter((row) => (spec.filters ?? []).every(([a, op, v]) => {
-        const x = row[a];
-        if (v === 'null') return op === 'NEQ' ? x !== null : x === null;
-        if (x === null || x === undefined) return false;
-        const c = cmp(x, v);
-        return op === 'EQ' ? c === 0 : op === 'NEQ' ? c !== 0 : op === 'LT' ? c < 0 : op === 'LE' ? c <= 0 : op === 'GT' ? c > 0 : op === 'GE' ? c >= 0 : true;
-      }));
+      let rows = r.rows.filter((row) =>
+        (spec.filters ?? []).every(([a, op, v]) => {
+          const x = row[a];
+          if (v === 'null') return op === 'NEQ' ? x !== null : x === null;
+          if (x === null || x === undefined) return false;
+          const c = cmp(x, v);
+          return op === 'EQ' ? c === 0 : op === 'NEQ' ? c !== 0 : op === 'LT' ? c < 0 : op === 'LE' ? c <= 0 : op === 'GT' ? c > 0 : op === 'GE' ? c >= 0 : true;
+        }),
+      );
       if (spec.granularity === 'run') {
         const groups = new Map<string, DataRow[]>();
         const numeric = new Set(r.attributes.filter((a) => a.type === 'number').map((a) => a.name));
         for (const row of rows) {
-          const k = `${row.run_number}|${spec.fields.filter((f) => !numeric.has(f) && f !== 'lumisection_number' && f !== 'start_time').map((f) => row[f]).join('|')}`;
+          const k = `${row.run_number}|${spec.fields
+            .filter((f) => !numeric.has(f) && f !== 'lumisection_number' && f !== 'start_time')
+            .map((f) => row[f])
+            .join('|')}`;
           groups.set(k, [...(groups.get(k) ?? []), row]);
         }
         rows = [...groups.values()].map((g) => {
@@ -63,10 +68,18 @@ export const T0 = Date.parse('2018-06-15T00:00:00Z');
 export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** A run of `n` lumisections starting at `start` (ms) with one row per device per lumisection. */
-export function runRows(run: number, start: number, n: number, devices: { part: string; device: string }[], value: (dev: string, ls: number) => number | null, extra: (dev: string, ls: number) => DataRow = () => ({})): DataRow[] {
+export function runRows(
+  run: number,
+  start: number,
+  n: number,
+  devices: { part: string; device: string }[],
+  value: (dev: string, ls: number) => number | null,
+  extra: (dev: string, ls: number) => DataRow = () => ({}),
+): DataRow[] {
   const out: DataRow[] = [];
   for (let ls = 1; ls <= n; ls++) {
-    for (const d of devices) out.push({ run_number: run, lumisection_number: ls, start_time: iso(start + (ls - 1) * LS_MS), part: d.part, device: d.device, value: value(d.device, ls), ...extra(d.device, ls) });
+    for (const d of devices)
+      out.push({ run_number: run, lumisection_number: ls, start_time: iso(start + (ls - 1) * LS_MS), part: d.part, device: d.device, value: value(d.device, ls), ...extra(d.device, ls) });
   }
   return out;
 }

@@ -61,8 +61,13 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'omsagg-reports-'));
   await ensureReportTables(db);
   await addSilence(db, {
-    report: 'pixel-currents', check: 'hv-off', groupPattern: 'PixelBarrel_BpO_SEC1_*', author: 'jdoe', reason: 'HV channel under repair',
-    startsAt: '2018-09-01T00:00:00Z', endsAt: '2018-10-15T00:00:00Z',
+    report: 'pixel-currents',
+    check: 'hv-off',
+    groupPattern: 'PixelBarrel_BpO_SEC1_*',
+    author: 'jdoe',
+    reason: 'HV channel under repair',
+    startsAt: '2018-09-01T00:00:00Z',
+    endsAt: '2018-10-15T00:00:00Z',
   });
 }, 120_000);
 
@@ -112,7 +117,9 @@ describe('omsagg report job', () => {
     ]);
     const hv = s.alarms.filter((a) => a.check === 'hv-off' && !a.silence);
     expect(hv.map((a) => [a.groupKey, a.state, a.transition, a.notified])).toEqual([['BPix_L2/PixelBarrel_BpI_SEC2_LYR2_HV10', 'firing', 'raised', true]]);
-    expect(hv[0].sentence).toMatch(/^PixelBarrel_BpI_SEC2_LYR2_HV10 \(BPix_L2\): HV setting 0 V, below the allowed minimum of 100 V, for 9 lumisections \(3\.5 min\) in run 323940 LS 508–516 from 2018-09-29 18:35 UTC\.$/);
+    expect(hv[0].sentence).toMatch(
+      /^PixelBarrel_BpI_SEC2_LYR2_HV10 \(BPix_L2\): HV setting 0 V, below the allowed minimum of 100 V, for 9 lumisections \(3\.5 min\) in run 323940 LS 508–516 from 2018-09-29 18:35 UTC\.$/,
+    );
     // the current of a power group whose bias is off is covered by the HV alarm
     const covered = s.alarms.filter((a) => a.state === 'inhibited');
     expect(covered.map((a) => [a.check, a.inhibitedBy, a.notified])).toEqual([
@@ -129,7 +136,12 @@ describe('omsagg report job', () => {
     const r = await job({ periods: [SEP30], definitions: defs.filter((d) => d.id === 'fed-errors') });
     expect(r.written).toHaveLength(1);
     const fed = summary('fed-errors', '2018-09-30');
-    expect(fed.alarms.filter((a) => a.state === 'resolved').map((a) => a.groupKey).sort()).toEqual(['1245', '1299']);
+    expect(
+      fed.alarms
+        .filter((a) => a.state === 'resolved')
+        .map((a) => a.groupKey)
+        .sort(),
+    ).toEqual(['1245', '1299']);
     expect(fed.status).toBe('ok');
     const index = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
     for (const id of ONLY) expect(index).toContain(`href="${id}/2018-09-29/index.html"`);
@@ -141,6 +153,8 @@ describe('omsagg report job', () => {
     expect(withoutAlm).toContain('href="fed-errors/2018-09-30/index.html"');
     expect(fs.readFileSync(path.join(root, 'days', '2018-09-29.html'), 'utf8')).toContain('href="../pixel-currents/2018-09-29/index.html"');
     const csv = fs.readFileSync(path.join(root, 'pixel-currents', '2018-09-29', 'alarms.csv'), 'utf8');
-    expect(csv.split('\n')[0]).toBe('report,period_start,period_end,check,group,state,transition,severity,first_raised,notified,silenced_by,silence_reason,silenced_until,inhibited_by,run,first_lumisection,last_lumisection,sentence');
+    expect(csv.split('\n')[0]).toBe(
+      'report,period_start,period_end,check,group,state,transition,severity,first_raised,notified,silenced_by,silence_reason,silenced_until,inhibited_by,run,first_lumisection,last_lumisection,sentence',
+    );
   }, 60_000);
 });

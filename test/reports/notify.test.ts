@@ -24,7 +24,13 @@ import { writableSqliteCopy, type WritableDatabase } from '../helpers/databases.
 const SEP29 = makePeriod(new Date('2018-09-30T00:00:00Z'), 86400);
 const BASE = 'https://omsagg.example.org/reports';
 
-interface Received { from: string; to: string[]; user: string | undefined; secure: boolean; raw: string }
+interface Received {
+  from: string;
+  to: string[];
+  user: string | undefined;
+  secure: boolean;
+  raw: string;
+}
 
 let w: WritableDatabase;
 let db: Db;
@@ -60,8 +66,11 @@ function startSmtp(port: number): Promise<SMTPServer> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user as string | undefined, secure: session.secure, raw: Buffer.concat(chunks).toString('utf8'),
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user as string | undefined,
+          secure: session.secure,
+          raw: Buffer.concat(chunks).toString('utf8'),
         });
         cb();
       });
@@ -85,8 +94,16 @@ function plainText(raw: string): string {
 
 /** The Subject header, RFC 2047 words decoded (the blank between adjacent words is not text). */
 const subjectOf = (raw: string) => {
-  const folded = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)![1].replace(/\r?\n[ \t]/g, ' ').replace(/\?=\s+=\?/g, '?==?');
-  return folded.replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_x, q: string) => Buffer.from(q.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+  const folded = /^Subject: (.*(?:\r?\n[ \t].*)*)/m
+    .exec(raw)![1]
+    .replace(/\r?\n[ \t]/g, ' ')
+    .replace(/\?=\s+=\?/g, '?==?');
+  return folded.replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_x, q: string) =>
+    Buffer.from(
+      q.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8'),
+  );
 };
 
 beforeAll(async () => {
@@ -133,8 +150,17 @@ describe('report notifications', () => {
   const run = (now: Date) => {
     const t = transports();
     return runReportJob({
-      db, catalog, definitions: [def], probes, periods: [SEP29], root, baseUrl: BASE, transports: t, log: (l) => log.push(l),
-      now: () => now, dispatch: { tries: 3, backoffMs: 50, sleep: async (ms) => void sleeps.push(ms) },
+      db,
+      catalog,
+      definitions: [def],
+      probes,
+      periods: [SEP29],
+      root,
+      baseUrl: BASE,
+      transports: t,
+      log: (l) => log.push(l),
+      now: () => now,
+      dispatch: { tries: 3, backoffMs: 50, sleep: async (ms) => void sleeps.push(ms) },
     }).finally(() => t.close());
   };
 

@@ -90,8 +90,14 @@ describe.each(['sqlite', 'postgres'] as const)('report definitions on the seeded
     expect(truth.filter((a) => a.start < CLEAN.end && a.end > CLEAN.start).map((a) => a.kind)).toEqual(['prescale_change']);
     for (const def of defs) {
       const e = await evaluate(catalog, def, CLEAN);
-      expect(e.checks.flatMap(activeFindings).map((f) => f.sentence), def.id).toEqual([]);
-      expect(e.checks.filter((c) => c.state === 'failed'), def.id).toEqual([]);
+      expect(
+        e.checks.flatMap(activeFindings).map((f) => f.sentence),
+        def.id,
+      ).toEqual([]);
+      expect(
+        e.checks.filter((c) => c.state === 'failed'),
+        def.id,
+      ).toEqual([]);
     }
   });
 
@@ -100,15 +106,30 @@ describe.each(['sqlite', 'postgres'] as const)('report definitions on the seeded
     try {
       const next = makePeriod(new Date(Date.parse(BAD.end) + BAD.seconds * 1000), BAD.seconds); // no run in it
       const res = await runReportJob({
-        db, catalog, probes, definitions: defs.filter((d) => ['fed-errors', 'masked-rocs'].includes(d.id)), periods: [BAD, next], root, baseUrl: 'http://127.0.0.1/reports', notify: false,
+        db,
+        catalog,
+        probes,
+        definitions: defs.filter((d) => ['fed-errors', 'masked-rocs'].includes(d.id)),
+        periods: [BAD, next],
+        root,
+        baseUrl: 'http://127.0.0.1/reports',
+        notify: false,
       });
       expect(res.written.map((s) => `${s.report} ${s.status}`)).toEqual(['fed-errors alarm', 'masked-rocs alarm', 'fed-errors ok', 'masked-rocs no_data']);
-      const rows = (await db.knex('omsagg_report_alarms').select('report', 'check_id', 'group_key', 'state', 'transition', 'notified').orderBy(['period_end', 'report', 'check_id', 'group_key'])) as Record<string, unknown>[];
+      const rows = (await db
+        .knex('omsagg_report_alarms')
+        .select('report', 'check_id', 'group_key', 'state', 'transition', 'notified')
+        .orderBy(['period_end', 'report', 'check_id', 'group_key'])) as Record<string, unknown>[];
       expect(rows.map((r) => `${r.report}/${r.check_id}/${r.group_key} ${r.state} ${r.transition} ${Number(r.notified)}`)).toEqual([
-        'fed-errors/error-rate/1245 firing raised 1', 'fed-errors/error-rate/1299 firing raised 1',
-        'masked-rocs/jump/BPix_L4 firing raised 1', 'masked-rocs/jump/FPix_Dp3 firing raised 1',
-        'fed-errors/error-rate/1245 resolved resolved 1', 'fed-errors/error-rate/1299 resolved resolved 1',
-        'masked-rocs/fraction/* no_data raised 1', 'masked-rocs/jump/* no_data raised 1', 'masked-rocs/readings/* no_data raised 1',
+        'fed-errors/error-rate/1245 firing raised 1',
+        'fed-errors/error-rate/1299 firing raised 1',
+        'masked-rocs/jump/BPix_L4 firing raised 1',
+        'masked-rocs/jump/FPix_Dp3 firing raised 1',
+        'fed-errors/error-rate/1245 resolved resolved 1',
+        'fed-errors/error-rate/1299 resolved resolved 1',
+        'masked-rocs/fraction/* no_data raised 1',
+        'masked-rocs/jump/* no_data raised 1',
+        'masked-rocs/readings/* no_data raised 1',
       ]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

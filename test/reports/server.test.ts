@@ -38,8 +38,14 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'omsagg-serve-'));
   empty = fs.mkdtempSync(path.join(os.tmpdir(), 'omsagg-empty-'));
   await runReportJob({
-    db: rw, catalog, probes, definitions: loadDefinitions(defaultDefinitionsDir(), catalog, probes).filter((d) => d.id === 'masked-rocs'),
-    periods: [makePeriod(new Date('2018-09-30T00:00:00Z'), 86400)], root, baseUrl: 'http://127.0.0.1/reports', notify: false,
+    db: rw,
+    catalog,
+    probes,
+    definitions: loadDefinitions(defaultDefinitionsDir(), catalog, probes).filter((d) => d.id === 'masked-rocs'),
+    periods: [makePeriod(new Date('2018-09-30T00:00:00Z'), 86400)],
+    root,
+    baseUrl: 'http://127.0.0.1/reports',
+    notify: false,
   });
   await rw.close();
   db = await openDb(testDatabase('sqlite').url, { readonly: true });

@@ -30,7 +30,11 @@ const files = sourceFiles(SRC);
 
 describe('src/ architecture', () => {
   it('reads every relative import to an existing file', () => {
-    const missing = files.flatMap((f) => importsOf(f).filter((t) => !fs.existsSync(t)).map((t) => `${path.relative(SRC, f)} → ${path.relative(SRC, t)}`));
+    const missing = files.flatMap((f) =>
+      importsOf(f)
+        .filter((t) => !fs.existsSync(t))
+        .map((t) => `${path.relative(SRC, f)} → ${path.relative(SRC, t)}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -62,7 +66,11 @@ describe('src/ architecture', () => {
   it('commands import services, never another command', () => {
     const commands = files.filter(isCommand);
     expect(commands.length).toBeGreaterThan(5);
-    const crossings = commands.flatMap((f) => importsOf(f).filter(isCommand).map((t) => `${path.relative(SRC, f)} → ${path.relative(SRC, t)}`));
+    const crossings = commands.flatMap((f) =>
+      importsOf(f)
+        .filter(isCommand)
+        .map((t) => `${path.relative(SRC, f)} → ${path.relative(SRC, t)}`),
+    );
     expect(crossings).toEqual([]);
   });
 });

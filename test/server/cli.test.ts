@@ -31,13 +31,10 @@ describe('omsagg commands', () => {
     expect(err.join('\n')).not.toMatch(/\n\s+at /);
   });
 
-  it.each(Object.keys(COMMANDS).filter((n) => !['serve', 'openapi', 'detect'].includes(n) && !n.startsWith('eval')))(
-    '%s --db with an unknown scheme exits 2 before opening anything',
-    async (name) => {
-      expect(await main(argsFor(name, ['--db', 'mysql://somewhere/db']))).toBe(2);
-      expect(err.join('\n')).toMatch(/must start with sqlite:, postgres:\/\/ or oracle:\/\//);
-    },
-  );
+  it.each(Object.keys(COMMANDS).filter((n) => !['serve', 'openapi', 'detect'].includes(n) && !n.startsWith('eval')))('%s --db with an unknown scheme exits 2 before opening anything', async (name) => {
+    expect(await main(argsFor(name, ['--db', 'mysql://somewhere/db']))).toBe(2);
+    expect(err.join('\n')).toMatch(/must start with sqlite:, postgres:\/\/ or oracle:\/\//);
+  });
 
   it('the top level lists every command and rejects an unknown one', async () => {
     expect(await main(['--help'])).toBe(0);

@@ -13,7 +13,10 @@ import { fixtureResources, lumisectionRows, postgresFixture, sqliteFixture, type
 
 const TOTAL_LS = lumisectionRows().length;
 
-describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as const)('engine on %s', (name, make) => {
+describe.each([
+  ['sqlite', sqliteFixture],
+  ['postgres', postgresFixture],
+] as const)('engine on %s', (name, make) => {
   let fx: Fixture;
   let db: Db;
   let app: FastifyInstance;
@@ -123,7 +126,10 @@ describe.each([['sqlite', sqliteFixture], ['postgres', postgresFixture]] as cons
     expect(await count('filter[run_number]=315001&filter[lumisection_number][EQ]=-1')).toBe(1);
     // a boolean attribute backed by a 0/1 integer column, also on PostgreSQL
     const okRuns = await ok('/api/v1/runs?filter[physics_ok][EQ]=True&fields=physics_ok');
-    expect(okRuns.data.map((d: any) => [d.id, d.attributes.physics_ok])).toEqual([['315000', true], ['315100', true]]);
+    expect(okRuns.data.map((d: any) => [d.id, d.attributes.physics_ok])).toEqual([
+      ['315000', true],
+      ['315100', true],
+    ]);
     expect((await ok('/api/v1/runs?sort=physics_ok,run_number&fields=physics_ok')).data[0].id).toBe('315001');
     const runs = await ok('/api/v1/runs?filter[components][CT]=PIXEL&sort=-run_number');
     expect(runs.data.map((d: any) => d.id)).toEqual(['315100', '315000']);

@@ -61,7 +61,7 @@ describe('memory collections', () => {
     const doc = memoryCollection(points, rows, 'group[granularity]=run&filter[series][EQ]=a&fields=series,run_number,y', opts) as any;
     expectValidJsonApi(doc);
     expect(doc.data.map((d: any) => d.id)).toEqual(['a_100', 'a_101', 'a_102']);
-    expect(doc.data[0].attributes.y).toBeCloseTo((0 + 2 + 4 + 6 + 8) * 1.5 / 5);
+    expect(doc.data[0].attributes.y).toBeCloseTo(((0 + 2 + 4 + 6 + 8) * 1.5) / 5);
   });
   it('cursor paging visits every row exactly once', () => {
     const seen: string[] = [];
@@ -76,7 +76,19 @@ describe('memory collections', () => {
     expect(new Set(seen).size).toBe(25);
   });
   it('rejects bad input with typed 400s', () => {
-    for (const bad of ['filter[nope][EQ]=1', 'filter[x][XX]=1', 'filter[x][EQ]=abc', 'page[limit]=-1', 'page[limit]=100001', 'bogus=1', 'include=runs', 'sort=zz', 'filter[x=1', 'filter[good]=maybe', 'page[cursor]=garbage']) {
+    for (const bad of [
+      'filter[nope][EQ]=1',
+      'filter[x][XX]=1',
+      'filter[x][EQ]=abc',
+      'page[limit]=-1',
+      'page[limit]=100001',
+      'bogus=1',
+      'include=runs',
+      'sort=zz',
+      'filter[x=1',
+      'filter[good]=maybe',
+      'page[cursor]=garbage',
+    ]) {
       let err: unknown;
       try {
         memoryCollection(points, rows, bad, opts);

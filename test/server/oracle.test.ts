@@ -19,7 +19,10 @@ function sampleFilter(type: string): string {
 
 describe('Oracle SQL of every resource compiles', () => {
   it.each(resources.all.map((r) => [r.type, r] as const))('%s', (_type, r) => {
-    const filters = r.columns.filter((c) => c.searchable && !c.name.includes('.')).slice(0, 6).map((c) => `filter[${c.name}]${sampleFilter(c.type)}`);
+    const filters = r.columns
+      .filter((c) => c.searchable && !c.name.includes('.'))
+      .slice(0, 6)
+      .map((c) => `filter[${c.name}]${sampleFilter(c.type)}`);
     const latest = r.columns.find((c) => c.latestAlias);
     const shapes = [
       `${filters.join('&')}&page[offset]=200&page[limit]=50`,
@@ -44,7 +47,7 @@ describe('Oracle SQL of every resource compiles', () => {
     // keyset cursor
     const q = parseQuery(`page[limit]=20&page[cursor]=&sort=-${r.id[0]}`, r, opts);
     const order = [...new Set([r.id[0], ...r.uniqueKey])];
-    q.page.cursor = encodeCursor(order.map((n) => (r.byName.get(n) as { type: string }).type === 'string' ? 'x' : 1));
+    q.page.cursor = encodeCursor(order.map((n) => ((r.byName.get(n) as { type: string }).type === 'string' ? 'x' : 1)));
     const sql = compileRows(db, planRead(r, q)).sql;
     expect(sql).toMatch(/rownum <= (\?|:\d+)/i);
     expect(sql).not.toMatch(/"[a-z_]*[a-z][a-z_0-9]*"/);

@@ -66,7 +66,10 @@ describe('query plans of the common shapes (SQLite, demo)', () => {
       }
       // a time window is bounded by time, not by the order: sorting it is expected
       if (s.name === 'time window') continue;
-      expect(detail.filter((d) => /TEMP B-TREE FOR (ORDER BY|GROUP BY)$/.test(d)), what).toEqual([]);
+      expect(
+        detail.filter((d) => /TEMP B-TREE FOR (ORDER BY|GROUP BY)$/.test(d)),
+        what,
+      ).toEqual([]);
     }
   });
 });

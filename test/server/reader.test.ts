@@ -100,13 +100,15 @@ describe('the server on SQLite', () => {
     const paths = ['/api/v1/lumisections?page%5Blimit%5D=5000', '/api/v1/lumisections/csv', '/api/v1/hltpathrates?page%5Blimit%5D=20000'];
     // clients that ask for large answers, never read, and hang up at once or a little later
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        new Promise<void>((resolve) => {
-          const s = net.connect(port, '127.0.0.1', () => s.write(`GET ${paths[i % paths.length]} HTTP/1.1\r\nHost: x\r\n\r\n`));
-          s.pause();
-          s.on('close', () => resolve());
-          setTimeout(() => s.destroy(), (i % 4) * 60);
-        }),
+      Array.from(
+        { length: 8 },
+        (_, i) =>
+          new Promise<void>((resolve) => {
+            const s = net.connect(port, '127.0.0.1', () => s.write(`GET ${paths[i % paths.length]} HTTP/1.1\r\nHost: x\r\n\r\n`));
+            s.pause();
+            s.on('close', () => resolve());
+            setTimeout(() => s.destroy(), (i % 4) * 60);
+          }),
       ),
     );
     let stats = db.reader.stats();

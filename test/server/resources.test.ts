@@ -49,61 +49,79 @@ describe.each(dbs)('resources on $name', (tdb) => {
     await db?.close();
   });
 
-  it.each(resources.all.map((r) => [r.type, r] as const))('%s: collection, meta, filters, sorts, groups, relationships, CSV', async (type, r) => {
-    const first = await ok(`/api/v1/${type}?page[limit]=3`);
-    const meta = await ok(`/api/v1/${type}/meta`);
-    expect(meta.meta.fields_order).toEqual(r.attributes.map((a) => a.name));
-    for (const a of r.attributes) expect(meta.meta.fields[a.name].title).toBeTruthy();
-    // anomalyscores is filled by `omsagg score`, not by the seed
-    if (tdb.seeded && type !== 'anomalyscores') expect(first.meta.totalResourceCount, `${type} has rows`).toBeGreaterThan(0);
-    const row = first.data[0];
-    if (row) {
-      expect(row.id).toBe(r.id.map((n) => String(row.attributes[n])).join('_'));
-      const one = await ok(`/api/v1/${type}/${encodeURIComponent(row.id)}`);
-      expect(one.data.id).toBe(row.id);
-      for (const [name, u] of Object.entries(row.meta?.row ?? {})) expect((u as { units: string }).units, name).toBeTruthy();
-    }
-    // requests are scoped to the first row's run (and lumisection): each one counts its matches,
-    // and a full scan of a per-path-per-lumisection view per request would dominate the test time
-    const scopeOf = (names: string[]) => (row ? names.filter((n) => r.byName.has(n) && row.attributes[n] !== undefined).map((n) => `filter[${n}][EQ]=${row.attributes[n]}&`).join('') : '');
-    const scope = scopeOf(['run_number', 'lumisection_number']);
-    const runScope = scopeOf(['run_number']);
-    const typesSeen = new Set<string>();
-    for (const a of r.columns) {
-      if (!a.searchable || a.name.includes('.')) continue;
-      const v = row ? sampleValue(a, row.attributes[a.name]) : a.type === 'boolean' ? 'true' : a.type === 'datetime' ? '2018-06-01T00:00:00Z' : a.type === 'integer' || a.type === 'number' ? '1' : 'x';
-      const raw = row?.attributes[a.name];
-      // numbers: the exact value from the response must match (PostgreSQL numeric columns included)
-      const where = `filter[${a.name}][EQ]=${encodeURIComponent(a.type === 'array' && Array.isArray(raw) ? raw.join(',') : v)}`;
-      const eq = await ok(`/api/v1/${type}?${scope}${where}&page[limit]=1&fields=${r.id[0]}`);
-      if (row) expect(eq.meta.totalResourceCount, `${type} ${where}`).toBeGreaterThan(0);
-      // the other operators once per attribute type (each request scans the view)
-      if (typesSeen.has(a.type)) continue;
-      typesSeen.add(a.type);
-      if (['integer', 'number', 'datetime', 'string'].includes(a.type) && v !== 'None') await ok(`/api/v1/${type}?${scope}filter[${a.name}][GE]=${encodeURIComponent(v)}&page[limit]=1`);
-      if (a.type === 'array') {
-        const ct = await ok(`/api/v1/${type}?${scope}filter[${a.name}][CT]=${encodeURIComponent(v)}&page[limit]=1`);
-        if (row && v !== 'None') expect(ct.meta.totalResourceCount).toBeGreaterThan(0);
+  it.each(resources.all.map((r) => [r.type, r] as const))(
+    '%s: collection, meta, filters, sorts, groups, relationships, CSV',
+    async (type, r) => {
+      const first = await ok(`/api/v1/${type}?page[limit]=3`);
+      const meta = await ok(`/api/v1/${type}/meta`);
+      expect(meta.meta.fields_order).toEqual(r.attributes.map((a) => a.name));
+      for (const a of r.attributes) expect(meta.meta.fields[a.name].title).toBeTruthy();
+      // anomalyscores is filled by `omsagg score`, not by the seed
+      if (tdb.seeded && type !== 'anomalyscores') expect(first.meta.totalResourceCount, `${type} has rows`).toBeGreaterThan(0);
+      const row = first.data[0];
+      if (row) {
+        expect(row.id).toBe(r.id.map((n) => String(row.attributes[n])).join('_'));
+        const one = await ok(`/api/v1/${type}/${encodeURIComponent(row.id)}`);
+        expect(one.data.id).toBe(row.id);
+        for (const [name, u] of Object.entries(row.meta?.row ?? {})) expect((u as { units: string }).units, name).toBeTruthy();
       }
-      if (a.type === 'string') await ok(`/api/v1/${type}?${scope}filter[${a.name}][LIKE]=%25${encodeURIComponent(v.slice(1, 3))}%25&page[limit]=1`);
-      if (a.sortable) await ok(`/api/v1/${type}?${scope}sort=-${a.name}&page[limit]=2`);
-    }
-    for (const g of Object.keys(r.granularity)) {
-      const grouped = await ok(`/api/v1/${type}?${runScope}group[granularity]=${g}&page[limit]=2`);
-      if (row) expect(grouped.data.length).toBeGreaterThan(0);
-    }
-    for (const rel of r.relationships) {
-      const inc = await ok(`/api/v1/${type}?${scope}include=${rel.name}&page[limit]=1`);
-      if (row && tdb.seeded) {
-        await ok(`/api/v1/${type}/${encodeURIComponent(row.id)}/${rel.name}?page[limit]=2`);
-        expect(inc.data[0].relationships[rel.name]).toHaveProperty('data');
+      // requests are scoped to the first row's run (and lumisection): each one counts its matches,
+      // and a full scan of a per-path-per-lumisection view per request would dominate the test time
+      const scopeOf = (names: string[]) =>
+        row
+          ? names
+              .filter((n) => r.byName.has(n) && row.attributes[n] !== undefined)
+              .map((n) => `filter[${n}][EQ]=${row.attributes[n]}&`)
+              .join('')
+          : '';
+      const scope = scopeOf(['run_number', 'lumisection_number']);
+      const runScope = scopeOf(['run_number']);
+      const typesSeen = new Set<string>();
+      for (const a of r.columns) {
+        if (!a.searchable || a.name.includes('.')) continue;
+        const v = row
+          ? sampleValue(a, row.attributes[a.name])
+          : a.type === 'boolean'
+            ? 'true'
+            : a.type === 'datetime'
+              ? '2018-06-01T00:00:00Z'
+              : a.type === 'integer' || a.type === 'number'
+                ? '1'
+                : 'x';
+        const raw = row?.attributes[a.name];
+        // numbers: the exact value from the response must match (PostgreSQL numeric columns included)
+        const where = `filter[${a.name}][EQ]=${encodeURIComponent(a.type === 'array' && Array.isArray(raw) ? raw.join(',') : v)}`;
+        const eq = await ok(`/api/v1/${type}?${scope}${where}&page[limit]=1&fields=${r.id[0]}`);
+        if (row) expect(eq.meta.totalResourceCount, `${type} ${where}`).toBeGreaterThan(0);
+        // the other operators once per attribute type (each request scans the view)
+        if (typesSeen.has(a.type)) continue;
+        typesSeen.add(a.type);
+        if (['integer', 'number', 'datetime', 'string'].includes(a.type) && v !== 'None') await ok(`/api/v1/${type}?${scope}filter[${a.name}][GE]=${encodeURIComponent(v)}&page[limit]=1`);
+        if (a.type === 'array') {
+          const ct = await ok(`/api/v1/${type}?${scope}filter[${a.name}][CT]=${encodeURIComponent(v)}&page[limit]=1`);
+          if (row && v !== 'None') expect(ct.meta.totalResourceCount).toBeGreaterThan(0);
+        }
+        if (a.type === 'string') await ok(`/api/v1/${type}?${scope}filter[${a.name}][LIKE]=%25${encodeURIComponent(v.slice(1, 3))}%25&page[limit]=1`);
+        if (a.sortable) await ok(`/api/v1/${type}?${scope}sort=-${a.name}&page[limit]=2`);
       }
-    }
-    const csv = await ok(`/api/v1/${type}/csv?${scope}page[limit]=5`);
-    expect(String(csv).split('\n')[0]).toContain(r.id[0]);
-    const cursor = await ok(`/api/v1/${type}?${scope}page[limit]=2&page[cursor]=`);
-    if (cursor.meta.nextCursor) await ok(`/api/v1/${type}?${scope}page[limit]=2&page[cursor]=${cursor.meta.nextCursor}`);
-  }, 240_000);
+      for (const g of Object.keys(r.granularity)) {
+        const grouped = await ok(`/api/v1/${type}?${runScope}group[granularity]=${g}&page[limit]=2`);
+        if (row) expect(grouped.data.length).toBeGreaterThan(0);
+      }
+      for (const rel of r.relationships) {
+        const inc = await ok(`/api/v1/${type}?${scope}include=${rel.name}&page[limit]=1`);
+        if (row && tdb.seeded) {
+          await ok(`/api/v1/${type}/${encodeURIComponent(row.id)}/${rel.name}?page[limit]=2`);
+          expect(inc.data[0].relationships[rel.name]).toHaveProperty('data');
+        }
+      }
+      const csv = await ok(`/api/v1/${type}/csv?${scope}page[limit]=5`);
+      expect(String(csv).split('\n')[0]).toContain(r.id[0]);
+      const cursor = await ok(`/api/v1/${type}?${scope}page[limit]=2&page[cursor]=`);
+      if (cursor.meta.nextCursor) await ok(`/api/v1/${type}?${scope}page[limit]=2&page[cursor]=${cursor.meta.nextCursor}`);
+    },
+    240_000,
+  );
 
   it.runIf(tdb.name === 'postgres')('a query past the statement timeout is a clean 503', async () => {
     const slow = await openDb(tdb.url, { readonly: true, statementTimeoutMs: 5 });

@@ -82,4 +82,3 @@ export function shardOf(v: string | boolean | undefined): ScoreOptions['shard'] 
   if (!m || count < 1 || index >= count) throw new UsageError(`--shard must be I/N with 0 ≤ I < N (e.g. 0/4), got '${String(v)}'`);
   return { index, count };
 }
-

@@ -12,7 +12,10 @@ export class TailCalibrator {
   constructor(readonly exponent = 1) {}
 
   static fit(referenceP: number[], bounds: [number, number] = [0.5, 1]): TailCalibrator {
-    const l = referenceP.filter((p) => p > 0 && p <= 1).map((p) => -Math.log(p)).sort((a, b) => a - b);
+    const l = referenceP
+      .filter((p) => p > 0 && p <= 1)
+      .map((p) => -Math.log(p))
+      .sort((a, b) => a - b);
     if (l.length < 20) return new TailCalibrator(1);
     const q50 = l[Math.floor(0.5 * (l.length - 1))];
     if (!(q50 > 0)) return new TailCalibrator(1);

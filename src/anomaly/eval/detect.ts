@@ -200,7 +200,15 @@ function csvText(columns: number, rows: number): string {
 /** Rows per second through the whole CSV path (parse, detect, write), in CPU and wall time. */
 async function evalSpeed(short: boolean): Promise<SpeedResult[]> {
   const out: SpeedResult[] = [];
-  for (const [columns, rows] of short ? [[1, 100_000], [60, 5_000]] : [[1, 1_000_000], [60, 100_000]]) {
+  for (const [columns, rows] of short
+    ? [
+        [1, 100_000],
+        [60, 5_000],
+      ]
+    : [
+        [1, 1_000_000],
+        [60, 100_000],
+      ]) {
     const text = csvText(columns, rows);
     const sink = new Writable({ write: (_c, _e, done) => done() });
     const chunks = function* () {
@@ -228,7 +236,6 @@ export async function evaluateDetect(o: DetectEvalOptions): Promise<DetectEvalRe
     speed: await evalSpeed(short),
   };
 }
-
 
 const pct = (v: number, d = 1) => `${(100 * v).toFixed(d)} %`;
 const met = (b: boolean) => (b ? 'met' : 'NOT met');
@@ -264,7 +271,10 @@ export function formatDetectReport(r: DetectEvalResult): string {
   }
   L.push('');
   L.push('Speed through the CSV path (parse, detect, write); CPU time of this process, and wall time on this machine as loaded now');
-  for (const s of r.speed) L.push(`  ${String(s.columns).padStart(2)} column${s.columns > 1 ? 's' : ' '}: ${s.rows} rows, ${Math.round(s.rows / s.cpuSeconds)} rows per CPU second, ${Math.round(s.rows / s.wallSeconds)} rows/s wall`);
+  for (const s of r.speed)
+    L.push(
+      `  ${String(s.columns).padStart(2)} column${s.columns > 1 ? 's' : ' '}: ${s.rows} rows, ${Math.round(s.rows / s.cpuSeconds)} rows per CPU second, ${Math.round(s.rows / s.wallSeconds)} rows/s wall`,
+    );
   L.push('');
   L.push('goals:');
   const g = DETECT_GOALS;
@@ -276,7 +286,9 @@ export function formatDetectReport(r: DetectEvalResult): string {
   const noiseless = r.shapes.filter((s) => ['noiseless-periodic', 'constant'].includes(s.shape));
   L.push(`  no flag on noiseless periodic and constant series: ${noiseless.map((s) => `${s.shape} ${s.flagged}`).join(', ')} — ${met(noiseless.every((s) => s.flagged === 0))}`);
   const worst = r.shapes.reduce((a, b) => (b.flagged / b.rows > a.flagged / a.rows ? b : a));
-  L.push(`  ≤ ${pct(g.cleanFlagged, 1)} flagged on every anomaly-free generated series: worst ${worst.shape} ${pct(worst.flagged / worst.rows, 2)} — ${met(worst.flagged / worst.rows <= g.cleanFlagged)}`);
+  L.push(
+    `  ≤ ${pct(g.cleanFlagged, 1)} flagged on every anomaly-free generated series: worst ${worst.shape} ${pct(worst.flagged / worst.rows, 2)} — ${met(worst.flagged / worst.rows <= g.cleanFlagged)}`,
+  );
   const worstTop = r.shapes.reduce((a, b) => (b.top / b.rows > a.top / a.rows ? b : a));
   L.push(`  ≤ ${pct(g.cleanTop, 1)} at the top score on them: worst ${worstTop.shape} ${pct(worstTop.top / worstTop.rows, 3)} — ${met(worstTop.top / worstTop.rows <= g.cleanTop)}`);
   for (const s of r.speed) {

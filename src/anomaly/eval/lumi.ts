@@ -42,7 +42,13 @@ export async function evaluateDatabase(db: Db, opts: { runs?: [number, number]; 
   const jobs = opts.jobs ?? 1;
   const useWorkers = jobs > 1 && runs.length > 1;
   const t0 = performance.now();
-  if (useWorkers) await scoreRunsOnWorkers(db.url, runs.map((r) => r.run), { jobs, baselines: true }, collect);
+  if (useWorkers)
+    await scoreRunsOnWorkers(
+      db.url,
+      runs.map((r) => r.run),
+      { jobs, baselines: true },
+      collect,
+    );
   else for (const info of runs) await collect(await computeRun(db, s, allRuns, info, true));
   const scoreMs = performance.now() - t0;
   // the same rows, plainly read in one thread, for the speed ratio
@@ -107,13 +113,17 @@ export function formatReport(r: EvalResult, where: string): string {
   const good = (b: boolean) => (b ? 'met' : 'NOT met');
   lines.push('goals:');
   lines.push(`  overall ROC AUC ≥ ${GOALS.auc}: ${o.auc.toFixed(4)} — ${good(o.auc >= GOALS.auc)}`);
-  lines.push(`  recall ≥ ${GOALS.recall} (events) at ≤ ${GOALS.falseAlarm * 100} % false alarms: ${f3(o.eventRecall)} at ${pct(o.falseAlarmRate)} — ${good(o.eventRecall >= GOALS.recall && o.falseAlarmRate <= GOALS.falseAlarm)}`);
+  lines.push(
+    `  recall ≥ ${GOALS.recall} (events) at ≤ ${GOALS.falseAlarm * 100} % false alarms: ${f3(o.eventRecall)} at ${pct(o.falseAlarmRate)} — ${good(o.eventRecall >= GOALS.recall && o.falseAlarmRate <= GOALS.falseAlarm)}`,
+  );
   lines.push(`  median detection delay ≤ ${GOALS.stepDelayLs} LS for step changes (worst kind): ${d1(stepDelay)} — ${good(stepDelay <= GOALS.stepDelayLs)}`);
-  const above = r.model.perKind.filter((k) => k.label === 'bad').every((k) => {
-    const d = r.rateDrop.perKind.find((x) => x.kind === k.kind)!;
-    const z = r.zScore.perKind.find((x) => x.kind === k.kind)!;
-    return k.auc > d.auc && k.auc > z.auc;
-  });
+  const above = r.model.perKind
+    .filter((k) => k.label === 'bad')
+    .every((k) => {
+      const d = r.rateDrop.perKind.find((x) => x.kind === k.kind)!;
+      const z = r.zScore.perKind.find((x) => x.kind === k.kind)!;
+      return k.auc > d.auc && k.auc > z.auc;
+    });
   lines.push(`  every bad kind above both baselines (AUC): ${good(above)}`);
   return lines.join('\n');
 }

@@ -74,10 +74,11 @@ export function evaluate(spans: LabelledSpan[], scored: ScoredLs[]): Metrics {
   };
   const lsOf = (list: LabelledSpan[]) => {
     const out: ScoredLs[] = [];
-    for (const s of list) for (let ls = s.first; ls <= s.last; ls++) {
-      const x = byKey.get(key(s.run, ls));
-      if (x) out.push(x);
-    }
+    for (const s of list)
+      for (let ls = s.first; ls <= s.last; ls++) {
+        const x = byKey.get(key(s.run, ls));
+        if (x) out.push(x);
+      }
     return out;
   };
 

@@ -48,7 +48,10 @@ export function findSkab(dir: string): string | null {
 }
 
 export function readSkabFile(dataDir: string, name: string): SkabFile {
-  const lines = fs.readFileSync(path.join(dataDir, name), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = fs
+    .readFileSync(path.join(dataDir, name), 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0].split(';');
   const ai = header.indexOf('anomaly');
   const valueCols = header.map((_, i) => i).filter((i) => i > 0 && header[i] !== 'anomaly' && header[i] !== 'changepoint');

@@ -3,15 +3,7 @@
 import type { Db } from '../../db/connection.js';
 import { rateDropBaseline, zScoreBaseline, type BaselineScore } from '../lumi/baselines.js';
 import { buildReference, RunScorer, SELF_REFERENCE_AT, type LumiScore, type Reference } from '../lumi/scorer.js';
-import {
-  readRun,
-  REFERENCE_LS,
-  REFERENCE_RUNS,
-  runLayout,
-  significantPaths,
-  type RunInfo,
-  type StaticLayout,
-} from './source.js';
+import { readRun, REFERENCE_LS, REFERENCE_RUNS, runLayout, significantPaths, type RunInfo, type StaticLayout } from './source.js';
 import type { Contributor, LumiInput, ModelName, RunLayout } from '../lumi/types.js';
 import { MODEL_NAMES } from '../lumi/types.js';
 

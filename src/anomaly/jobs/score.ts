@@ -61,7 +61,12 @@ export async function scoreDatabase(db: Db, o: ScoreOptions = {}): Promise<Score
     const jobs = o.jobs ?? defaultJobs();
     if (jobs > 1 && todo.length > 1) {
       summary.threads = Math.min(jobs, todo.length);
-      await scoreRunsOnWorkers(db.url, todo.map((r) => r.run), { jobs, signal: o.signal }, record);
+      await scoreRunsOnWorkers(
+        db.url,
+        todo.map((r) => r.run),
+        { jobs, signal: o.signal },
+        record,
+      );
     } else {
       for (const info of todo) {
         if (o.signal?.aborted) break;

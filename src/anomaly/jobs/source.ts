@@ -120,9 +120,7 @@ export async function readRun(db: Db, s: StaticLayout, pathIds: number[], info: 
     if (every > 1) q.whereIn(col, sampled.length ? sampled : [-1]);
     return q;
   };
-  const lsRows = (await lsFilter(k('lumisections').select('lumisection_number', 'pileup', 'init_lumi', 'end_lumi', 'prescale_index')).orderBy(
-    'lumisection_number',
-  )) as Record<string, unknown>[];
+  const lsRows = (await lsFilter(k('lumisections').select('lumisection_number', 'pileup', 'init_lumi', 'end_lumi', 'prescale_index')).orderBy('lumisection_number')) as Record<string, unknown>[];
   if (lsRows.length === 0) return [];
   const [fillRow, dtRows, countRows, psRows] = await Promise.all([
     info.fill == null ? null : k('fills').where('fill_number', info.fill).first('bunches_colliding'),
@@ -173,13 +171,7 @@ export async function readRun(db: Db, s: StaticLayout, pathIds: number[], info: 
   return out;
 }
 
-async function readPixel(
-  db: Db,
-  s: StaticLayout,
-  out: LumiInput[],
-  byLs: Map<number, number>,
-  lsFilter: (q: ReturnType<Db['knex']>, col?: string) => ReturnType<Db['knex']>,
-): Promise<void> {
+async function readPixel(db: Db, s: StaticLayout, out: LumiInput[], byLs: Map<number, number>, lsFilter: (q: ReturnType<Db['knex']>, col?: string) => ReturnType<Db['knex']>): Promise<void> {
   const k = db.knex;
   const pgIdx = new Map(s.powerGroups.map((g, i) => [g, i]));
   const fedIdx = new Map(s.feds.map((f, i) => [f, i]));

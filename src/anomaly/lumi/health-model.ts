@@ -45,11 +45,12 @@ export interface HealthReference {
 export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): HealthReference {
   const diffs = (get: (x: LumiInput) => number, floor: number) => {
     const d: number[] = [];
-    for (const run of ref) for (let i = 1; i < run.length; i++) {
-      if (run[i].ls !== run[i - 1].ls + 1) continue;
-      const v = get(run[i]) - get(run[i - 1]);
-      if (Number.isFinite(v)) d.push(v);
-    }
+    for (const run of ref)
+      for (let i = 1; i < run.length; i++) {
+        if (run[i].ls !== run[i - 1].ls + 1) continue;
+        const v = get(run[i]) - get(run[i - 1]);
+        if (Number.isFinite(v)) d.push(v);
+      }
     return { sigma: Math.max(floor, robustSigma(d) / Math.SQRT2 || floor) };
   };
   const current = layout.powerGroups.map((_, g) => diffs((x) => correctedLogCurrent(x.leakage[g], x.temperature[g]), 0.003));
@@ -65,7 +66,12 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
     const res0 = y.map((v, i) => v - coef[0] - coef[1] * pts[i].lumi);
     const cut = 4 * Math.max(0.05, robustSigma(res0));
     const mid = median(res0);
-    coef = weightedLeastSquares(X, y, res0.map((r) => (Math.abs(r - mid) <= cut ? 1 : 0))) ?? coef;
+    coef =
+      weightedLeastSquares(
+        X,
+        y,
+        res0.map((r) => (Math.abs(r - mid) <= cut ? 1 : 0)),
+      ) ?? coef;
     const res = y.map((v, i) => v - coef[0] - coef[1] * pts[i].lumi);
     const sigma = Math.max(0.05, robustSigma(res));
     const lumiMean = pts.reduce((a, x) => a + x.lumi, 0) / pts.length;
@@ -120,13 +126,14 @@ export function fitHealthReference(layout: RunLayout, ref: LumiInput[][]): Healt
     seuRate: layout.parts.map((_, k) => {
       let n = 0;
       let m = 0;
-      for (const run of ref) for (let i = 1; i < run.length; i++) {
-        if (run[i].ls !== run[i - 1].ls + 1) continue;
-        const inc = run[i].maskedRocs[k] - run[i - 1].maskedRocs[k];
-        if (!Number.isFinite(inc)) continue;
-        m++;
-        if (inc > 0) n++;
-      }
+      for (const run of ref)
+        for (let i = 1; i < run.length; i++) {
+          if (run[i].ls !== run[i - 1].ls + 1) continue;
+          const inc = run[i].maskedRocs[k] - run[i - 1].maskedRocs[k];
+          if (!Number.isFinite(inc)) continue;
+          m++;
+          if (inc > 0) n++;
+        }
       return Math.max(2e-3, m ? n / m : 2e-3);
     }),
   };
@@ -221,7 +228,14 @@ export class HealthModel implements Model<LumiInput, void> {
       const pOne = this.ref.fedCount.survival(c);
       const pTwo = Number.isFinite(prev) ? this.ref.fedPersist.survival(Math.min(c, prev)) : 1;
       nTests++;
-      cand.push({ p: sidak(Math.min(pOne, pTwo), 2), c: { name: `FED ${name}`, score: r2(-Math.log10(Math.max(Math.min(pOne, pTwo), 1e-300))), detail: `${c} errors in this lumisection${Number.isFinite(prev) ? `, ${prev} in the previous one` : ''}` } });
+      cand.push({
+        p: sidak(Math.min(pOne, pTwo), 2),
+        c: {
+          name: `FED ${name}`,
+          score: r2(-Math.log10(Math.max(Math.min(pOne, pTwo), 1e-300))),
+          detail: `${c} errors in this lumisection${Number.isFinite(prev) ? `, ${prev} in the previous one` : ''}`,
+        },
+      });
     });
     const nextMask = Float64Array.from(this.lastMask);
     const nextExpl = Float64Array.from(this.explained);

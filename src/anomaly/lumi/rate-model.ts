@@ -393,12 +393,7 @@ const SHAPE_FLOOR = 0.003;
  * (`travel`, in ln μ); the fit is robust (weighted median start, Huber reweighting), so a group of
  * paths moving on its own does not move it.
  */
-export function commonMode(
-  d: ArrayLike<number>,
-  sigma: ArrayLike<number>,
-  slope: ArrayLike<number>,
-  travel = 0,
-): { common: number; commonAt: Float64Array } {
+export function commonMode(d: ArrayLike<number>, sigma: ArrayLike<number>, slope: ArrayLike<number>, travel = 0): { common: number; commonAt: Float64Array } {
   const n = d.length;
   const c0 = weightedMedian(d, sigma);
   const idx: number[] = [];

@@ -55,17 +55,13 @@ export interface LumiScore {
 /** Learns the reference from lumisections of earlier runs (grouped by run, in time order). */
 export function buildReference(layout: RunLayout, runs: LumiInput[][]): Reference {
   const all = runs.flat();
-  const fit = (xs: LumiInput[]) =>
-    layout.paths.map((_, p) => fitResponse(xs.map((x) => ({ mu: x.pileup, counts: x.counts[p], prescale: x.prescales[p], live: x.live, bunches: x.bunches }))));
+  const fit = (xs: LumiInput[]) => layout.paths.map((_, p) => fitResponse(xs.map((x) => ({ mu: x.pileup, counts: x.counts[p], prescale: x.prescales[p], live: x.live, bunches: x.bunches }))));
   const responses = fit(all);
   // cross-fitting: the reference runs are split in two folds (alternate runs; with one run, alternate
   // pairs of lumisections); each fold is scored online (per-run gains, as in real scoring) with
   // responses fitted on the other fold,
   // so the correlation reference and the calibration see the errors the online scoring will make
-  const folds: LumiInput[][][] =
-    runs.length >= 2
-      ? [0, 1].map((h) => runs.filter((_, r) => r % 2 === h))
-      : [0, 1].map((h) => [runs[0].filter((_, i) => Math.floor(i / 2) % 2 === h)]);
+  const folds: LumiInput[][][] = runs.length >= 2 ? [0, 1].map((h) => runs.filter((_, r) => r % 2 === h)) : [0, 1].map((h) => [runs[0].filter((_, i) => Math.floor(i / 2) % 2 === h)]);
   const foldResponses = folds.map((_, f) => {
     const other = fit(folds.filter((_, g) => g !== f).flat(2));
     return responses.map((r, p) => (r && other[p] ? { ...other[p]!, meanCounts: r.meanCounts } : null));
@@ -92,7 +88,10 @@ export function buildReference(layout: RunLayout, runs: LumiInput[][]): Referenc
     return v.length >= 20 ? clamp(robustSigma(v), 1, 5) : 1;
   });
   const evals = scoreFolds(zScale);
-  const correlation = new CorrelationModel(rm.scoredNames, evals.map((e) => e.z));
+  const correlation = new CorrelationModel(
+    rm.scoredNames,
+    evals.map((e) => e.z),
+  );
   const health = fitHealthReference(layout, runs);
   const healthP: number[] = [];
   for (const run of runs) {
@@ -193,11 +192,10 @@ export class RunScorer {
     const cal = this.ref.calibration;
     const p = { rate: cal.rate.apply(rate.p), correlation: cal.correlation.apply(corr.p), health: cal.health.apply(health.p) };
     const pComb = combineP([p.rate, p.correlation, p.health]);
-    const combinedContrib = [
-      ...(p.rate <= pComb * 3 ? rate.contributors : []),
-      ...(p.correlation <= pComb * 3 ? corr.contributors : []),
-      ...(p.health <= pComb * 3 ? health.contributors : []),
-    ].slice(0, 8);
+    const combinedContrib = [...(p.rate <= pComb * 3 ? rate.contributors : []), ...(p.correlation <= pComb * 3 ? corr.contributors : []), ...(p.health <= pComb * 3 ? health.contributors : [])].slice(
+      0,
+      8,
+    );
     const wasOpen = this.trackers.combined.isOpen;
     const verdict = (m: ModelName, pm: number, contributors: Contributor[]): ModelVerdict => {
       const a = this.trackers[m].step(x.run, x.ls, pm, contributors);

@@ -163,7 +163,10 @@ export class ColumnModel {
     const whole = this.period > 0 && u[n - 1] - u[0] >= this.period ? Math.floor((u[n - 1] - u[0] + 1) / this.period) * this.period : Infinity;
     const from = Number.isFinite(whole) ? u.findIndex((v) => v >= u[n - 1] + 1 - whole) : 0;
     for (let iter = 0; iter < 3; iter++) {
-      [a, b] = robustLine(u.slice(from), x.slice(from).map((v, i) => v - this.seasonAt(u[from + i])));
+      [a, b] = robustLine(
+        u.slice(from),
+        x.slice(from).map((v, i) => v - this.seasonAt(u[from + i])),
+      );
       if (this.period <= 0) break;
       const perBin: number[][] = Array.from({ length: nbins }, () => []);
       for (let i = 0; i < n; i++) perBin[this.bin(u[i])].push(x[i] - a - b * u[i]);
@@ -387,7 +390,6 @@ export class ColumnModel {
     this.flaggedFor = 0;
     this.lessons.drop();
   }
-
 }
 
 function clip(v: number, lim: number): number {
@@ -485,7 +487,12 @@ function robustLine(u: number[], y: number[]): [number, number] {
   const res = y.map((v, i) => v - a - b * u[i]);
   const s = spread(res);
   const m = median(res);
-  if (s > 0) [a, b] = lineFit(u, y, res.map((r) => Math.abs(r - m) <= 3 * s));
+  if (s > 0)
+    [a, b] = lineFit(
+      u,
+      y,
+      res.map((r) => Math.abs(r - m) <= 3 * s),
+    );
   return [a, b];
 }
 

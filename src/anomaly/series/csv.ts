@@ -46,8 +46,7 @@ export function splitLine(line: string, delim: string): string[] {
     else if (c === delim) {
       out.push(field);
       field = '';
-    }
-    else field += c;
+    } else field += c;
   }
   out.push(field);
   return out;

@@ -125,7 +125,9 @@ export class SeriesDetector {
 
   /** The columns that left the common pattern the most (the subspace judged the row). */
   private apart(): Contributor[] {
-    const order = Array.from(this.z.keys()).filter((j) => Number.isFinite(this.z[j])).sort((a, b) => Math.abs(this.z[b]) - Math.abs(this.z[a]));
+    const order = Array.from(this.z.keys())
+      .filter((j) => Number.isFinite(this.z[j]))
+      .sort((a, b) => Math.abs(this.z[b]) - Math.abs(this.z[a]));
     return order.slice(0, 3).map((j) => ({
       name: this.columns![j].name,
       score: Math.round(Math.abs(this.z[j]) * 100) / 100,

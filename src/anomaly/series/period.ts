@@ -38,7 +38,7 @@ export function estimatePeriod(values: ArrayLike<number>, minAcf = 0.3): PeriodE
     let s = 0;
     for (let i = lag; i < n; i++) s += r[i] * r[i - lag];
     // unbiased (per pair): the plain sum shrinks with the lag and pulls the peak early
-    acf[lag] = (s / (n - lag)) / (var0 / n);
+    acf[lag] = s / (n - lag) / (var0 / n);
   }
   let lag = 1;
   while (lag <= maxLag && acf[lag] > 0) lag++;

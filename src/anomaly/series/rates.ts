@@ -41,7 +41,15 @@ export function groupsOf(names: string[]): string[] {
   const count = (list: string[], g: string) => list.filter((x) => x === g).length;
   return names.map((n, i) => {
     if (hlt[i] !== 'other') return hlt[i];
-    const g = pathGroup(n.replace(/jet/gi, 'Jet').replace(/met/gi, 'MET').replace(/tau/gi, 'Tau').replace(/ele/gi, 'Ele').replace(/photon/gi, 'Photon').replace(/mu/gi, 'Mu'));
+    const g = pathGroup(
+      n
+        .replace(/jet/gi, 'Jet')
+        .replace(/met/gi, 'MET')
+        .replace(/tau/gi, 'Tau')
+        .replace(/ele/gi, 'Ele')
+        .replace(/photon/gi, 'Photon')
+        .replace(/mu/gi, 'Mu'),
+    );
     if (g !== 'other') return g;
     return count(prefix, prefix[i]) >= 2 ? prefix[i] : 'other';
   });
@@ -106,7 +114,10 @@ export class RateSeriesDetector {
 
   private initialise(): void {
     if (this.cols.regressor === 'lumi') {
-      const v = this.learning.map((x) => x.pileup).filter((x) => x > 0).sort((a, b) => a - b);
+      const v = this.learning
+        .map((x) => x.pileup)
+        .filter((x) => x > 0)
+        .sort((a, b) => a - b);
       const med = v.length ? v[v.length >> 1] : 0;
       this.scale = med > 0 ? LUMI_SCALE_TO_PILEUP / med : 1;
     }

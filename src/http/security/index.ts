@@ -72,6 +72,8 @@ export async function registerSecurity(app: FastifyInstance, config: Pick<Config
       cors: origins.length ? origins : 'off',
       rateLimitPerMinute: config.rateLimitPerMinute || 'off',
     },
-    config.auth ? 'authentication on: OIDC bearer tokens required (except /health)' : 'authentication off: anyone who can reach the server may read (set OMSAGG_AUTH_ISSUER, OMSAGG_AUTH_AUDIENCE, OMSAGG_AUTH_JWKS_URL)',
+    config.auth
+      ? 'authentication on: OIDC bearer tokens required (except /health)'
+      : 'authentication off: anyone who can reach the server may read (set OMSAGG_AUTH_ISSUER, OMSAGG_AUTH_AUDIENCE, OMSAGG_AUTH_JWKS_URL)',
   );
 }

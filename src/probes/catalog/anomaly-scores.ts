@@ -16,7 +16,8 @@ export default defineProbe<P>({
   group: 'Anomalies',
   needs: ['anomaly_scores'],
   title: 'Anomaly scores over a run',
-  description: 'Anomaly score per lumisection from `omsagg score` (0 = normal, 1 = certainly anomalous), the flagging threshold, flagged episodes shaded, and the top contributing paths or channels in the hover.',
+  description:
+    'Anomaly score per lumisection from `omsagg score` (0 = normal, 1 = certainly anomalous), the flagging threshold, flagged episodes shaded, and the top contributing paths or channels in the hover.',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -41,8 +42,13 @@ export default defineProbe<P>({
     const x = rows.map((r) => r.lumisection_number);
     const hover = rows.map((r) =>
       r.contributors.length
-        ? 'top: ' + r.contributors.slice(0, 3).map((c) => `${c.name} (${c.score.toFixed(2)}${c.detail ? `: ${c.detail}` : ''})`).join('<br>     ')
-        : 'no contributors');
+        ? 'top: ' +
+          r.contributors
+            .slice(0, 3)
+            .map((c) => `${c.name} (${c.score.toFixed(2)}${c.detail ? `: ${c.detail}` : ''})`)
+            .join('<br>     ')
+        : 'no contributors',
+    );
     const series: Series[] = [{ key: 'score', name: `Score (${model})`, kind: 'line', step: true, x, y: rows.map((r) => r.score), hover }];
     const thresholds = [...new Set(rows.map((r) => r.threshold).filter((t): t is number => t !== null))];
     const annotations: Annotation[] = [];
@@ -54,7 +60,10 @@ export default defineProbe<P>({
       title: `Anomaly scores — run ${p.run_number}`,
       subtitle: `model ${model} · ${flagged} of ${rows.length} lumisections flagged in ${spans.length} episode${spans.length === 1 ? '' : 's'}${models.length > 1 ? ` · other models: ${models.filter((m) => m !== model).join(', ')}` : ''}`,
       axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'Anomaly score', unit: null, scale: 'linear', range: [0, 1.02] } },
-      series, annotations, spans, live: run.end_time === null,
+      series,
+      annotations,
+      spans,
+      live: run.end_time === null,
     };
   },
 });

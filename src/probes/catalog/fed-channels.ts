@@ -34,7 +34,10 @@ export default defineProbe<P>({
   },
   async run(ctx, p) {
     const run = await runInfo(ctx, p.run_number);
-    const rows = await ctx.read('fedchannels', omsQuery({ filters: [['run_number', 'EQ', p.run_number]], fields: ['fed_id', 'channel', 'status', 'error_count', 'last_error_name', 'module_name', 'part'], sort: ['fed_id', 'channel'] }));
+    const rows = await ctx.read(
+      'fedchannels',
+      omsQuery({ filters: [['run_number', 'EQ', p.run_number]], fields: ['fed_id', 'channel', 'status', 'error_count', 'last_error_name', 'module_name', 'part'], sort: ['fed_id', 'channel'] }),
+    );
     if (!rows.length) throw new NotFoundError(`no FED channel status for run ${p.run_number}`, 'no_data');
     // FEDs across (134 columns fit a page width), the channels in use down: readable cells
     const feds = [...new Set(rows.map((r) => Number(r.fed_id)))].sort((a, b) => a - b);
@@ -59,7 +62,9 @@ export default defineProbe<P>({
       subtitle: CATEGORIES.map((c) => `${counts[c.label] ?? 0} ${c.label}`).join(' · ') + ` · ${rows.length} channels in ${feds.length} FEDs · channels without a module are not shown`,
       axes: { x: { label: 'FED id', unit: null, scale: 'linear' }, y: { label: 'FED channel', unit: null, scale: 'category' } },
       series: [{ key: 'status', name: 'Channel status', kind: 'heatmap', x: feds, y: channels.map(String), z, z_label: 'Status', z_unit: null, categories: CATEGORIES, hover }],
-      annotations: [], spans: [], live: run.end_time === null,
+      annotations: [],
+      spans: [],
+      live: run.end_time === null,
     };
   },
 });

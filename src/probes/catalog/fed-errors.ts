@@ -10,22 +10,44 @@ interface P extends Record<string, unknown> {
 
 // Pixel FED error codes (docs/design.md, fed_error_types)
 const CODES: Record<string, string> = {
-  25: '25 invalid ROC', 26: '26 gap', 27: '27 dummy', 28: '28 FIFO nearly full', 29: '29 timeout', 30: '30 TBM error trailer',
-  31: '31 event-number error', 32: '32 bad header', 33: '33 bad trailer', 34: '34 size mismatch', 35: '35 invalid channel',
-  36: '36 invalid ROC number', 37: '37 pixel address', 38: '38 pixel order', 39: '39 CRC', 40: '40 TBM overflow',
+  25: '25 invalid ROC',
+  26: '26 gap',
+  27: '27 dummy',
+  28: '28 FIFO nearly full',
+  29: '29 timeout',
+  30: '30 TBM error trailer',
+  31: '31 event-number error',
+  32: '32 bad header',
+  33: '33 bad trailer',
+  34: '34 size mismatch',
+  35: '35 invalid channel',
+  36: '36 invalid ROC number',
+  37: '37 pixel address',
+  38: '38 pixel order',
+  39: '39 CRC',
+  40: '40 TBM overflow',
 };
 
 export default defineProbe<P>({
   id: 'fed-errors',
   group: 'Pixel',
   title: 'Pixel FED errors per lumisection',
-  description: 'Heatmap of pixel FED error counts, FED against lumisection, for one error type or all; blank cells had no errors. Bursts of timeouts (29) and event-number errors (31) that survive a recovery point at a real fault.',
+  description:
+    'Heatmap of pixel FED error counts, FED against lumisection, for one error type or all; blank cells had no errors. Bursts of timeouts (29) and event-number errors (31) that survive a recovery point at a real fault.',
   params: {
     type: 'object',
     additionalProperties: false,
     properties: {
       run_number: { type: 'integer', title: 'Run', description: 'Run number (default: the latest run with FED errors)', unit: null, minimum: 1, 'x-picker': 'run' },
-      error_code: { type: 'integer', title: 'Error type', description: 'Pixel FED error code (default: all types summed)', unit: null, enum: Object.keys(CODES).map(Number), 'x-picker': 'enum', 'x-labels': CODES },
+      error_code: {
+        type: 'integer',
+        title: 'Error type',
+        description: 'Pixel FED error code (default: all types summed)',
+        unit: null,
+        enum: Object.keys(CODES).map(Number),
+        'x-picker': 'enum',
+        'x-labels': CODES,
+      },
     },
   },
   async defaults(ctx, given) {
@@ -66,7 +88,9 @@ export default defineProbe<P>({
       subtitle: `${what} · ${total} errors in ${new Set(rows.map((r) => r.fed_id)).size} of ${feds.length} FEDs · blank = no errors`,
       axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'FED id', unit: null, scale: 'linear' } },
       series: [{ key: 'errors', name: `FED errors (${what})`, kind: 'heatmap', x: xs, y: feds, z, z_label: 'Errors', z_unit: 'counts', z_scale: 'log' }],
-      annotations: [], spans: [], live: run.end_time === null,
+      annotations: [],
+      spans: [],
+      live: run.end_time === null,
     };
   },
 });

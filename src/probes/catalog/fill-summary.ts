@@ -28,8 +28,19 @@ export default defineProbe<P>({
   // the views carry luminosity in 10^30 cm^-2 s^-1 (OMS); plotted in 10^34 for readable ticks
   async run(ctx, p) {
     const [[fill], rows] = await Promise.all([
-      ctx.read('fills', omsQuery({ filters: [['fill_number', 'EQ', p.fill_number]], fields: ['fill_number', 'peak_lumi', 'peak_pileup', 'delivered_lumi', 'recorded_lumi', 'bunches_colliding', 'end_time'] }), 'peak and integrated luminosity of the fill'),
-      ctx.read('lumisections', omsQuery({ filters: [['fill_number', 'EQ', p.fill_number]], fields: ['run_number', 'lumisection_number', 'start_time', 'init_lumi', 'pileup'], sort: ['start_time', 'run_number', 'lumisection_number'] })),
+      ctx.read(
+        'fills',
+        omsQuery({ filters: [['fill_number', 'EQ', p.fill_number]], fields: ['fill_number', 'peak_lumi', 'peak_pileup', 'delivered_lumi', 'recorded_lumi', 'bunches_colliding', 'end_time'] }),
+        'peak and integrated luminosity of the fill',
+      ),
+      ctx.read(
+        'lumisections',
+        omsQuery({
+          filters: [['fill_number', 'EQ', p.fill_number]],
+          fields: ['run_number', 'lumisection_number', 'start_time', 'init_lumi', 'pileup'],
+          sort: ['start_time', 'run_number', 'lumisection_number'],
+        }),
+      ),
     ]);
     if (!rows.length) throw new NotFoundError(`no lumisections in fill ${p.fill_number}`, 'no_data');
     const x = rows.map((r) => String(r.start_time));
@@ -59,7 +70,9 @@ export default defineProbe<P>({
         { key: 'luminosity', name: 'Inst. luminosity', kind: 'line', x, y: rows.map((r) => (num(r.init_lumi) === null ? null : Number(r.init_lumi) / 1e4)), hover },
         { key: 'pileup', name: 'Pileup', kind: 'line', axis: 'y2', x, y: rows.map((r) => num(r.pileup)), hover, dash: 'dot' },
       ],
-      annotations, spans: [], live: fill ? fill.end_time === null : false,
+      annotations,
+      spans: [],
+      live: fill ? fill.end_time === null : false,
     };
   },
 });

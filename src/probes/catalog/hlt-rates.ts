@@ -38,7 +38,19 @@ export default defineProbe<P>({
   async run(ctx, p) {
     const run = await runInfo(ctx, p.run_number);
     const byPath = await readPerPath(ctx, p.paths, (path) =>
-      ctx.read('hltpathrates', omsQuery({ filters: [['run_number', 'EQ', p.run_number], ['path_name', 'EQ', path]], fields: ['lumisection_number', 'rate', 'prescale_index'], sort: ['lumisection_number'] }), `rates of ${path}`));
+      ctx.read(
+        'hltpathrates',
+        omsQuery({
+          filters: [
+            ['run_number', 'EQ', p.run_number],
+            ['path_name', 'EQ', path],
+          ],
+          fields: ['lumisection_number', 'rate', 'prescale_index'],
+          sort: ['lumisection_number'],
+        }),
+        `rates of ${path}`,
+      ),
+    );
     const lines: Series[] = p.paths.map((name, i) => {
       const mine = byPath.get(name)!;
       return { key: name, name, kind: 'line', step: true, color: paletteColor(i), x: mine.map((r) => Number(r.lumisection_number)), y: mine.map((r) => num(r.rate)) };
@@ -55,7 +67,11 @@ export default defineProbe<P>({
       const xs = (lines[i] as { x: number[] }).x;
       const sigma = (hz: number) => Math.sqrt(Math.max(hz, 0) * LS_SECONDS) / LS_SECONDS;
       bands.push({
-        key: `predicted_${name}`, name: `${name}: rate-model prediction ±2σ`, kind: 'band', color: paletteColor(i), x: xs,
+        key: `predicted_${name}`,
+        name: `${name}: rate-model prediction ±2σ`,
+        kind: 'band',
+        color: paletteColor(i),
+        x: xs,
         lower: xs.map((ls) => (pred.has(ls) ? Math.max(0, pred.get(ls)! - 2 * sigma(pred.get(ls)!)) : null)),
         upper: xs.map((ls) => (pred.has(ls) ? pred.get(ls)! + 2 * sigma(pred.get(ls)!) : null)),
       });
@@ -77,7 +93,11 @@ export default defineProbe<P>({
       title: `HLT path rates — run ${p.run_number}`,
       subtitle: `${run.end_time ? 'ended ' + run.end_time.replace('T', ' ').replace('Z', ' UTC') : 'ongoing'}${run.fill_number ? ` · fill ${run.fill_number}` : ''}${model ? ` · anomaly model: ${model}` : ''}`,
       axes: { x: { label: 'Lumisection', unit: null, scale: 'linear' }, y: { label: 'Rate', unit: 'Hz', scale: p.scale } },
-      series, annotations, spans, notes, live: run.end_time === null,
+      series,
+      annotations,
+      spans,
+      notes,
+      live: run.end_time === null,
     };
   },
 });

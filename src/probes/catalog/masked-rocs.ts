@@ -29,7 +29,8 @@ export default defineProbe<P>({
   id: 'masked-rocs',
   group: 'Pixel',
   title: 'Masked ROCs over time',
-  description: 'Number (or percentage) of masked pixel readout chips per BPix layer and FPix disk (both sides summed) against time, over a fill or a time window. Maximum per time bin, so short masking episodes stay visible.',
+  description:
+    'Number (or percentage) of masked pixel readout chips per BPix layer and FPix disk (both sides summed) against time, over a fill or a time window. Maximum per time bin, so short masking episodes stay visible.',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -37,7 +38,7 @@ export default defineProbe<P>({
       fill_number: { type: 'integer', title: 'Fill', description: 'Show one LHC fill (optional; otherwise a time window)', unit: null, minimum: 1, 'x-picker': 'fill' },
       to: { type: 'string', format: 'date-time', title: 'Window end', description: 'End of the time window, UTC (default: the latest data)', 'x-picker': 'datetime' },
       days: { type: 'number', title: 'Window length', description: 'Length of the time window ending at "Window end"', unit: 'd', minimum: 0.01, maximum: 366, default: 3, 'x-picker': 'number' },
-      quantity: { type: 'string', title: 'Quantity', description: 'Masked ROC count or percentage of the part\'s ROCs', enum: ['count', 'fraction'], default: 'count', 'x-picker': 'enum' },
+      quantity: { type: 'string', title: 'Quantity', description: "Masked ROC count or percentage of the part's ROCs", enum: ['count', 'fraction'], default: 'count', 'x-picker': 'enum' },
     },
   },
   async run(ctx, p) {
@@ -49,7 +50,11 @@ export default defineProbe<P>({
     } else {
       let end = p.to;
       if (end === undefined) {
-        const [last] = await ctx.read('maskedrocs', omsQuery({ filters: [['start_time', 'NEQ', null]], fields: ['start_time'], sort: ['-start_time'], limit: 1 }), 'the latest data (end of the window)');
+        const [last] = await ctx.read(
+          'maskedrocs',
+          omsQuery({ filters: [['start_time', 'NEQ', null]], fields: ['start_time'], sort: ['-start_time'], limit: 1 }),
+          'the latest data (end of the window)',
+        );
         if (!last) throw new NotFoundError('no masked-ROC data in the database', 'no_data');
         end = String(last.start_time);
       }
@@ -106,7 +111,9 @@ export default defineProbe<P>({
         x: { label: 'Time', unit: null, scale: 'time' },
         y: p.quantity === 'count' ? { label: 'Masked ROCs', unit: 'counts', scale: 'linear' } : { label: 'Masked ROCs', unit: '%', scale: 'linear' },
       },
-      series, annotations: [], spans: [],
+      series,
+      annotations: [],
+      spans: [],
     };
   },
 });

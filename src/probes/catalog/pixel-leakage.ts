@@ -64,8 +64,23 @@ export default defineProbe<P>({
     type: 'object',
     additionalProperties: false,
     properties: {
-      ref_temperature: { type: 'number', title: 'Reference temperature', description: 'Temperature the currents are normalised to', unit: '{\\deg}C', minimum: -40, maximum: 30, default: -20, 'x-picker': 'number' },
-      normalise: { type: 'boolean', title: 'Normalise to the reference temperature', description: 'Scale each reading by s(T_ref)/s(T) with s(T) = T²·exp(−1.21 eV/2kT)', default: true, 'x-picker': 'boolean' },
+      ref_temperature: {
+        type: 'number',
+        title: 'Reference temperature',
+        description: 'Temperature the currents are normalised to',
+        unit: '{\\deg}C',
+        minimum: -40,
+        maximum: 30,
+        default: -20,
+        'x-picker': 'number',
+      },
+      normalise: {
+        type: 'boolean',
+        title: 'Normalise to the reference temperature',
+        description: 'Scale each reading by s(T_ref)/s(T) with s(T) = T²·exp(−1.21 eV/2kT)',
+        default: true,
+        'x-picker': 'boolean',
+      },
       subdetector: { type: 'string', title: 'Subdetector', description: 'BPix, FPix or both', enum: ['all', 'BPix', 'FPix'], default: 'all', 'x-picker': 'enum' },
       scale: { type: 'string', title: 'Current axis', description: 'Linear or logarithmic current axis', enum: ['linear', 'log'], default: 'log', 'x-picker': 'enum' },
     },
@@ -113,8 +128,12 @@ export default defineProbe<P>({
       }
       const sorted = [...bins.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
       return {
-        key: name.toLowerCase().replace(/ /g, '_'), name, kind: 'line', ...(name.startsWith('FPix') ? { dash: 'dash' as const } : {}),
-        x: sorted.map((v) => Number((v.l / v.n).toPrecision(6))), y: sorted.map((v) => Number((v.c / v.n).toPrecision(5))),
+        key: name.toLowerCase().replace(/ /g, '_'),
+        name,
+        kind: 'line',
+        ...(name.startsWith('FPix') ? { dash: 'dash' as const } : {}),
+        x: sorted.map((v) => Number((v.l / v.n).toPrecision(6))),
+        y: sorted.map((v) => Number((v.c / v.n).toPrecision(5))),
       };
     });
     return {
@@ -124,7 +143,9 @@ export default defineProbe<P>({
         x: { label: 'Integrated luminosity (2018, delivered)', unit: 'fb^{-1}', scale: 'linear' },
         y: { label: p.normalise ? `Leakage current per module at ${p.ref_temperature} °C` : 'Leakage current per module', unit: '{\\mu}A', scale: p.scale },
       },
-      series, annotations: [], spans: [],
+      series,
+      annotations: [],
+      spans: [],
     };
   },
 });

@@ -30,9 +30,22 @@ export default defineProbe<P>({
     properties: {
       fill_number: { type: 'integer', title: 'Fill', description: 'LHC fill (default: the latest fill with HLT rates, or the fill of run_number)', unit: null, minimum: 1, 'x-picker': 'fill' },
       run_number: { type: 'integer', title: 'Run', description: 'Only this run of the fill (optional)', unit: null, minimum: 1, 'x-picker': 'run' },
-      paths: { type: 'array', title: 'HLT paths', description: 'HLT path names (default: the three busiest physics paths of the fill)', items: { type: 'string' }, maxItems: 8, 'x-picker': 'hltpaths' },
+      paths: {
+        type: 'array',
+        title: 'HLT paths',
+        description: 'HLT path names (default: the three busiest physics paths of the fill)',
+        items: { type: 'string' },
+        maxItems: 8,
+        'x-picker': 'hltpaths',
+      },
       fit: { type: 'string', title: 'Fit', description: 'Polynomial fitted to rate(pileup)', enum: ['linear', 'quadratic'], default: 'quadratic', 'x-picker': 'enum' },
-      unprescale: { type: 'boolean', title: 'Undo HLT prescale', description: 'Multiply the rate by the HLT prescale so prescale-column changes do not break the curve', default: true, 'x-picker': 'boolean' },
+      unprescale: {
+        type: 'boolean',
+        title: 'Undo HLT prescale',
+        description: 'Multiply the rate by the HLT prescale so prescale-column changes do not break the curve',
+        default: true,
+        'x-picker': 'boolean',
+      },
     },
   },
   seriesParam: 'paths',
@@ -48,16 +61,27 @@ export default defineProbe<P>({
     if (p.run_number !== undefined) where.push(['run_number', 'EQ', p.run_number]);
     const [byPath, lumisections] = await Promise.all([
       readPerPath(ctx, p.paths, (path) =>
-        ctx.read('hltpathrates', omsQuery({ filters: [...where, ['path_name', 'EQ', path]], fields: ['run_number', 'lumisection_number', 'rate', 'prescale'], sort: ['run_number', 'lumisection_number'] }), `rates of ${path}`)),
+        ctx.read(
+          'hltpathrates',
+          omsQuery({ filters: [...where, ['path_name', 'EQ', path]], fields: ['run_number', 'lumisection_number', 'rate', 'prescale'], sort: ['run_number', 'lumisection_number'] }),
+          `rates of ${path}`,
+        ),
+      ),
       ctx.read('lumisections', omsQuery({ filters: [...where, ['pileup', 'GT', 0]], fields: ['run_number', 'lumisection_number', 'pileup'] }), 'pileup per lumisection'),
     ]);
     // rates joined with the pileup of their lumisection (lumisections without pileup drop out)
     const pileup = new Map(lumisections.map((l) => [`${l.run_number}_${l.lumisection_number}`, Number(l.pileup)]));
-    const joined = new Map([...byPath].map(([path, rows]) => [path, rows.flatMap((r): Row[] => {
-      const mu = pileup.get(`${r.run_number}_${r.lumisection_number}`);
-      return mu === undefined ? [] : [{ ...r, pileup: mu }];
-    })]));
-    if (![...joined.values()].some((rows) => rows.length)) throw new NotFoundError(`no HLT rates with pileup in fill ${p.fill_number}${p.run_number ? ` run ${p.run_number}` : ''} for these paths`, 'no_data');
+    const joined = new Map(
+      [...byPath].map(([path, rows]) => [
+        path,
+        rows.flatMap((r): Row[] => {
+          const mu = pileup.get(`${r.run_number}_${r.lumisection_number}`);
+          return mu === undefined ? [] : [{ ...r, pileup: mu }];
+        }),
+      ]),
+    );
+    if (![...joined.values()].some((rows) => rows.length))
+      throw new NotFoundError(`no HLT rates with pileup in fill ${p.fill_number}${p.run_number ? ` run ${p.run_number}` : ''} for these paths`, 'no_data');
     const degree = p.fit === 'linear' ? 1 : 2;
     const series: Series[] = [];
     let maxMu = 0;
@@ -74,8 +98,13 @@ export default defineProbe<P>({
         const hi = Math.max(...xs);
         const fx = Array.from({ length: 41 }, (_, k) => lo + ((hi - lo) * k) / 40);
         series.push({
-          key: `fit_${name}`, name: `fit: ${formatPoly(coef)} Hz (R²=${rSquared(xs, ys, coef).toFixed(3)})`, kind: 'line', color, dash: 'dash',
-          x: fx.map((v) => Number(v.toFixed(3))), y: fx.map((v) => Number(polyval(coef, v).toPrecision(6))),
+          key: `fit_${name}`,
+          name: `fit: ${formatPoly(coef)} Hz (R²=${rSquared(xs, ys, coef).toFixed(3)})`,
+          kind: 'line',
+          color,
+          dash: 'dash',
+          x: fx.map((v) => Number(v.toFixed(3))),
+          y: fx.map((v) => Number(polyval(coef, v).toPrecision(6))),
         });
       }
     });
@@ -86,7 +115,9 @@ export default defineProbe<P>({
         x: { label: 'Pileup (mean interactions per crossing)', unit: null, scale: 'linear', range: [0, Math.ceil(maxMu * 1.05)] },
         y: { label: p.unprescale ? 'Rate × HLT prescale' : 'Rate', unit: 'Hz', scale: 'linear' },
       },
-      series, annotations: [], spans: [],
+      series,
+      annotations: [],
+      spans: [],
     };
   },
 });

@@ -18,7 +18,8 @@ export default defineProbe<P>({
   id: 'trigger-rates',
   group: 'Trigger',
   title: 'L1 and HLT physics rates with dead time',
-  description: 'Total and physics L1 accept rates and the HLT physics rate per lumisection over a run or a whole fill, with the dead time (or the instantaneous luminosity) on a secondary axis. The 100 kHz L1 limit is marked.',
+  description:
+    'Total and physics L1 accept rates and the HLT physics rate per lumisection over a run or a whole fill, with the dead time (or the instantaneous luminosity) on a secondary axis. The 100 kHz L1 limit is marked.',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -38,8 +39,15 @@ export default defineProbe<P>({
     const val = filter[2];
     const live = byFill ? false : (await runInfo(ctx, p.run_number!)).end_time === null;
     const [l1, paths, second] = await Promise.all([
-      ctx.read('l1triggerrates', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'start_time', 'l1a_total', 'l1a_physics'], sort: ['start_time', 'run_number', 'lumisection_number'] })),
-      ctx.read('hltpathrates', omsQuery({ filters: [filter, ...NON_PHYSICS], fields: ['run_number', 'lumisection_number', 'rate'] }), 'HLT physics = sum of the rates of paths outside the alca and zerobias groups'),
+      ctx.read(
+        'l1triggerrates',
+        omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'start_time', 'l1a_total', 'l1a_physics'], sort: ['start_time', 'run_number', 'lumisection_number'] }),
+      ),
+      ctx.read(
+        'hltpathrates',
+        omsQuery({ filters: [filter, ...NON_PHYSICS], fields: ['run_number', 'lumisection_number', 'rate'] }),
+        'HLT physics = sum of the rates of paths outside the alca and zerobias groups',
+      ),
       p.secondary === 'deadtime'
         ? ctx.read('deadtimes', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'overall_total_deadtime'] }))
         : ctx.read('lumisections', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'init_lumi'] })),
@@ -80,11 +88,12 @@ export default defineProbe<P>({
       axes: {
         x: { label: 'Time', unit: null, scale: 'time' },
         y: { label: 'Rate', unit: 'Hz', scale: 'log' },
-        y2: p.secondary === 'deadtime'
-          ? { label: 'Dead time', unit: '%', scale: 'linear' }
-          : { label: 'Inst. luminosity', unit: '10^{34}cm^{-2}s^{-1}', scale: 'linear' },
+        y2: p.secondary === 'deadtime' ? { label: 'Dead time', unit: '%', scale: 'linear' } : { label: 'Inst. luminosity', unit: '10^{34}cm^{-2}s^{-1}', scale: 'linear' },
       },
-      series, annotations, spans: [], live,
+      series,
+      annotations,
+      spans: [],
+      live,
     };
   },
 });

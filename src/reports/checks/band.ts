@@ -33,6 +33,16 @@ export const band: CheckKindImpl = {
       const sentence = `${unitLabel(s.unit, info)}: ${attributeTitle(info, c.attribute!)} ${withUnit(o.value, c.unit)}, ${low ? 'below the allowed minimum' : 'above the allowed maximum'} of ${withUnit(limit, c.unit)}, ${whereWhen(o)}${moreText(occs)}.`;
       findings.push(finding(c, s.unit, occs, sentence));
     }
-    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs }, plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series, { limits: [...(c.min !== undefined ? [{ label: 'minimum', value: c.min }] : []), ...(c.max !== undefined ? [{ label: 'maximum', value: c.max }] : [])] }) : undefined };
+    return {
+      findings,
+      units: unitsIn(data.rows, levels),
+      sources: data.url ? [data.url] : [],
+      coverage: { timeBased: data.timeBased, runs: data.runs },
+      plot: findings.length
+        ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series, {
+            limits: [...(c.min !== undefined ? [{ label: 'minimum', value: c.min }] : []), ...(c.max !== undefined ? [{ label: 'maximum', value: c.max }] : [])],
+          })
+        : undefined,
+    };
   },
 };

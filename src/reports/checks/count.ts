@@ -28,7 +28,10 @@ export const count: CheckKindImpl = {
       }
       const occs: (Occurrence & { over: { name: string; value: number }[] })[] = [];
       for (const [run, members] of perRun) {
-        const over = [...members].map(([name, value]) => ({ name, value })).filter((m) => m.value > c.above!).sort((a, b) => b.value - a.value || a.name.localeCompare(b.name, 'en', { numeric: true }));
+        const over = [...members]
+          .map(([name, value]) => ({ name, value }))
+          .filter((m) => m.value > c.above!)
+          .sort((a, b) => b.value - a.value || a.name.localeCompare(b.name, 'en', { numeric: true }));
         if (over.length > c.max!) occs.push({ run, firstLs: null, lastLs: null, start: null, end: null, points: 1, value: over.length, excess: over.length - c.max!, over });
       }
       if (!occs.length) continue;

@@ -15,7 +15,8 @@ const pOf = (score: number) => 10 ** (-12 * score);
 
 export const episodes: CheckKindImpl = {
   fields: (_c, levels) => [...levels, 'model', 'flag', 'score', 'top_contributor', 'top_detail'],
-  rule: (c) => `no anomaly episode of the ${c.models!.join(', ')} model${c.models!.length > 1 ? 's' : ''} lasting ${c.min_lumisections ?? 1} lumisection${(c.min_lumisections ?? 1) > 1 ? 's' : ''} or more (score = −log10 p / 12; episodes as the scoring job flags them)`,
+  rule: (c) =>
+    `no anomaly episode of the ${c.models!.join(', ')} model${c.models!.length > 1 ? 's' : ''} lasting ${c.min_lumisections ?? 1} lumisection${(c.min_lumisections ?? 1) > 1 ? 's' : ''} or more (score = −log10 p / 12; episodes as the scoring job flags them)`,
   async run(c, r, levels) {
     const info = r.info(c.resource);
     const data = await r.inPeriod(c);

@@ -12,5 +12,13 @@ import { stuck } from './stuck.js';
 import { trend } from './trend.js';
 
 export const CHECKS: Record<CheckKind, CheckKindImpl> = {
-  no_data: noData, band, rate, stuck, jump, count, reference, trend, anomaly_episodes: episodes,
+  no_data: noData,
+  band,
+  rate,
+  stuck,
+  jump,
+  count,
+  reference,
+  trend,
+  anomaly_episodes: episodes,
 };

@@ -32,6 +32,12 @@ export const jump: CheckKindImpl = {
       const sentence = `${unitLabel(s.unit, info)}: ${attributeTitle(info, c.attribute!)} ${dir} by ${withUnit(Math.abs(o.value), c.unit)} in one step, from ${withUnit(o.from, c.unit)} to ${withUnit(o.from + o.value, c.unit)}, ${whereWhen(o, false)}${occs.length > 1 ? `; ${occs.length} such steps in the period` : ''}.`;
       findings.push(finding(c, s.unit, occs, sentence));
     }
-    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs }, plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series) : undefined };
+    return {
+      findings,
+      units: unitsIn(data.rows, levels),
+      sources: data.url ? [data.url] : [],
+      coverage: { timeBased: data.timeBased, runs: data.runs },
+      plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series) : undefined,
+    };
   },
 };

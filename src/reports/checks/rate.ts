@@ -30,6 +30,18 @@ export const rate: CheckKindImpl = {
       const sentence = `${unitLabel(s.unit, info)}: ${title.replace(/ count$/i, '')} rate up to ${withUnit(o.value, 'Hz')} (${formatNumber(o.value * LS_SECONDS)} counts in one lumisection), above the allowed ${withUnit(c.max!, 'Hz')}, ${whereWhen(o)}${moreText(occs)}.`;
       findings.push(finding(c, s.unit, occs, sentence));
     }
-    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs }, plot: findings.length ? alarmPlot(info, c.attribute!, 'Hz', findings, series, { transform: hz, yLabel: `${attributeTitle(info, c.attribute!).replace(/ count$/i, '')} rate`, limits: [{ label: 'limit', value: c.max! }] }) : undefined };
+    return {
+      findings,
+      units: unitsIn(data.rows, levels),
+      sources: data.url ? [data.url] : [],
+      coverage: { timeBased: data.timeBased, runs: data.runs },
+      plot: findings.length
+        ? alarmPlot(info, c.attribute!, 'Hz', findings, series, {
+            transform: hz,
+            yLabel: `${attributeTitle(info, c.attribute!).replace(/ count$/i, '')} rate`,
+            limits: [{ label: 'limit', value: c.max! }],
+          })
+        : undefined,
+    };
   },
 };

@@ -23,7 +23,9 @@ function refText(runs: number[]): string {
 export const reference: CheckKindImpl = {
   fields: (c, levels) => [...levels, c.attribute!],
   rule(c, r) {
-    const how = Array.isArray(c.reference?.runs) ? `runs ${c.reference!.runs.join(', ')}` : `the latest ${c.reference?.count ?? 3} runs before the period with at least ${c.reference?.min_lumisections ?? 100} lumisections`;
+    const how = Array.isArray(c.reference?.runs)
+      ? `runs ${c.reference!.runs.join(', ')}`
+      : `the latest ${c.reference?.count ?? 3} runs before the period with at least ${c.reference?.min_lumisections ?? 100} lumisections`;
     return `${attributeTitle(r.info(c.resource), c.attribute!)} must stay within ±${withUnit(c.tolerance!, c.unit)} of its level in ${how}; an alarm needs ${lsDuration(durationLs(c.for ?? '1 LS'))} in a row outside`;
   },
   async run(c, r, levels) {

@@ -37,6 +37,12 @@ export const stuck: CheckKindImpl = {
       const sentence = `${unitLabel(s.unit, info)}: ${attributeTitle(info, c.attribute!)} stuck at ${withUnit(o.value, c.unit)} (no change beyond ${withUnit(tol, c.unit)}) ${whereWhen(o)}${moreText(occs)}.`;
       findings.push(finding(c, s.unit, occs, sentence));
     }
-    return { findings, units: unitsIn(data.rows, levels), sources: data.url ? [data.url] : [], coverage: { timeBased: data.timeBased, runs: data.runs }, plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series) : undefined };
+    return {
+      findings,
+      units: unitsIn(data.rows, levels),
+      sources: data.url ? [data.url] : [],
+      coverage: { timeBased: data.timeBased, runs: data.runs },
+      plot: findings.length ? alarmPlot(info, c.attribute!, c.unit ?? null, findings, series) : undefined,
+    };
   },
 };

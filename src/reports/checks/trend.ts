@@ -78,7 +78,14 @@ export const trend: CheckKindImpl = {
       const from = new Date(xy[0].x * DAY_MS).toISOString();
       const lim = c.slope_unit === '%/d' ? `${formatNumber(c.max_slope!)} % per day` : `${withUnit(c.max_slope!, c.unit)} per day`;
       const sentence = `${unitLabel(unit, info)}: ${t}${c.normalise ? ` at ${withUnit(c.normalise.to, '°C')}` : ''} ${slope > 0 ? 'rising' : 'falling'} by ${withUnit(Math.abs(slope), c.unit)} per day (${formatNumber(Math.abs(rel))} % of its level ${withUnit(level, c.unit)} per day) over ${xy.length} runs since ${utcMinute(from)}, beyond the allowed ${lim}.`;
-      findings.push(finding(c, unit, [{ run: [...pts.keys()].pop()!, firstLs: null, lastLs: null, start: from, end: r.period.end, points: xy.length, value: slope, excess: Math.abs(judged) - c.max_slope! }], sentence));
+      findings.push(
+        finding(
+          c,
+          unit,
+          [{ run: [...pts.keys()].pop()!, firstLs: null, lastLs: null, start: from, end: r.period.end, points: xy.length, value: slope, excess: Math.abs(judged) - c.max_slope! }],
+          sentence,
+        ),
+      );
     }
     if (!units.length) return { findings: [], units: [], sources: [res.url], noData: `fewer than ${minRuns} runs spanning a day in the last ${c.over}`, coverage };
     units.sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));

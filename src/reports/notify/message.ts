@@ -5,7 +5,6 @@ import { formatPeriodText, INDEX_PAGES, reportPath } from '../pages.js';
 import type { AlarmSummary, ReportSummary } from '../summary.js';
 import { esc } from '../escape.js';
 
-
 export interface Links {
   report: string;
   indexes: { title: string; url: string }[];
@@ -36,9 +35,7 @@ function sections(s: ReportSummary): Section[] {
 
 export function subjectOf(s: ReportSummary): string {
   const c = s.counts;
-  const what = c.active
-    ? `${c.active} alarm${c.active > 1 ? 's' : ''}${c.raised ? ` (${c.raised} new)` : ''}`
-    : s.status === 'ok' ? 'OK' : s.status === 'no_data' ? 'no data' : 'check failed';
+  const what = c.active ? `${c.active} alarm${c.active > 1 ? 's' : ''}${c.raised ? ` (${c.raised} new)` : ''}` : s.status === 'ok' ? 'OK' : s.status === 'no_data' ? 'no data' : 'check failed';
   const resolved = c.resolved ? `, ${c.resolved} resolved` : '';
   return `[omsagg] ${s.title} — ${formatPeriodText(s.period)}: ${what}${resolved}`;
 }
@@ -46,13 +43,17 @@ export function subjectOf(s: ReportSummary): string {
 function statusLine(s: ReportSummary): string {
   const c = s.counts;
   if (s.status === 'ok') return 'No alarm: every check passed.';
-  return [
-    c.active ? `${c.active} alarm${c.active > 1 ? 's' : ''} firing (${c.raised} new, ${c.repeated} repeated, ${c.firing} still firing)` : '',
-    c.noData ? `${c.noData} check${c.noData > 1 ? 's' : ''} without data` : '',
-    c.failed ? `${c.failed} check${c.failed > 1 ? 's' : ''} failed` : '',
-    c.resolved ? `${c.resolved} resolved` : '',
-    c.silenced ? `${c.silenced} silenced` : '',
-  ].filter(Boolean).join('; ') + '.';
+  return (
+    [
+      c.active ? `${c.active} alarm${c.active > 1 ? 's' : ''} firing (${c.raised} new, ${c.repeated} repeated, ${c.firing} still firing)` : '',
+      c.noData ? `${c.noData} check${c.noData > 1 ? 's' : ''} without data` : '',
+      c.failed ? `${c.failed} check${c.failed > 1 ? 's' : ''} failed` : '',
+      c.resolved ? `${c.resolved} resolved` : '',
+      c.silenced ? `${c.silenced} silenced` : '',
+    ]
+      .filter(Boolean)
+      .join('; ') + '.'
+  );
 }
 
 const line = (a: AlarmSummary) => `[${a.severity}] ${a.sentence}${a.silence ? ` (silenced by ${a.silence.author} until ${a.silence.until}: ${a.silence.reason})` : ''}`;
@@ -65,7 +66,9 @@ export function mailText(s: ReportSummary, links: Links): string {
 }
 
 export function mailHtml(s: ReportSummary, links: Links): string {
-  const secs = sections(s).map((sec) => `<h3>${esc(sec.title)}</h3><ul>${sec.alarms.map((a) => `<li>${esc(line(a))}</li>`).join('')}</ul>`).join('\n');
+  const secs = sections(s)
+    .map((sec) => `<h3>${esc(sec.title)}</h3><ul>${sec.alarms.map((a) => `<li>${esc(line(a))}</li>`).join('')}</ul>`)
+    .join('\n');
   return `<!doctype html><html><body style="font-family: sans-serif; font-size: 14px">
 <h2>${esc(s.title)}</h2>
 <p>Period: ${esc(formatPeriodText(s.period))}<br>Status: <b>${esc(statusLine(s))}</b></p>
@@ -78,7 +81,8 @@ ${secs}
 /** Mattermost/Slack incoming-webhook payload: `text` in Markdown. */
 export function webhookPayload(s: ReportSummary, links: Links): { username: string; text: string } {
   const out = [`**${subjectOf(s).replace(/^\[omsagg\] /, '')}**`, statusLine(s)];
-  for (const sec of sections(s)) out.push(`*${sec.title}*`, ...sec.alarms.slice(0, 15).map((a) => `- ${line(a)}`), ...(sec.alarms.length > 15 ? [`- … ${sec.alarms.length - 15} more in the report`] : []));
+  for (const sec of sections(s))
+    out.push(`*${sec.title}*`, ...sec.alarms.slice(0, 15).map((a) => `- ${line(a)}`), ...(sec.alarms.length > 15 ? [`- … ${sec.alarms.length - 15} more in the report`] : []));
   out.push(`[Open the report](${links.report}) · ${links.indexes.map((i) => `[${i.title}](${i.url})`).join(' · ')}`);
   return { username: 'omsagg', text: out.join('\n') };
 }

@@ -38,8 +38,17 @@ export async function enqueue(db: Db, def: ReportDefinition, s: ReportSummary, n
     const exists = await db.knex('omsagg_report_outbox').where('message_id', m.id).first();
     if (exists) continue;
     await db.knex('omsagg_report_outbox').insert({
-      message_id: m.id, report: m.report, period_key: m.periodKey, channel: m.channel, target: m.target.slice(0, 1000), state: 'pending', attempts: 0,
-      last_error: null, next_attempt_at: dbTime(db, m.nextAttemptAt), created_at: dbTime(db, m.createdAt), sent_at: null,
+      message_id: m.id,
+      report: m.report,
+      period_key: m.periodKey,
+      channel: m.channel,
+      target: m.target.slice(0, 1000),
+      state: 'pending',
+      attempts: 0,
+      last_error: null,
+      next_attempt_at: dbTime(db, m.nextAttemptAt),
+      created_at: dbTime(db, m.createdAt),
+      sent_at: null,
     });
     added++;
   }
@@ -47,9 +56,17 @@ export async function enqueue(db: Db, def: ReportDefinition, s: ReportSummary, n
 }
 
 const fromDb = (r: Record<string, unknown>): OutboxRow => ({
-  id: String(r.message_id), report: String(r.report), periodKey: String(r.period_key), channel: r.channel as OutboxRow['channel'], target: String(r.target),
-  state: r.state as OutboxRow['state'], attempts: Number(r.attempts ?? 0), lastError: (r.last_error as string | null) ?? null,
-  nextAttemptAt: isoOf(r.next_attempt_at)!, createdAt: isoOf(r.created_at)!, sentAt: isoOf(r.sent_at),
+  id: String(r.message_id),
+  report: String(r.report),
+  periodKey: String(r.period_key),
+  channel: r.channel as OutboxRow['channel'],
+  target: String(r.target),
+  state: r.state as OutboxRow['state'],
+  attempts: Number(r.attempts ?? 0),
+  lastError: (r.last_error as string | null) ?? null,
+  nextAttemptAt: isoOf(r.next_attempt_at)!,
+  createdAt: isoOf(r.created_at)!,
+  sentAt: isoOf(r.sent_at),
 });
 
 export async function outbox(db: Db, state?: OutboxRow['state']): Promise<OutboxRow[]> {
@@ -116,7 +133,10 @@ export async function dispatch(db: Db, o: DispatchOptions): Promise<DispatchResu
       }
     }
     if (!error) {
-      await db.knex('omsagg_report_outbox').where('message_id', m.id).update({ state: 'sent', attempts, last_error: null, sent_at: dbTime(db, iso(now())) });
+      await db
+        .knex('omsagg_report_outbox')
+        .where('message_id', m.id)
+        .update({ state: 'sent', attempts, last_error: null, sent_at: dbTime(db, iso(now())) });
       log(`report notify: ${m.channel} ${m.id} sent`);
       result.sent++;
       continue;
@@ -124,9 +144,15 @@ export async function dispatch(db: Db, o: DispatchOptions): Promise<DispatchResu
     const expired = now().getTime() - Date.parse(m.createdAt) >= giveUp;
     // later runs: 5 min after the first failing run, doubling up to 6 h
     const wait = Math.min(6 * 3600_000, 300_000 * 2 ** Math.min(10, Math.floor(m.attempts / Math.max(1, tries))));
-    await db.knex('omsagg_report_outbox').where('message_id', m.id).update({
-      state: expired ? 'failed' : 'pending', attempts, last_error: error, next_attempt_at: dbTime(db, iso(new Date(now().getTime() + wait))),
-    });
+    await db
+      .knex('omsagg_report_outbox')
+      .where('message_id', m.id)
+      .update({
+        state: expired ? 'failed' : 'pending',
+        attempts,
+        last_error: error,
+        next_attempt_at: dbTime(db, iso(new Date(now().getTime() + wait))),
+      });
     log(`report notify: ${m.channel} ${m.id} ${expired ? 'given up' : `left pending, next try after ${iso(new Date(now().getTime() + wait))}`}: ${error}`);
     if (expired) result.failed++;
     else result.pending++;
@@ -136,5 +162,8 @@ export async function dispatch(db: Db, o: DispatchOptions): Promise<DispatchResu
 
 /** Makes every pending message due now (omsagg report --send-now, and tests). */
 export async function retryNow(db: Db, now = new Date()): Promise<void> {
-  await db.knex('omsagg_report_outbox').where('state', 'pending').update({ next_attempt_at: dbTime(db, iso(now)) });
+  await db
+    .knex('omsagg_report_outbox')
+    .where('state', 'pending')
+    .update({ next_attempt_at: dbTime(db, iso(now)) });
 }

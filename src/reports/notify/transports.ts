@@ -62,9 +62,11 @@ export function makeTransports(opts: { smtpUrl?: string; from?: string; timeoutM
   const timeout = opts.timeoutMs ?? 15_000;
   return {
     describeMail: opts.smtpUrl ? opts.smtpUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@') : 'none',
-    mail: transport ? async (m) => {
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html });
-    } : undefined,
+    mail: transport
+      ? async (m) => {
+          await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+        }
+      : undefined,
     async webhook(url, body) {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeout) });
       if (!res.ok) throw new Error(`webhook answered ${res.status} ${res.statusText}`);

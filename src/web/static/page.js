@@ -24,7 +24,10 @@ function el(tag, attrs = {}, ...children) {
 
 function unitText(u) {
   if (!u) return '';
-  return u.replace(/\{\\mu\}/g, 'µ').replace(/\{\\deg\}/g, '°').replace(/\^\{([^}]*)\}/g, '^$1');
+  return u
+    .replace(/\{\\mu\}/g, 'µ')
+    .replace(/\{\\deg\}/g, '°')
+    .replace(/\^\{([^}]*)\}/g, '^$1');
 }
 
 async function apiJson(path) {
@@ -81,7 +84,10 @@ function buildForm() {
     history.pushState(null, '', qs ? `${location.pathname}?${qs}` : location.pathname);
     draw();
   });
-  window.addEventListener('popstate', () => { setFormFrom(new URLSearchParams(location.search), true); draw(); });
+  window.addEventListener('popstate', () => {
+    setFormFrom(new URLSearchParams(location.search), true);
+    draw();
+  });
   const run = form.elements.namedItem('run_number');
   const fill = form.elements.namedItem('fill_number');
   // the path list depends on the run (or fill)
@@ -112,7 +118,10 @@ function setFormFrom(values, fromUrl) {
     if (!c) continue;
     let v = values instanceof URLSearchParams ? values.get(name) : values[name];
     if (v === null || v === undefined) {
-      if (fromUrl) { if (!c.multiple) c.value = p.default !== undefined ? String(p.default) : ''; delete c.dataset.auto; }
+      if (fromUrl) {
+        if (!c.multiple) c.value = p.default !== undefined ? String(p.default) : '';
+        delete c.dataset.auto;
+      }
       continue;
     }
     if (c.multiple) {
@@ -123,7 +132,10 @@ function setFormFrom(values, fromUrl) {
       c.value = String(v).replace(/Z$/, '').slice(0, 19);
     } else {
       c.value = String(v);
-      if (!fromUrl && !new URLSearchParams(location.search).has(name)) { c.dataset.auto = '1'; c.dataset.autoValue = String(v); }
+      if (!fromUrl && !new URLSearchParams(location.search).has(name)) {
+        c.dataset.auto = '1';
+        c.dataset.autoValue = String(v);
+      }
     }
   }
 }
@@ -133,12 +145,16 @@ async function fillDatalist(name, resource, attr) {
   if (!list) return;
   try {
     const doc = await apiJson(`${API}/${resource}?fields=${attr},start_time,end_time&sort=-${attr}&page[limit]=500`);
-    list.replaceChildren(...doc.data.map((d) => {
-      const a = d.attributes;
-      const t = a.start_time ? String(a.start_time).replace('T', ' ').replace('Z', '') : '';
-      return el('option', { value: String(a[attr]), label: `${a[attr]} · ${t}${a.end_time ? '' : ' (ongoing)'}` });
-    }));
-  } catch { /* the run/fill resource may be unavailable: the input still takes a number */ }
+    list.replaceChildren(
+      ...doc.data.map((d) => {
+        const a = d.attributes;
+        const t = a.start_time ? String(a.start_time).replace('T', ' ').replace('Z', '') : '';
+        return el('option', { value: String(a[attr]), label: `${a[attr]} · ${t}${a.end_time ? '' : ' (ongoing)'}` });
+      }),
+    );
+  } catch {
+    /* the run/fill resource may be unavailable: the input still takes a number */
+  }
 }
 
 async function loadPaths() {
@@ -162,7 +178,9 @@ async function loadPaths() {
     }
     for (const n of chosen) if (!seen.has(n)) opts.push(el('option', { value: n, text: n, selected: true }));
     sel.replaceChildren(...opts);
-  } catch { /* keep whatever is there */ }
+  } catch {
+    /* keep whatever is there */
+  }
 }
 
 // ---------- the plot ----------
@@ -177,10 +195,14 @@ function renderLinks(qs) {
   const links = document.getElementById('links');
   links.replaceChildren(
     el('span', { class: 'label', text: 'Data: ' }),
-    el('a', { href: `${base}/plot${q}`, text: 'plot object (JSON)' }), ' · ',
-    el('a', { href: `${base}/plotly${q}`, text: 'Plotly figure' }), ' · ',
-    el('a', { href: `${base}/csv${q}`, text: 'CSV' }), ' · ',
-    el('a', { href: `${base}/points${q}${q ? '&' : '?'}include=meta`, text: 'points (OMS portlets)' }), ' · ',
+    el('a', { href: `${base}/plot${q}`, text: 'plot object (JSON)' }),
+    ' · ',
+    el('a', { href: `${base}/plotly${q}`, text: 'Plotly figure' }),
+    ' · ',
+    el('a', { href: `${base}/csv${q}`, text: 'CSV' }),
+    ' · ',
+    el('a', { href: `${base}/points${q}${q ? '&' : '?'}include=meta`, text: 'points (OMS portlets)' }),
+    ' · ',
     el('a', { href: location.href, text: 'link to this view', class: 'share' }),
   );
 }
@@ -206,7 +228,10 @@ async function draw({ quiet = false } = {}) {
   const my = ++drawing;
   clearTimeout(refreshTimer);
   const qs = new URLSearchParams(location.search).toString().replace(/%2C/g, ',');
-  if (!quiet) { setStatus('Loading…', 'busy'); plotEl.classList.add('loading'); }
+  if (!quiet) {
+    setStatus('Loading…', 'busy');
+    plotEl.classList.add('loading');
+  }
   renderLinks(qs);
   try {
     const fig = await apiJson(`${API}/probes/${def.id}/plotly${qs ? `?${qs}` : ''}`);
@@ -224,7 +249,10 @@ async function draw({ quiet = false } = {}) {
     } else {
       setStatus('');
     }
-    if (!form.dataset.pathsLoaded) { form.dataset.pathsLoaded = '1'; loadPaths(); }
+    if (!form.dataset.pathsLoaded) {
+      form.dataset.pathsLoaded = '1';
+      loadPaths();
+    }
     plotEl.dataset.drawn = String(my);
   } catch (err) {
     if (my !== drawing) return;
@@ -240,7 +268,12 @@ async function draw({ quiet = false } = {}) {
 function whenPlotly() {
   return new Promise((resolve) => {
     if (window.Plotly) return resolve();
-    const t = setInterval(() => { if (window.Plotly) { clearInterval(t); resolve(); } }, 20);
+    const t = setInterval(() => {
+      if (window.Plotly) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 20);
   });
 }
 
