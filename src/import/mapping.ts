@@ -6,7 +6,7 @@
 // stripped keys, fill attributes of runs) exactly as for seeded data.
 import { LS_SECONDS } from '../shared/physics.js';
 import { parseDatetime } from '../jsonapi/values.js';
-import { TABLE_BY_NAME, type ColumnKind } from '../db/tables.js';
+import { LUMISECTION_FLAGS, TABLE_BY_NAME, type ColumnKind } from '../db/tables.js';
 import { conversionFactor, UnitError } from './units.js';
 
 /** One row of a JSON:API collection as the source sent it. */
@@ -90,34 +90,7 @@ const FLAGS = [
   'tob_ready',
   'tecp_ready',
   'tecm_ready',
-  'beam_present',
-  'beam1_stable',
-  'beam2_stable',
-  'ebp_ready',
-  'ebm_ready',
-  'eep_ready',
-  'eem_ready',
-  'esp_ready',
-  'esm_ready',
-  'hbhea_ready',
-  'hbheb_ready',
-  'hbhec_ready',
-  'hf_ready',
-  'ho_ready',
-  'castor_ready',
-  'zdc_ready',
-  'dt0_ready',
-  'dtp_ready',
-  'dtm_ready',
-  'cscp_ready',
-  'cscm_ready',
-  'rpc_ready',
-  'gem_ready',
-  'gemp_ready',
-  'gemm_ready',
-  'rp_sect_45_ready',
-  'rp_sect_56_ready',
-  'rp_time_ready',
+  ...LUMISECTION_FLAGS,
 ];
 
 export const MAPPINGS: ResourceMapping[] = [
