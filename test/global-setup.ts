@@ -157,7 +157,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // OMSAGG_TEST_DIALECTS=sqlite runs the suites on SQLite alone (the nested runs of test/repo/); CI runs both
   const only = process.env.OMSAGG_TEST_DIALECTS?.split(',').map((d) => d.trim());
   const withPg = !only || only.includes('postgres');
-  const [sqliteFile, pgUrl] = await Promise.all([ensureSqliteDemo(log), withPg ? seedPostgres(schema, log) : undefined]);
+  // one after the other: seeding SQLite holds the event loop for seconds (better-sqlite3 is synchronous),
+  // which would time out the PostgreSQL connections being opened meanwhile (connect timeout 5 s)
+  const sqliteFile = await ensureSqliteDemo(log);
+  const pgUrl = withPg ? await seedPostgres(schema, log) : undefined;
   const dbs = [{ name: 'sqlite' as const, url: `sqlite:${sqliteFile}` }, ...(pgUrl ? [{ name: 'postgres' as const, url: pgUrl }] : [])];
   project.provide('omsaggDatabases', dbs);
   process.env.OMSAGG_TEST_DATABASES = JSON.stringify(dbs);
