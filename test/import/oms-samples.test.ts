@@ -1,4 +1,4 @@
-// The import against recorded real OMS responses (../shared/oms-samples, ML4DQM notebook output):
+// The import against recorded real OMS responses (test/import/fixtures, ML4DQM notebook output):
 // a local server answers as OMS does — the recorded runs document verbatim (with the instance's
 // `https://https://` links), the recorded lumisection and L1 trigger-rate rows, the recorded HLT path
 // names, 400 for page[cursor], 404 for what OMS does not have — and the imported values are
@@ -7,13 +7,15 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDb } from '../../src/db/connection.js';
 import { run as importCommand } from '../../src/import/command.js';
 import { emptyTarget, injectOnly, type Target } from './harness.js';
 
-const SAMPLES = path.resolve('../shared/oms-samples');
+// four real OMS responses (ML4DQM notebook output), kept beside the test so a clone has them
+const SAMPLES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const sample = (f: string) => JSON.parse(fs.readFileSync(path.join(SAMPLES, f), 'utf8')) as Record<string, unknown>;
 const RUN = 297050;
 
