@@ -12,7 +12,8 @@ const Ajv2020 = (Ajv2020Module as unknown as { default?: typeof Ajv2020Module })
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const candidates = [process.env.JSONAPI_SCHEMA, path.resolve(here, '../../../shared/jsonapi/schema-1.1.json'), '/work/shared/jsonapi/schema-1.1.json'].filter((p): p is string => !!p);
+// the official JSON:API 1.1 response schema (jsonapi.org, CC0), kept beside this helper
+const candidates = [process.env.JSONAPI_SCHEMA, path.join(here, 'jsonapi-schema-1.1.json')].filter((p): p is string => !!p);
 
 let validate: ValidateFunction | undefined;
 
