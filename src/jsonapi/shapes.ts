@@ -1,6 +1,6 @@
 // The common query shapes of a resource, derived from its definition (never listed by hand): the
 // default page, and filtered to a run, a run and one of its keys (path, bit, FED, model, part…), a
-// fill, a time window, the latest lumisection, a LIKE on a name, and each granularity fold. The
+// fill, a time window, the latest lumisection (in each run, and in one run), a LIKE on a name, and each granularity fold. The
 // query-plan tests and the benchmark both use them, so a new resource is checked and measured
 // without any edit.
 import type { ColumnAttribute, ResourceDef } from './resource.js';
@@ -51,6 +51,7 @@ export function commonShapes(resource: ResourceDef, s: ShapeSample): Shape[] {
   const time = ['start_time', 'time'].find(has);
   if (time && s.time) shapes.push({ name: 'time window', query: `filter[${time}][GE]=${enc(s.time)}&filter[${time}][LT]=${enc(addHour(s.time))}` });
   const latest = resource.columns.find((c) => c.latestAlias);
+  if (latest && has('run_number')) shapes.push({ name: 'latest LS', query: `filter[${latest.name}][EQ]=-1` });
   if (latest && run) shapes.push({ name: 'run latest LS', query: `${run}&filter[${latest.name}][EQ]=-1` });
   for (const g of Object.keys(resource.granularity)) {
     if (g === 'lumisection') continue;

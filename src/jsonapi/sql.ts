@@ -47,7 +47,24 @@ function toStatement(db: SqlDb, qb: Knex.QueryBuilder | Knex.Raw): Statement {
   return { sql: native.sql, bindings: native.bindings as unknown[] };
 }
 
-function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, view: string, filters: readonly Filter[], alias: string): void {
+/** The view of the runs resource: the small table latest-per-run reads are driven by. */
+const RUNS_VIEW = 'v_runs';
+const RUN_DRIVER = 'r_';
+
+/**
+ * Whether the rows are better read run by run: `-1` (the latest value in each run) on a
+ * per-lumisection resource, with no one run fixed. Read row by row, the database evaluates the
+ * latest-per-run subquery for every row of the table (seconds at month scale); driven by the runs,
+ * it probes each run's latest value once and reads only the rows that have it, in run order.
+ */
+function drivenByRuns(resource: ResourceDef, filters: readonly Filter[]): boolean {
+  const run = resource.scalars.get('run_number');
+  if (!run || resource.view === RUNS_VIEW) return false;
+  if (!filters.some((f) => f.latest && f.attribute !== 'run_number')) return false;
+  return !filters.some((g) => g.attribute === 'run_number' && g.op === 'EQ' && !g.latest && g.value !== null);
+}
+
+function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, view: string, filters: readonly Filter[], alias: string, runRef?: string): void {
   // filters answered through a smaller view: one IN subquery per view, holding all its conditions
   const via = new Map<string, { keys: string[]; sub: Knex.QueryBuilder }>();
   for (const f of filters) {
@@ -66,7 +83,7 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, v
         // recompute the maximum over the whole run for every row of it
         const fixed = filters.find((g) => g.attribute === 'run_number' && g.op === 'EQ' && !g.latest && g.value !== null);
         if (fixed) sub.where(`latest_.${run.column}`, bindValue(fixed.value, run.type, db.dialect) as Knex.Value);
-        else sub.where(`latest_.${run.column}`, db.knex.ref(`${alias}.${run.column}`));
+        else sub.where(`latest_.${run.column}`, db.knex.ref(runRef ?? `${alias}.${run.column}`));
       }
       qb.where(column, COMPARE_SQL[f.op] ?? '=', sub);
       continue;
@@ -96,6 +113,8 @@ export const SUMMARY_LOG = 'omsagg_summaries';
 interface Arm {
   qb: Knex.QueryBuilder;
   alias: string;
+  /** the run number as the driving runs view holds it (ordered by it, the run order needs no sort) */
+  runRef?: string;
 }
 
 /** `?? IN (SELECT run_number FROM v_runs WHERE run_number [NOT] IN (summarized runs of the resource))` */
@@ -163,6 +182,16 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
   const { resource } = plan;
   const s = plan.source;
   if (!s.groupKeys) {
+    if (drivenByRuns(resource, plan.filters)) {
+      const runCol = resource.scalars.get('run_number')!.column;
+      const runRef = `${RUN_DRIVER}.run_number`;
+      const qb = db.knex({ [RUN_DRIVER]: RUNS_VIEW });
+      // SQLite: CROSS JOIN fixes the join order (runs outside); the others' planners choose
+      if (db.dialect === 'sqlite') qb.joinRaw('CROSS JOIN ?? AS ?? ON ?? = ??', [resource.view, 't', `t.${runCol}`, runRef]);
+      else qb.join({ t: resource.view }, `t.${runCol}`, runRef);
+      applyFilters(db, qb, resource, resource.view, plan.filters, 't', runRef);
+      return [{ qb, alias: 't', runRef }];
+    }
     const qb = db.knex({ t: resource.view });
     applyFilters(db, qb, resource, resource.view, plan.filters, 't');
     return [{ qb, alias: 't' }];
@@ -193,11 +222,11 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
   ];
 }
 
-function orderBy(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, alias: string): void {
+function orderBy(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, alias: string, runRef?: string): void {
   const keys = keyColumns(plan.resource);
   for (const o of plan.order) {
     const a = o.column;
-    const qualified = `${alias}.${a.column}`;
+    const qualified = runRef && a.name === 'run_number' ? runRef : `${alias}.${a.column}`;
     const cast = castType(db, a);
     if (db.dialect === 'sqlite' || keys.has(a.name)) {
       // SQLite sorts NULLs first natively; key columns hold no NULLs
@@ -252,7 +281,7 @@ function pageOf(db: SqlDb, plan: ReadPlan, arm: Arm, limit: number | undefined):
   qb.select(plan.select.map((c) => `${alias}.${c.column}`));
   const page = plan.page;
   if (page.mode === 'cursor' && page.after) keysetCondition(db, qb, plan, page.after, alias);
-  orderBy(db, qb, plan, alias);
+  orderBy(db, qb, plan, alias, arm.runRef);
   if (limit !== undefined) qb.limit(limit);
   return qb;
 }

@@ -140,6 +140,25 @@ describe.each([
     expect(latest.data[0].attributes.lumisection_number).toBe(25);
   });
 
+  it('answers -1 without a run as the latest lumisection of every run, in any order and by cursor', async () => {
+    const last = new Map<number, number>();
+    for (const r of lumisectionRows()) last.set(r.run_number as number, Math.max(last.get(r.run_number as number) ?? 0, r.lumisection_number as number));
+    const expected = [...last].sort((a, b) => a[0] - b[0]).map(([run, ls]) => `${run}_${ls}`);
+    const ids = async (qs: string) => (await ok(`/api/v1/lumisections?filter[lumisection_number][EQ]=-1&fields=lumisection_number&${qs}`)).data.map((d: any) => d.id);
+    expect(await ids('')).toEqual(expected);
+    expect(await ids('sort=-run_number')).toEqual([...expected].reverse());
+    expect(await ids('filter[run_number][GE]=315001')).toEqual(expected.filter((id) => Number(id.split('_')[0]) >= 315001));
+    // by cursor, one row per page: the pages follow each other in run order
+    const seen: string[] = [];
+    let url: string | null = '/api/v1/lumisections?filter[lumisection_number][EQ]=-1&page[limit]=1&page[cursor]=';
+    while (url && seen.length < 10) {
+      const page: any = await ok(url.replace(/^https?:\/\/[^/]+/, ''));
+      seen.push(...page.data.map((d: any) => d.id));
+      url = page.links.next;
+    }
+    expect(seen).toEqual(expected);
+  });
+
   it('sorts by several attributes in order', async () => {
     const b = await ok('/api/v1/lumisections?sort=-run_number,lumisection_number&page[limit]=2&fields=run_number,lumisection_number');
     expect(b.data.map((d: any) => d.id)).toEqual(['315100_1', '315100_2']);
