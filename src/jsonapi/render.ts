@@ -278,6 +278,20 @@ function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
   return out;
 }
 
+/**
+ * Rows are written and joined a few hundred at a time: each row is a rope of small strings, and
+ * ropes that live until a batch of thousands is joined survive the young generation, so the
+ * collector copies and marks them (measured: 200 000 hltpathrates rows 3.5 s joined per 8 192,
+ * 0.98 s per 256). A joined group is one flat string the socket encodes in one pass.
+ */
+const JOIN_ROWS = 256;
+
+function joinRows(rows: readonly unknown[][], from: number, to: number, write: (r: unknown[]) => string, sep: string): string {
+  const parts: string[] = new Array(to - from);
+  for (let i = from; i < to; i++) parts[i - from] = write(rows[i]);
+  return parts.join(sep);
+}
+
 /** A whole collection page as JSON text. */
 export function renderPage(plan: ReadPlan, result: PageResult, urls: Urls): string {
   const { rows } = result;
@@ -323,13 +337,11 @@ export async function* renderJsonStream(plan: ReadPlan, stream: StreamResult, ur
   yield '{"data":[';
   for await (const set of stream.batches) {
     const write = rowWriter(plan, urls.baseUrl, set.columns);
-    // rows joined once (a flat string), not appended one by one: a rope of thousands of rows costs
-    // a deep flatten when the socket measures and encodes it
-    const parts: string[] = new Array(set.rows.length);
-    for (let i = 0; i < set.rows.length; i++) parts[i] = write(set.rows[i]);
-    if (!first) yield ',';
-    yield parts.join(',');
-    first = false;
+    for (let b = 0; b < set.rows.length; b += JOIN_ROWS) {
+      if (!first) yield ',';
+      yield joinRows(set.rows, b, Math.min(set.rows.length, b + JOIN_ROWS), write, ',');
+      first = false;
+    }
   }
   const tail = stream.tail();
   const count = await stream.count;
@@ -396,27 +408,29 @@ function compileCsvWriter(plan: Pick<ReadPlan, 'projection' | 'flags'>, columns:
 
 const csvWriters = new Map<string, (r: unknown[]) => string>();
 
-/** Rows as CSV lines (no header). */
-export function csvLines(plan: Pick<ReadPlan, 'projection' | 'flags'>, set: RowSet): string {
-  const key = JSON.stringify([
-    plan.projection.map((a) => [a.name, a.kind === 'object' ? a.members.map((m) => [m.column, m.type]) : [a.column, a.type]]),
-    plan.flags.presentationTimestamp,
-    set.columns,
-  ]);
+/** The compiled CSV line writer for rows with these columns. */
+function csvWriter(plan: Pick<ReadPlan, 'projection' | 'flags'>, columns: readonly string[]): (r: unknown[]) => string {
+  const key = JSON.stringify([plan.projection.map((a) => [a.name, a.kind === 'object' ? a.members.map((m) => [m.column, m.type]) : [a.column, a.type]]), plan.flags.presentationTimestamp, columns]);
   let write = csvWriters.get(key);
   if (!write) {
-    write = compileCsvWriter(plan, set.columns);
+    write = compileCsvWriter(plan, columns);
     if (csvWriters.size >= 512) csvWriters.delete(csvWriters.keys().next().value as string);
     csvWriters.set(key, write);
   }
-  let out = '';
-  for (const r of set.rows) out += write(r);
-  return out;
+  return write;
+}
+
+/** Rows as CSV lines (no header). */
+export function csvLines(plan: Pick<ReadPlan, 'projection' | 'flags'>, set: RowSet): string {
+  return joinRows(set.rows, 0, set.rows.length, csvWriter(plan, set.columns), '');
 }
 
 export async function* renderCsvStream(plan: ReadPlan, batches: AsyncIterable<RowSet>): AsyncGenerator<string> {
   yield csvHeader(plan);
-  for await (const set of batches) yield csvLines(plan, set);
+  for await (const set of batches) {
+    const write = csvWriter(plan, set.columns);
+    for (let b = 0; b < set.rows.length; b += JOIN_ROWS) yield joinRows(set.rows, b, Math.min(set.rows.length, b + JOIN_ROWS), write, '');
+  }
 }
 
 export type { ResourceDef };
