@@ -89,6 +89,30 @@ for (const target of dbs) {
       expect(median(dts)).toBeLessThan(3);
     });
 
+    it('the HLT physics rate per lumisection is the sum of the physics paths (alca and zerobias left out), NULL without path counts', async () => {
+      const [{ run_number: run }] = (await db.knex('v_hltpathrates').select('run_number').orderBy('run_number', 'desc').limit(1)) as Row[];
+      const paths = (await db.knex('v_hltpathrates').where('run_number', run).select('lumisection_number', 'path_group', 'counter')) as Row[];
+      const expected = new Map<number, { counter: number; paths: number }>();
+      for (const r of paths) {
+        if (r.path_group === 'alca' || r.path_group === 'zerobias') continue;
+        const e = expected.get(num(r.lumisection_number)) ?? { counter: 0, paths: 0 };
+        expected.set(num(r.lumisection_number), { counter: e.counter + num(r.counter), paths: e.paths + 1 });
+      }
+      expect(expected.size).toBeGreaterThan(0);
+      const got = (await db.knex('v_hltphysicsrates').where('run_number', run).select('lumisection_number', 'counter', 'rate', 'physics_paths')) as Row[];
+      expect(got.length).toBe(num((await db.knex('lumisections').where('run_number', run).count({ n: '*' }))[0].n));
+      for (const r of got) {
+        const e = expected.get(num(r.lumisection_number));
+        if (!e) {
+          expect(r.counter, `LS ${r.lumisection_number}`).toBeNull();
+          continue;
+        }
+        expect(num(r.counter), `LS ${r.lumisection_number}`).toBe(e.counter);
+        expect(num(r.rate)).toBeCloseTo(e.counter / 23.31, 6);
+        expect(num(r.physics_paths)).toBe(e.paths);
+      }
+    });
+
     it('lumisections are 23.31 s apart on average and luminosity sums are consistent', async () => {
       const rows = (await db.knex('v_runs').select('run_number', 'start_time', 'end_time', 'last_lumisection_number', 'delivered_lumi', 'recorded_lumi')) as Row[];
       for (const run of rows) {

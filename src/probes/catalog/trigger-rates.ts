@@ -1,7 +1,6 @@
 // L1 and HLT physics rates over a run or a fill, with dead time or luminosity on a secondary axis.
 import { defineProbe } from '../types.js';
 import { latestRunIn, runInfo } from '../lookups.js';
-import { NON_PHYSICS } from '../paths.js';
 import { omsQuery, type Filter } from '../query.js';
 import { num } from '../values.js';
 import type { Annotation, Series } from '../../plot/types.js';
@@ -43,21 +42,15 @@ export default defineProbe<P>({
         'l1triggerrates',
         omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'start_time', 'l1a_total', 'l1a_physics'], sort: ['start_time', 'run_number', 'lumisection_number'] }),
       ),
-      ctx.read(
-        'hltpathrates',
-        omsQuery({ filters: [filter, ...NON_PHYSICS], fields: ['run_number', 'lumisection_number', 'rate'] }),
-        'HLT physics = sum of the rates of paths outside the alca and zerobias groups',
-      ),
+      ctx.read('hltphysicsrates', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'rate'] }), 'HLT physics = sum of the rates of the paths outside the alca and zerobias groups'),
       p.secondary === 'deadtime'
         ? ctx.read('deadtimes', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'overall_total_deadtime'] }))
         : ctx.read('lumisections', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'init_lumi'] })),
     ]);
     if (!l1.length) throw new NotFoundError(`no L1 trigger rates for ${byFill ? 'fill' : 'run'} ${val}`, 'no_data');
     const key = (r: Row) => `${r.run_number}_${r.lumisection_number}`;
-    // HLT physics rate per lumisection: the sum over the physics paths (the granularities of
-    // hltpathrates keep the path, so the sum is done here)
-    const hlt = new Map<string, number>();
-    for (const r of paths) hlt.set(key(r), (hlt.get(key(r)) ?? 0) + (num(r.rate) ?? 0));
+    const hlt = new Map<string, number | null>();
+    for (const r of paths) hlt.set(key(r), num(r.rate));
     const secondary = new Map<string, number | null>();
     for (const r of second) {
       const v = num(p.secondary === 'deadtime' ? r['overall_total_deadtime.percent'] : r.init_lumi);
