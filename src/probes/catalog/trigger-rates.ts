@@ -42,7 +42,11 @@ export default defineProbe<P>({
         'l1triggerrates',
         omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'start_time', 'l1a_total', 'l1a_physics'], sort: ['start_time', 'run_number', 'lumisection_number'] }),
       ),
-      ctx.read('hltphysicsrates', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'rate'] }), 'HLT physics = sum of the rates of the paths outside the alca and zerobias groups'),
+      ctx.read(
+        'hltphysicsrates',
+        omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'rate'] }),
+        'HLT physics = sum of the rates of the paths outside the alca and zerobias groups',
+      ),
       p.secondary === 'deadtime'
         ? ctx.read('deadtimes', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'overall_total_deadtime'] }))
         : ctx.read('lumisections', omsQuery({ filters: [filter], fields: ['run_number', 'lumisection_number', 'init_lumi'] })),
