@@ -1,6 +1,6 @@
 // The bench databases: <data-dir>/<scale>.sqlite and the PostgreSQL schema bench_<scale>.
-// Reused when they hold a finished seed of that scale (omsagg_meta), otherwise seeded (or an
-// interrupted seed resumed) with `omsagg seed`.
+// Reused when they hold a finished seed of that scale (omsagg_meta) — brought up to this omsagg's
+// views with `omsagg migrate` — otherwise seeded (or an interrupted seed resumed) with `omsagg seed`.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -61,6 +61,12 @@ function seed(root: string, url: string, scale: Scale, where: string): void {
   if (r.status !== 0) throw new Error(`seeding ${where} failed (exit ${r.status}); run the same command again to resume`);
 }
 
+/** A reused database made by an older omsagg gets this one's tables, views and summaries (cheap when current). */
+function migrate(root: string, url: string, where: string): void {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'omsagg.js'), 'migrate', '--db', url], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`migrating ${where} failed (exit ${r.status})`);
+}
+
 export async function ensureDatabase(root: string, dialect: Dialect, scale: Scale, dataDir: string, pgServer: string): Promise<BenchDb> {
   if (dialect === 'sqlite') {
     mkdirSync(dataDir, { recursive: true });
@@ -69,6 +75,7 @@ export async function ensureDatabase(root: string, dialect: Dialect, scale: Scal
     const meta = sqliteMeta(file);
     if (meta?.scale && meta.scale !== scale) throw new Error(`${file} holds scale '${meta.scale}', not '${scale}'`);
     if (!finished(meta, scale)) seed(root, url, scale, file);
+    else migrate(root, url, file);
     return { dialect, scale, url, where: file };
   }
   const schema = `bench_${scale}`;
@@ -79,5 +86,6 @@ export async function ensureDatabase(root: string, dialect: Dialect, scale: Scal
   const meta = await pgMeta(pgServer, schema);
   if (meta?.scale && meta.scale !== scale) throw new Error(`${where} holds scale '${meta.scale}', not '${scale}'`);
   if (!finished(meta, scale)) seed(root, url, scale, where);
+  else migrate(root, url, where);
   return { dialect, scale, url, where };
 }

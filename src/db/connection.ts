@@ -119,6 +119,9 @@ export function knexConfig(spec: DbSpec, opts: OpenOptions = {}): Knex.Config {
     case 'postgres': {
       const options: string[] = [];
       if (readonly) options.push('-c default_transaction_read_only=on');
+      // no JIT for the server's reads: a page's plan over a big view costs enough to trigger it, and
+      // compiling took 2 s where the query ran in milliseconds (hltpathrates group=run, month)
+      if (readonly) options.push('-c jit=off');
       if (timeout) options.push(`-c statement_timeout=${Math.round(timeout)}`);
       if (spec.schema) options.push(`-c search_path=${spec.schema},public`);
       return {

@@ -62,6 +62,11 @@ for (const target of dbs) {
       await expect(db.knex('omsagg_meta').insert({ key: 'x', value: 'y' })).rejects.toThrow(/readonly|read-only/i);
     });
 
+    it.runIf(target.name === 'postgres')('read-only PostgreSQL sessions run without JIT (compiling cost seconds on millisecond pages)', async () => {
+      const res = (await db.knex.raw('SHOW jit')) as { rows: { jit: string }[] };
+      expect(res.rows[0].jit).toBe('off');
+    });
+
     it('the demo is 3–4 fills, 8–12 runs, a few thousand lumisections', async () => {
       const [f] = await db.knex('v_fills').count({ n: '*' });
       const [r] = await db.knex('v_runs').count({ n: '*' });
