@@ -103,7 +103,11 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, v
   }
   for (const { keys, sub } of via.values()) {
     const cols = keys.map((k) => `${alias}.${k}`);
-    qb.whereIn(cols.length === 1 ? cols[0] : (cols as unknown as string), sub);
+    // PostgreSQL: `= ANY(ARRAY(…))` makes the few matching keys an index condition on the big table;
+    // as `IN (subquery)` the planner expects the fill's rows spread evenly, walks the whole key
+    // order to find 101 of them and merges (hltpathrates of one fill, month: 3.5 s → 15 ms)
+    if (db.dialect === 'postgres' && cols.length === 1) qb.whereRaw('?? = ANY(ARRAY(?))', [cols[0], sub]);
+    else qb.whereIn(cols.length === 1 ? cols[0] : (cols as unknown as string), sub);
   }
 }
 
