@@ -36,6 +36,8 @@ export interface ReaderStats {
   queued: number;
   /** statements run for requests since the start (how much the database was asked) */
   statements: number;
+  /** statements running longer than a moment, their readers at a lower CPU priority (SQLite) */
+  long?: number;
 }
 
 export interface Reader {

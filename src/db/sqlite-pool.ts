@@ -4,6 +4,7 @@
 // JavaScript while it works inside one step); the pool starts a fresh one. Streams (large exports)
 // may hold all processes but one, so short requests always find a reader.
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Reader, ReaderStats, ReadOptions, RowSet, Statement, StreamOptions } from './reader.js';
 import { DatabaseUnavailableError, ReaderBusyError, StatementTimeoutError } from './errors.js';
@@ -14,6 +15,13 @@ const CHILD = fileURLToPath(new URL(fromSources ? './sqlite-reader-child.ts' : '
 const ALL_BATCH = 8192;
 /** after a reader failed to open the file, requests fail at once for this long before trying again */
 const REOPEN_AFTER_MS = 1000;
+/**
+ * A statement (or stream) still running after this long is a long one: its reader drops to a lower
+ * CPU priority (nice LONG_NICE) until it is done, so short requests and the event loop go first
+ * when the cores are busy — an export or a heavy fold shares them with pages instead of taking turns.
+ */
+const LONG_AFTER_MS = 200;
+const LONG_NICE = 10;
 
 export interface SqlitePoolOptions {
   /** reader processes (default 3) */
@@ -52,6 +60,9 @@ class Slot {
   streaming = false;
   listener: Listener | null = null;
   timer: NodeJS.Timeout | null = null;
+  /** lowers the process's priority once its statement has run LONG_AFTER_MS */
+  longTimer: NodeJS.Timeout | null = null;
+  niced = false;
   constructor(readonly index: number) {}
 }
 
@@ -134,6 +145,9 @@ export class SqlitePool implements Reader {
   private detach(slot: Slot): ChildProcess | null {
     const p = slot.proc;
     this.clearTimer(slot);
+    if (slot.longTimer) clearTimeout(slot.longTimer);
+    slot.longTimer = null;
+    slot.niced = false;
     slot.proc = null;
     slot.ready = null;
     return p;
@@ -188,7 +202,42 @@ export class SqlitePool implements Reader {
     }
   }
 
+  /** Counts the statement as long after LONG_AFTER_MS: its reader yields the CPU to the others. */
+  private watchLong(slot: Slot): void {
+    if (slot.longTimer) return;
+    slot.longTimer = setTimeout(() => {
+      slot.longTimer = null;
+      const pid = slot.proc?.pid;
+      if (pid === undefined || !slot.busy) return;
+      try {
+        os.setPriority(pid, LONG_NICE);
+        slot.niced = true;
+      } catch {
+        // not allowed here: the statement keeps its priority
+      }
+    }, LONG_AFTER_MS);
+    slot.longTimer.unref();
+  }
+
+  /** Back to the normal priority; where raising it again is not allowed, a fresh reader instead. */
+  private restorePriority(slot: Slot): void {
+    if (slot.longTimer) clearTimeout(slot.longTimer);
+    slot.longTimer = null;
+    if (!slot.niced) return;
+    slot.niced = false;
+    const proc = slot.proc;
+    if (!proc?.pid) return;
+    try {
+      os.setPriority(proc.pid, 0);
+    } catch {
+      this.detach(slot);
+      proc.kill('SIGTERM');
+      void this.spawn(slot).catch(() => undefined);
+    }
+  }
+
   private release(slot: Slot): void {
+    this.restorePriority(slot);
     slot.busy = false;
     slot.streaming = false;
     slot.listener = null;
@@ -226,6 +275,7 @@ export class SqlitePool implements Reader {
           onError: reject,
         };
         this.request(slot, { t: 'open', id, sql: stmt.sql, bindings: stmt.bindings, batch: ALL_BATCH, all: true }, timeout);
+        this.watchLong(slot);
       });
     } finally {
       this.release(slot);
@@ -240,6 +290,7 @@ export class SqlitePool implements Reader {
     let done = false;
     try {
       let next: Promise<Batch> = this.nextBatch(slot, id, { t: 'open', id, sql: stmt.sql, bindings: stmt.bindings, batch: Math.max(1, opts.batchRows), all: false }, timeout);
+      this.watchLong(slot);
       while (!done) {
         const b = await next;
         done = b.done;
@@ -293,7 +344,14 @@ export class SqlitePool implements Reader {
   }
 
   stats(): ReaderStats {
-    return { dialect: 'sqlite', size: this.slots.length, busy: this.slots.filter((s) => s.busy).length, queued: this.queue.length, statements: this.statements };
+    return {
+      dialect: 'sqlite',
+      size: this.slots.length,
+      busy: this.slots.filter((s) => s.busy).length,
+      queued: this.queue.length,
+      statements: this.statements,
+      long: this.slots.filter((s) => s.niced).length,
+    };
   }
 
   async close(): Promise<void> {

@@ -41,6 +41,26 @@ describe('SQLite reader processes', () => {
     expect(order).toEqual(['short', 'long']);
   });
 
+  it('lowers the CPU priority of a long statement while it runs, and restores it after', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const nices = () =>
+      execFileSync('ps', ['-o', 'ni=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map(Number);
+    const long = pool.all(busy(3e7), { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(pool.stats().long).toBe(1);
+    expect(nices()).toContain(10);
+    await long;
+    expect(pool.stats().long).toBe(0);
+    expect(nices().every((n) => n === 0)).toBe(true);
+    // a short statement never counts as long
+    await pool.all({ sql: 'select 1', bindings: [] });
+    expect(pool.stats().long).toBe(0);
+  });
+
   it('gives the reader back when the consumer of a stream stops early', async () => {
     let batches = 0;
     for await (const b of pool.stream({ sql: 'select * from v_lumisections', bindings: [] }, { batchRows: 10 })) {
