@@ -119,6 +119,9 @@ interface Arm {
   alias: string;
   /** the run number as the driving runs view holds it (ordered by it, the run order needs no sort) */
   runRef?: string;
+  /** a fold's grouped query under the arm's alias: a page ordered by its group keys is ordered and
+   *  cut inside it too, so the database can walk the keys' index and stop after the page */
+  grouped?: Knex.QueryBuilder;
 }
 
 /** `?? IN (SELECT run_number FROM v_runs WHERE run_number [NOT] IN (summarized runs of the resource))` */
@@ -204,7 +207,7 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
   applyFilters(db, live, resource, resource.view, plan.filters, 't');
   if (!s.summary) {
     live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
-    return [{ qb: db.knex.from(live.as('g')), alias: 'g' }];
+    return [{ qb: db.knex.from(live.as('g')), alias: 'g', grouped: live }];
   }
   const stored = db.knex({ t: s.summary.table });
   applyFilters(db, stored, resource, s.summary.table, plan.filters, 't');
@@ -213,7 +216,7 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
     live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
     return [
       { qb: stored, alias: 't' },
-      { qb: db.knex.from(live.as('g')), alias: 'g' },
+      { qb: db.knex.from(live.as('g')), alias: 'g', grouped: live },
     ];
   }
   stored.whereNotIn('t.fill_number', fillsPending(db, resource));
@@ -221,8 +224,8 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
   live.whereIn('t.run_number', db.knex({ p_: 'v_runs' }).select('p_.run_number').whereIn('p_.fill_number', fillsPending(db, resource)));
   live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
   return [
-    { qb: db.knex.from(stored.as('h')), alias: 'h' },
-    { qb: db.knex.from(live.as('g')), alias: 'g' },
+    { qb: db.knex.from(stored.as('h')), alias: 'h', grouped: stored },
+    { qb: db.knex.from(live.as('g')), alias: 'g', grouped: live },
   ];
 }
 
@@ -280,10 +283,23 @@ function keysetCondition(db: SqlDb, qb: Knex.QueryBuilder, plan: ReadPlan, value
   });
 }
 
+/** Whether the plan's order uses only the fold's group keys (aggregated columns sort only after folding). */
+function orderedByGroupKeys(plan: ReadPlan): boolean {
+  const keys = plan.source.groupKeys;
+  return !!keys && plan.order.every((o) => keys.some((k) => k.column === o.column.column));
+}
+
 function pageOf(db: SqlDb, plan: ReadPlan, arm: Arm, limit: number | undefined): Knex.QueryBuilder {
   const { qb, alias } = arm;
   qb.select(plan.select.map((c) => `${alias}.${c.column}`));
   const page = plan.page;
+  if (arm.grouped && limit !== undefined && orderedByGroupKeys(plan)) {
+    // the same order, cursor and limit on the grouped rows (keys are grouping columns there, so
+    // the conditions select whole groups): the fold reads its groups in index order and stops
+    if (page.mode === 'cursor' && page.after) keysetCondition(db, arm.grouped, plan, page.after, 't');
+    orderBy(db, arm.grouped, plan, 't');
+    arm.grouped.limit(limit);
+  }
   if (page.mode === 'cursor' && page.after) keysetCondition(db, qb, plan, page.after, alias);
   orderBy(db, qb, plan, alias, arm.runRef);
   if (limit !== undefined) qb.limit(limit);
