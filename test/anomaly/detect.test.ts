@@ -3,7 +3,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SeriesDetector } from '../../src/anomaly/series/detector.js';
-import { detectStream, splitLine } from '../../src/anomaly/series/csv.js';
+import { detectStream, readFields, splitLine } from '../../src/anomaly/series/csv.js';
 import { chooseColumns } from '../../src/anomaly/series/columns.js';
 import { estimatePeriod } from '../../src/anomaly/series/period.js';
 import { rocAuc } from '../../src/anomaly/core/stats.js';
@@ -186,6 +186,41 @@ describe('detectStream (CSV in, CSV out)', () => {
     const body = Array.from({ length: 40 }, (_, i) => `${i},"x, y",${i % 3}`).join('\r\n');
     const { lines } = await runCsv(`n,label,v\r\n${body}\r\n`, { learnRows: 10, time: null });
     expect(lines[1]).toBe('0,"x, y",0,0.0000,0');
+  });
+
+  it('reads the fields of a plain line in place exactly as Number() reads them', () => {
+    const cases = [
+      '',
+      '.',
+      '-',
+      '+1',
+      '1.',
+      '.5',
+      '-.5',
+      '-0',
+      '0.1',
+      '1e3',
+      '1.2.3',
+      ' 1.5',
+      'abc',
+      'NaN',
+      '0x10',
+      'Infinity',
+      '123456789012345',
+      '1234567890123456',
+      '9007199254740993',
+      '3.14159265358979',
+      '-0.000',
+    ];
+    for (let i = 0; i < 2000; i++) cases.push((((i * 7919) % 100003) / 997 - 50).toFixed(i % 13), String((i * 104729) / 7));
+    const nums = new Float64Array(3);
+    for (const c of cases) {
+      expect(readFields(`${c},7,${c}`, 44, nums, 2)).toBe(c);
+      const want = c === '' ? NaN : Number(c);
+      expect(Object.is(nums[0], want) && Object.is(nums[2], want)).toBe(true);
+    }
+    // fewer fields than the header: not read in place (the caller splits the line)
+    expect(readFields('1,2', 44, nums, 0)).toBeNull();
   });
 
   it('rejects an unknown time column with a clear message', async () => {

@@ -46,6 +46,8 @@ export class RunningTail {
   private buffer: Float64Array = new Float64Array(0);
   /** the sorted snapshot at KNOTS + 1 evenly spaced ranks: lookups search this small table */
   private readonly knots = new Float64Array(KNOTS + 1);
+  /** the rank in the snapshot of each knot */
+  private readonly ranks = new Float64Array(KNOTS + 1);
   private sinceFit = 0;
   private hi: Pareto = { u: Infinity, share: 0, sigma: 0, xi: 0 };
   private lo: Pareto = { u: Infinity, share: 0, sigma: 0, xi: 0 };
@@ -99,7 +101,7 @@ export class RunningTail {
 
   /** rank in the sorted snapshot of knot i */
   private rankOf(i: number): number {
-    return Math.round((i * (this.sorted.length - 1)) / KNOTS);
+    return this.ranks[i];
   }
 
   /** Two-sided p-value of a signed statistic: twice the smaller tail (the one on v's side of the median). */
@@ -124,7 +126,10 @@ export class RunningTail {
     s.set(this.ring.subarray(0, n));
     sortNumbers(s, 0, n - 1);
     this.sorted = s;
-    for (let i = 0; i <= KNOTS; i++) this.knots[i] = s[Math.round((i * (n - 1)) / KNOTS)];
+    for (let i = 0; i <= KNOTS; i++) {
+      this.ranks[i] = Math.round((i * (n - 1)) / KNOTS);
+      this.knots[i] = s[this.ranks[i]];
+    }
     this.hi = this.fit(n, (i) => s[n - 1 - i]);
     // the lower tail is the upper tail of −S (its threshold is stored negated)
     this.lo = this.fit(n, (i) => -s[i]);
@@ -189,14 +194,16 @@ function lagOneDependence(ring: Float64Array, n: number, head: number): number {
   const L = ring.length;
   const start = n < L ? 0 : head;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += ring[(start + i) % L];
+  // in time order: from start to the end of the ring, then from its beginning (no modulo per value)
+  for (let i = start; i < start + n && i < L; i++) mean += ring[i];
+  for (let i = 0; i < start + n - L; i++) mean += ring[i];
   mean /= n;
   let c0 = 0;
   let c1 = 0;
   let prev = ring[start % L] - mean;
   c0 += prev * prev;
-  for (let i = 1; i < n; i++) {
-    const v = ring[(start + i) % L] - mean;
+  for (let k = 1, i = (start + 1) % L; k < n; k++, i = i + 1 === L ? 0 : i + 1) {
+    const v = ring[i] - mean;
     c0 += v * v;
     c1 += v * prev;
     prev = v;

@@ -119,6 +119,8 @@ export class ColumnModel {
   private pE = 0;
   private pR = 0;
   private pDriftValue = 0;
+  /** the standardised residual of the row just evaluated */
+  private pZ = 0;
   private readonly lesson = (slot: number) => this.teach(this.recentU[slot], this.recentY[slot]);
   /** the verdict object, reused row after row (read it before the next evaluate) */
   private readonly verdict: ColumnVerdict = { p: 1, contributors: [], z: NaN, expected: NaN, stat: -1 };
@@ -263,6 +265,7 @@ export class ColumnModel {
     v.p = p;
     v.contributors = p < 1e-3 ? [{ name: this.name, score: round2(-Math.log10(Math.max(p, 1e-300))), detail: `${STAT_NAMES[k]}: ${fmt(x)} vs ${fmt(expected)} expected` }] : NONE;
     v.z = zIn;
+    this.pZ = zIn;
     v.expected = expected;
     v.stat = k;
     return v;
@@ -301,7 +304,10 @@ export class ColumnModel {
     for (const a of this.anchors) a.ew = (1 - EW_WEIGHT) * a.ew + EW_WEIGHT * clip((y - a.level) / this.slowScale, 8);
     if (d.flagged && this.flaggedFor >= ANCHOR_AFTER && this.backToAnchor()) return;
     if (d.flagged && (this.flaggedFor >= this.o.acceptRows || (this.constant && this.settledConstant()))) this.relearn();
-    if (d.closed) this.drift = 0;
+    // an episode closed: its memory is forgotten, unless the latest row still deviates on its side
+    // (the evidence merely dipped below the alert's bar while the deviation goes on: forgetting it
+    // would start the persistence statistic from zero in the middle of the deviation)
+    if (d.closed && !(Math.sign(this.pZ) === Math.sign(this.drift))) this.drift = 0;
   }
 
   private teach(u: number, y: number): void {

@@ -39,14 +39,16 @@ export interface RowScore {
 const SETTLE_ROWS = 20;
 
 /**
- * The row's alert: the lumisection scorer's discipline, with hysteresis once an episode has lasted:
- * after HOLD_AFTER flagged rows it is a state, not a blip, and stays open while its rows are still
- * surprising (p < LEARN_P, the same bar as the learning policy's) instead of closing on 3 rows that
- * merely miss p < 1e-3. Blips close as before, so a clean series gains no flagged rows. Chosen on
- * SKAB's valve1 experiments (the tuning subset) and its anomaly-free run (≤ 0.5 % flagged): pHold
- * 0.01–0.05 and HOLD_AFTER 40–100 alike there (docs/design.md).
+ * The alert of a row and of each column: the lumisection scorer's discipline, with hysteresis once an
+ * episode has lasted: after HOLD_AFTER flagged rows it is a state, not a blip, and stays open while
+ * its rows are still surprising (p < LEARN_P, the same bar as the learning policy's) instead of
+ * closing on 3 rows that merely miss p < 1e-3. Blips close as before, so a clean series gains no
+ * flagged rows. The columns' own alerts (which rule what each column learns and remembers) follow
+ * the same discipline: a column whose long deviation dips for 3 rows must not resume learning it.
+ * Chosen on SKAB's valve1 experiments (the tuning subset) and its anomaly-free run (≤ 0.5 % flagged):
+ * HOLD_AFTER 90–115 alike there, 50 and 65 less sensitive (docs/design.md).
  */
-const HOLD_AFTER = 50;
+const HOLD_AFTER = 100;
 const ROW_ALERTS: AlertOptions = { ...DEFAULT_ALERTS, pHold: LEARN_P, holdAfter: HOLD_AFTER };
 
 const LEARNING: RowScore = { score: 0, flag: false, p: 1, column: -1, contributors: [] };
@@ -158,7 +160,7 @@ export class SeriesDetector {
         ),
       );
       this.columns.push(m);
-      this.trackers.push(new AlertTracker(DEFAULT_ALERTS));
+      this.trackers.push(new AlertTracker(ROW_ALERTS));
     }
     if (this.nColumns >= 3) {
       // the rows where every column's replay has settled
