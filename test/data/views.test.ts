@@ -8,6 +8,9 @@ import { leakageTemperatureFactor, pileup } from '../../src/synth/physics.js';
 import { columnForLumi } from '../../src/synth/menus.js';
 import { ANOMALY_KINDS } from '../../src/synth/anomalies.js';
 import { testDatabases } from '../helpers/databases.js';
+import { executePage } from '../../src/jsonapi/execute.js';
+import { planRead } from '../../src/jsonapi/plan.js';
+import { parseQuery } from '../../src/jsonapi/query.js';
 
 // every view of views/ that the seed fills (omsagg's own derived data, e.g. anomaly scores, comes
 // from later jobs): derived from the files, so a new view is checked without an edit here
@@ -55,6 +58,27 @@ for (const target of dbs) {
         expect(names).toContain(v);
         const [{ n }] = (await db.knex(`v_${v}`).count({ n: '*' })) as { n: number | string }[];
         expect(num(n), `v_${v}`).toBeGreaterThan(0);
+      }
+    });
+
+    it('filters answered through a smaller view (filter_via) select exactly the rows the view holds', async () => {
+      const vias = RESOURCES.all.flatMap((r) => r.columns.filter((c) => c.filterVia && (c.type === 'string' || c.type === 'integer')).map((c) => [r, c] as const));
+      expect(vias.length).toBeGreaterThan(0);
+      for (const [r, c] of vias) {
+        const [row] = (await db.knex(r.view).whereNotNull(c.column).select(c.column).limit(1)) as Row[];
+        if (!row) continue;
+        const value = row[c.column];
+        const shapes: [string, (q: any) => any][] = [[`filter[${c.name}][EQ]=${encodeURIComponent(String(value))}`, (q) => q.where(c.column, value as string)]];
+        if (c.type === 'string') {
+          const prefix = String(value).slice(0, Math.ceil(String(value).length / 2));
+          shapes.push([`filter[${c.name}][LIKE]=${encodeURIComponent(prefix)}%25`, (q) => q.whereRaw('lower(??) like lower(?)', [c.column, `${prefix}%`])]);
+        }
+        for (const [qs, direct] of shapes) {
+          const plan = planRead(r, parseQuery(`${qs}&count=exact&page[limit]=1`, r, { defaultLimit: 100, maxLimit: 1000 }));
+          const res = await executePage(db, plan);
+          const [{ n }] = (await direct(db.knex(r.view)).count({ n: '*' })) as Row[];
+          expect(res.count?.value, `${r.type}?${qs}`).toBe(num(n));
+        }
       }
     });
 
