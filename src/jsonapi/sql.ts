@@ -129,14 +129,14 @@ interface Arm {
 /** `?? IN (SELECT run_number FROM v_runs WHERE run_number [NOT] IN (summarized runs of the resource))` */
 function runsSummarized(db: SqlDb, resource: ResourceDef, summarized: boolean): Knex.QueryBuilder {
   const done = db.knex({ s_: SUMMARY_LOG }).select('s_.run_number').where('s_.resource', resource.type);
-  const runs = db.knex({ r_: 'v_runs' }).select('r_.run_number');
+  const runs = db.knex({ r_: RUNS_VIEW }).select('r_.run_number');
   return summarized ? runs.whereIn('r_.run_number', done) : runs.whereNotIn('r_.run_number', done);
 }
 
 /** Fills with at least one run not (yet) summarized: their folds are computed live. */
 function fillsPending(db: SqlDb, resource: ResourceDef): Knex.QueryBuilder {
   return db
-    .knex({ f_: 'v_runs' })
+    .knex({ f_: RUNS_VIEW })
     .select('f_.fill_number')
     .whereNotNull('f_.fill_number')
     .whereIn('f_.run_number', runsSummarized(db, resource, false));
@@ -223,7 +223,7 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
   }
   stored.whereNotIn('t.fill_number', fillsPending(db, resource));
   stored.select(fillSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
-  live.whereIn('t.run_number', db.knex({ p_: 'v_runs' }).select('p_.run_number').whereIn('p_.fill_number', fillsPending(db, resource)));
+  live.whereIn('t.run_number', db.knex({ p_: RUNS_VIEW }).select('p_.run_number').whereIn('p_.fill_number', fillsPending(db, resource)));
   live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
   return [
     { qb: db.knex.from(stored.as('h')), alias: 'h', grouped: stored },
@@ -297,8 +297,7 @@ function pageOf(db: SqlDb, plan: ReadPlan, arm: Arm, limit: number | undefined):
   const page = plan.page;
   // PostgreSQL keeps its own plan for a live fold: told the order there, it walked the whole table
   // in key order looking for the few unsummarized runs (l1algorithmtriggers by fill: 55 ms → 17 s)
-  const pushDown = arm.grouped && (db.dialect === 'sqlite' || !arm.live);
-  if (pushDown && arm.grouped && limit !== undefined && orderedByGroupKeys(plan)) {
+  if (arm.grouped && (db.dialect === 'sqlite' || !arm.live) && limit !== undefined && orderedByGroupKeys(plan)) {
     // the same order, cursor and limit on the grouped rows (keys are grouping columns there, so
     // the conditions select whole groups): the fold reads its groups in index order and stops
     if (page.mode === 'cursor' && page.after) keysetCondition(db, arm.grouped, plan, page.after, 't');
