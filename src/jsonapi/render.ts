@@ -136,12 +136,17 @@ function compileWriter({ plan, baseUrl, columns }: WriterSpec): RowWriter {
   if (plan.flags.dataOnly) {
     body = `return ${head} + ${attrs} + '}}';`;
   } else {
-    let selfExpr: string;
+    // u: the self link's JSON text without its closing quote, which the relationship links extend
+    let selfOpen: string;
     if (plan.source.groupKeys) {
       // a folded row is not addressable by id: its self link is the query that yields exactly it
       const keys = plan.identity.map((c) => `{ key: ${k(`filter[${c.name}][EQ]`)}, value: P(${k(c.type)}, r[${at(c)}]) }`);
-      selfExpr = `${k(`${baseUrl}/${resource.type}?`)} + Q([${keys.join(', ')}, { key: 'group[granularity]', value: ${k(plan.source.granularity)} }])`;
-    } else selfExpr = `${k(`${baseUrl}/${resource.type}/`)} + encodeURIComponent(id)`;
+      selfOpen = `JSON.stringify(${k(`${baseUrl}/${resource.type}?`)} + Q([${keys.join(', ')}, { key: 'group[granularity]', value: ${k(plan.source.granularity)} }])).slice(0, -1)`;
+    } else {
+      // the id encoded for a URL needs no JSON escaping (encodeURIComponent leaves no quote,
+      // backslash or control character): the base is escaped once here, not per row
+      selfOpen = `${k(JSON.stringify(`${baseUrl}/${resource.type}/`).slice(0, -1))} + encodeURIComponent(id)`;
+    }
     // every relationship's links (none under a projection or a fold), and always the included ones
     const included = new Set(plan.includes.map((i) => i.relationship.name));
     const rels = plan.source.groupKeys ? [] : resource.relationships.filter((r) => !plan.flags.projected || included.has(r.name));
@@ -149,12 +154,12 @@ function compileWriter({ plan, baseUrl, columns }: WriterSpec): RowWriter {
       ? `+ ',"relationships":{' + ${rels
           .map(
             (r, i) =>
-              `${json((i ? ',' : '') + json(r.name) + ':{"links":{"self":')} + s.slice(0, -1) + ${json(`/relationships/${r.name}"`)} + ',"related":' + s.slice(0, -1) + ${json(`/${r.name}"`)} + '}' + (d && d[${json(r.name)}] !== undefined ? d[${json(r.name)}] : '') + '}'`,
+              `${json((i ? ',' : '') + json(r.name) + ':{"links":{"self":')} + u + ${json(`/relationships/${r.name}"`)} + ',"related":' + u + ${json(`/${r.name}"`)} + '}' + (d && d[${json(r.name)}] !== undefined ? d[${json(r.name)}] : '') + '}'`,
           )
           .join(' + ')} + '}'`
       : '';
     const metaCode = !plan.flags.projected && Object.keys(units).length ? `+ ${json(`,"meta":{"row":${JSON.stringify(units)}}`)}` : '';
-    body = `const s = JSON.stringify(${selfExpr}); return ${head} + ${attrs} + '},"links":{"self":' + s + '}' ${relCode} ${metaCode} + '}';`;
+    body = `const u = ${selfOpen}; return ${head} + ${attrs} + '},"links":{"self":' + u + '"}' ${relCode} ${metaCode} + '}';`;
   }
   const code = `return function writeRow(r, d) { const id = ${idExpr || "''"}; ${body} };`;
   return new Function('F', 'K', 'P', 'Q', code)(fns, consts, idPart, serialiseQuery) as RowWriter;
