@@ -51,6 +51,11 @@ function toStatement(db: SqlDb, qb: Knex.QueryBuilder | Knex.Raw): Statement {
 const RUNS_VIEW = 'v_runs';
 const RUN_DRIVER = 'r_';
 
+/** The `run_number EQ` filter that fixes one run, if any. */
+function fixedRun(filters: readonly Filter[]): Filter | undefined {
+  return filters.find((g) => g.attribute === 'run_number' && g.op === 'EQ' && !g.latest && g.value !== null);
+}
+
 /**
  * Whether the rows are better read run by run: `-1` (the latest value in each run) on a
  * per-lumisection resource, with no one run fixed. Read row by row, the database evaluates the
@@ -61,7 +66,7 @@ function drivenByRuns(resource: ResourceDef, filters: readonly Filter[]): boolea
   const run = resource.scalars.get('run_number');
   if (!run || resource.view === RUNS_VIEW) return false;
   if (!filters.some((f) => f.latest && f.attribute !== 'run_number')) return false;
-  return !filters.some((g) => g.attribute === 'run_number' && g.op === 'EQ' && !g.latest && g.value !== null);
+  return !fixedRun(filters);
 }
 
 function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, view: string, filters: readonly Filter[], alias: string, runRef?: string): void {
@@ -81,7 +86,7 @@ function applyFilters(db: SqlDb, qb: Knex.QueryBuilder, resource: ResourceDef, v
       if (run && f.attribute !== 'run_number') {
         // a run the query fixes: that run's latest, computed once — correlated, PostgreSQL would
         // recompute the maximum over the whole run for every row of it
-        const fixed = filters.find((g) => g.attribute === 'run_number' && g.op === 'EQ' && !g.latest && g.value !== null);
+        const fixed = fixedRun(filters);
         if (fixed) sub.where(`latest_.${run.column}`, bindValue(fixed.value, run.type, db.dialect) as Knex.Value);
         else sub.where(`latest_.${run.column}`, db.knex.ref(runRef ?? `${alias}.${run.column}`));
       }
@@ -122,8 +127,15 @@ interface Arm {
   /** a fold's grouped query under the arm's alias: a page ordered by its group keys is ordered and
    *  cut inside it too, so the database can walk the keys' index and stop after the page */
   grouped?: Knex.QueryBuilder;
-  /** the fold is computed from the rows (not read from a summary table) */
-  live?: boolean;
+}
+
+/**
+ * The grouped query of a live fold, where its page may be ordered and cut inside it: SQLite only.
+ * PostgreSQL keeps its own plan for a live fold: told the order there, it walked the whole table in
+ * key order looking for the few unsummarized runs (l1algorithmtriggers by fill: 55 ms → 17 s).
+ */
+function liveFold(db: SqlDb, live: Knex.QueryBuilder): Knex.QueryBuilder | undefined {
+  return db.dialect === 'sqlite' ? live : undefined;
 }
 
 /** `?? IN (SELECT run_number FROM v_runs WHERE run_number [NOT] IN (summarized runs of the resource))` */
@@ -209,7 +221,7 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
   applyFilters(db, live, resource, resource.view, plan.filters, 't');
   if (!s.summary) {
     live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
-    return [{ qb: db.knex.from(live.as('g')), alias: 'g', grouped: live, live: true }];
+    return [{ qb: db.knex.from(live.as('g')), alias: 'g', grouped: liveFold(db, live) }];
   }
   const stored = db.knex({ t: s.summary.table });
   applyFilters(db, stored, resource, s.summary.table, plan.filters, 't');
@@ -218,7 +230,7 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
     live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
     return [
       { qb: stored, alias: 't' },
-      { qb: db.knex.from(live.as('g')), alias: 'g', grouped: live, live: true },
+      { qb: db.knex.from(live.as('g')), alias: 'g', grouped: liveFold(db, live) },
     ];
   }
   stored.whereNotIn('t.fill_number', fillsPending(db, resource));
@@ -227,7 +239,7 @@ function sources(db: SqlDb, plan: ReadPlan, columns: readonly ColumnAttribute[])
   live.select(foldSelects(db, s.groupKeys, columns)).groupBy(s.groupKeys.map((k) => `t.${k.column}`));
   return [
     { qb: db.knex.from(stored.as('h')), alias: 'h', grouped: stored },
-    { qb: db.knex.from(live.as('g')), alias: 'g', grouped: live, live: true },
+    { qb: db.knex.from(live.as('g')), alias: 'g', grouped: liveFold(db, live) },
   ];
 }
 
@@ -295,9 +307,7 @@ function pageOf(db: SqlDb, plan: ReadPlan, arm: Arm, limit: number | undefined):
   const { qb, alias } = arm;
   qb.select(plan.select.map((c) => `${alias}.${c.column}`));
   const page = plan.page;
-  // PostgreSQL keeps its own plan for a live fold: told the order there, it walked the whole table
-  // in key order looking for the few unsummarized runs (l1algorithmtriggers by fill: 55 ms → 17 s)
-  if (arm.grouped && (db.dialect === 'sqlite' || !arm.live) && limit !== undefined && orderedByGroupKeys(plan)) {
+  if (arm.grouped && limit !== undefined && orderedByGroupKeys(plan)) {
     // the same order, cursor and limit on the grouped rows (keys are grouping columns there, so
     // the conditions select whole groups): the fold reads its groups in index order and stops
     if (page.mode === 'cursor' && page.after) keysetCondition(db, arm.grouped, plan, page.after, 't');
