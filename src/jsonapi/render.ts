@@ -286,8 +286,8 @@ function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
 /**
  * Rows are written and joined a few hundred at a time: each row is a rope of small strings, and
  * ropes that live until a batch of thousands is joined survive the young generation, so the
- * collector copies and marks them (measured: 200 000 hltpathrates rows 3.5 s joined per 8 192,
- * 0.98 s per 256). A joined group is one flat string the socket encodes in one pass.
+ * collector copies and marks them (`npm run bench:render` measures the renderer alone). A joined
+ * group is one flat string the socket encodes in one pass.
  */
 const JOIN_ROWS = 256;
 

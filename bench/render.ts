@@ -1,0 +1,46 @@
+// npm run bench:render — the JSON renderer alone, without database or HTTP: CPU time to render a
+// 3 168-row page of hltpathrates (one HLT path over run 319579 as the comparison scenario asks it)
+// and a 200 000-row stream, each as the socket receives it (chunks measured with Buffer.byteLength,
+// which flattens them as the socket does). Rows are synthetic but shaped like the view's; the output
+// is the full OMS envelope. Prints the median of --repeat runs. CI does not run it.
+import { parseArgs } from 'node:util';
+import { planRead } from '../src/jsonapi/plan.js';
+import { parseQuery } from '../src/jsonapi/query.js';
+import { renderJsonStream } from '../src/jsonapi/render.js';
+import { loadResources } from '../src/resources/loader.js';
+
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '5' } } });
+const repeat = Math.max(1, Number(values.repeat));
+const resource = loadResources().get('hltpathrates')!;
+const plan = planRead(resource, parseQuery('filter[run_number][EQ]=319579&page[limit]=1000000', resource, { defaultLimit: 100, maxLimit: 1_000_000 }), {});
+const columns = plan.select.map((c) => c.column);
+
+function rowsOf(n: number): unknown[][] {
+  const text: Record<string, string> = { path_name: 'HLT_AK4CaloJet100_v5', path_group: 'jet', start_time: '2018-07-07T19:16:05Z' };
+  return Array.from({ length: n }, (_, i) => columns.map((c) => text[c] ?? (c === 'rate' ? 3.5607 + i / 7 : 319579 + (i % 3168))));
+}
+
+async function render(rows: unknown[][], batch: number): Promise<{ cpuMs: number; bytes: number }> {
+  const batches = async function* () {
+    for (let i = 0; i < rows.length; i += batch) yield { columns, rows: rows.slice(i, i + batch) };
+  };
+  const stream = { batches: batches(), count: Promise.resolve(null), tail: () => ({ more: false, nextCursor: null, rows: rows.length }), close: async () => {} };
+  const t0 = process.cpuUsage();
+  let bytes = 0;
+  for await (const chunk of renderJsonStream(plan, stream, { baseUrl: 'http://127.0.0.1:8080/api/v1' })) bytes += Buffer.byteLength(chunk);
+  const t = process.cpuUsage(t0);
+  return { cpuMs: (t.user + t.system) / 1000, bytes };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const [title, n, batch] of [
+  ['3 168-row page', 3168, 5000],
+  ['200 000-row stream (5 000-row batches)', 200_000, 5000],
+] as const) {
+  const rows = rowsOf(n);
+  await render(rows, batch); // warm-up: compiles the row writer
+  const runs: { cpuMs: number; bytes: number }[] = [];
+  for (let i = 0; i < repeat; i++) runs.push(await render(rows, batch));
+  const ms = median(runs.map((r) => r.cpuMs));
+  console.log(`${title}: ${ms.toFixed(1)} ms CPU (median of ${repeat}), ${(runs[0].bytes / 1e6).toFixed(1)} MB, ${Math.round(n / (ms / 1000)).toLocaleString('en')} rows per CPU second`);
+}
