@@ -54,7 +54,7 @@ export function cacheControlOf(scope: Scope, final: boolean, o: CachingOptions):
 
 interface Entry {
   /** the answer as sent, until its compressed form is ready */
-  raw?: string;
+  raw?: Buffer;
   br?: Buffer;
   gzip?: Buffer;
   type: string;
@@ -84,12 +84,13 @@ export class ResponseCache {
   }
 
   /** Keeps an answer: at once as it is (so the next identical request finds it), then compressed. */
-  async put(key: string, body: string, type: string, headers: Record<string, string> = {}): Promise<void> {
-    const size = Buffer.byteLength(body);
+  async put(key: string, body: Buffer | string, type: string, headers: Record<string, string> = {}): Promise<void> {
+    const raw = typeof body === 'string' ? Buffer.from(body) : body;
+    const size = raw.length;
     if (this.o.cacheBytes <= 0 || size > this.o.maxEntryBytes) return;
-    const entry: Entry = { raw: body, type, headers, size };
+    const entry: Entry = { raw, type, headers, size };
     this.store(key, entry);
-    const br = await brotli(Buffer.from(body), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 6, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } });
+    const br = await brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 6, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } });
     if (this.entries.get(key) !== entry) return;
     this.bytes += br.length - entry.size;
     entry.br = br;
