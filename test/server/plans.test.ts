@@ -86,4 +86,15 @@ describe('query plans of the common shapes (SQLite, demo)', () => {
       ).toEqual([]);
     }
   });
+
+  it("prescalechanges' unfiltered count reads the narrow covering index, not the wide lumisection rows", () => {
+    const r = resources.get('prescalechanges')!;
+    const plan = planRead(r, parseQuery('page[limit]=100', r, { defaultLimit: 100, maxLimit: 100_000 }), { summaries });
+    const count = compileCount(db, plan, 100_000);
+    const detail = explain(count.sql, count.bindings);
+    // every read of a table (the count's wrapper `c` scans the view's rows as they come)
+    const reads = detail.filter((d) => /^(SCAN|SEARCH) /.test(d) && d !== 'SCAN c');
+    expect(reads.length, detail.join(' | ')).toBeGreaterThan(0);
+    for (const d of reads) expect(d).toMatch(/USING COVERING INDEX lumisections_prescale_idx/);
+  });
 });
