@@ -13,7 +13,7 @@ create table "LUMISECTIONS" ("RUN_NUMBER" integer not null, "LUMISECTION_NUMBER"
 alter table "LUMISECTIONS" add constraint "LUMISECTIONS_PK" primary key ("RUN_NUMBER", "LUMISECTION_NUMBER");
 create index "LUMISECTIONS_FILL_IDX" on "LUMISECTIONS" ("FILL_NUMBER", "RUN_NUMBER", "LUMISECTION_NUMBER");
 create index "LUMISECTIONS_START_IDX" on "LUMISECTIONS" ("START_TIME");
-create index "LUMISECTIONS_PRESCALE_IDX" on "LUMISECTIONS" ("RUN_NUMBER", "LUMISECTION_NUMBER", "PRESCALE_INDEX");
+create index "LUMISECTIONS_PRESCALE_IDX" on "LUMISECTIONS" ("RUN_NUMBER", "LUMISECTION_NUMBER", "PRESCALE_INDEX", "PRESCALE_NAME");
 
 create table "L1_ALGORITHMS" ("L1_MENU" varchar2(128) not null, "BIT" integer not null, "NAME" varchar2(128), "RESPONSE" varchar2(16), "PARAM_A" binary_double, "PARAM_B" binary_double, "PARAM_C" binary_double, "BASE_PRESCALE" integer);
 alter table "L1_ALGORITHMS" add constraint "L1_ALGORITHMS_PK" primary key ("L1_MENU", "BIT");

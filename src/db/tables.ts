@@ -178,9 +178,9 @@ export const TABLES: TableDef[] = [
       // in (run, LS) order within a fill: a fill's rows page along the index
       { name: 'lumisections_fill_idx', columns: ['fill_number', 'run_number', 'lumisection_number'] },
       { name: 'lumisections_start_idx', columns: ['start_time'] },
-      // covers prescalechanges (each lumisection against the one before): its count and pages
-      // read this narrow index instead of the wide rows
-      { name: 'lumisections_prescale_idx', columns: ['run_number', 'lumisection_number', 'prescale_index'] },
+      // covers prescalechanges (each lumisection against the one before) and LIKE on the column's
+      // name: their counts and pages read this narrow index instead of the wide rows
+      { name: 'lumisections_prescale_idx', columns: ['run_number', 'lumisection_number', 'prescale_index', 'prescale_name'] },
     ],
   },
   {
