@@ -413,8 +413,10 @@ export function compileEstimate(db: SqlDb, plan: ReadPlan): Statement | undefine
 
 /** Whether a row exists past `offset` rows (a CSV export cut by page[limit] says so in a header). */
 export function compileExists(db: SqlDb, plan: ReadPlan, offset: number): Statement {
-  const st = compileRows(db, { ...plan, page: { mode: 'offset', offset, limit: 0 } } as ReadPlan);
-  return st;
+  // only the order's columns: the rows skipped by the offset then need none of the view's joins
+  // for other columns (SQLite drops an unused LEFT JOIN on a unique key), only the order's walk
+  const select = plan.source.groupKeys ? plan.select : plan.select.filter((c) => plan.order.some((o) => o.column.column === c.column));
+  return compileRows(db, { ...plan, select: select.length ? select : plan.select, page: { mode: 'offset', offset, limit: 0 } } as ReadPlan);
 }
 
 /** The related rows of an included relationship for the given local key tuples (OR-ed equality groups). */

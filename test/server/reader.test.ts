@@ -152,4 +152,21 @@ describe('the server on SQLite', () => {
     expect(cut.headers['omsagg-truncated']).toContain('page[limit]=10');
     expect(String(cut.headers.link)).toMatch(/page%5Boffset%5D=10.*rel="next"/);
   });
+
+  it('says an export is cut exactly when a row lies beyond page[limit] (a view with joins, from an offset)', async () => {
+    const q = 'filter[path_name][LIKE]=HLT_PFJet%25&sort=-run_number,path_name';
+    const n = (await app.inject(`/api/v1/hltpathrates?${q}&count=exact&page[limit]=1`)).json().meta.totalResourceCount as number;
+    expect(n).toBeGreaterThan(20);
+    for (const [offset, limit, cut] of [
+      [0, n, false],
+      [0, n - 1, true],
+      [7, n - 7, false],
+      [7, n - 8, true],
+    ] as const) {
+      const res = await app.inject(`/api/v1/hltpathrates/csv?${q}&fields=run_number,path_name&page[offset]=${offset}&page[limit]=${limit}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.body.trim().split('\n'), `offset ${offset}, limit ${limit}`).toHaveLength(limit + 1);
+      expect(res.headers['omsagg-truncated'] !== undefined, `offset ${offset}, limit ${limit}`).toBe(cut);
+    }
+  });
 });
