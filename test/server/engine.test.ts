@@ -46,6 +46,17 @@ describe.each([
     await fx?.cleanup();
   });
 
+  it.runIf(name === 'postgres')('reads whole-second timestamps in their wire form, others as dates', async () => {
+    const res = await db.reader.all({ sql: "select timestamp '2018-07-07 19:16:05' as a, timestamp '2018-07-07 19:16:05.25' as b, null::timestamp as c", bindings: [] });
+    expect(res.rows[0][0]).toBe('2018-07-07T19:16:05Z');
+    expect(res.rows[0][1]).toEqual(new Date('2018-07-07T19:16:05.250Z'));
+    expect(res.rows[0][2]).toBeNull();
+    const rows: unknown[][] = [];
+    for await (const set of db.reader.stream({ sql: "select timestamp '2018-07-07 19:16:05' + n * interval '1 second' from generate_series(0, 2) n", bindings: [] }, { batchRows: 2 }))
+      rows.push(...set.rows);
+    expect(rows.map((r) => r[0])).toEqual(['2018-07-07T19:16:05Z', '2018-07-07T19:16:06Z', '2018-07-07T19:16:07Z']);
+  });
+
   it('answers in the OMS shape (ids, units in meta.row, links, totalResourceCount)', async () => {
     const body = await ok('/api/v1/runs?filter[run_number][EQ]=315000&page[offset]=0&page[limit]=1000');
     expect(body.data).toHaveLength(1);
