@@ -41,7 +41,7 @@ export interface AppDeps {
   plugins?: AppPlugin[];
   /** Fastify logger option (default: pino at config.logLevel) */
   logger?: FastifyServerOptions['logger'];
-  /** rows per keyset batch when streaming CSV (default 5000) */
+  /** rows per batch when streaming (default STREAM_BATCH_ROWS, jsonapi/execute.ts) */
   csvBatchRows?: number;
   /** most related resources included per relationship per request (default 1000) */
   includeLimit?: number;

@@ -21,7 +21,7 @@ export interface EngineOptions {
   statementTimeoutMs?: number;
   /** exact counts up to this many rows unless count=exact (default 100 000) */
   exactCountCap?: number;
-  /** rows per batch when streaming (default 5000) */
+  /** rows per batch when streaming (default STREAM_BATCH_ROWS, execute.ts) */
   batchRows?: number;
   /** most related resources included per relationship (default 1000) */
   includeLimit?: number;

@@ -38,11 +38,19 @@ export interface ExecuteOptions {
   timeoutMs?: number;
   /** exact counts up to this many rows when the client did not ask for count=exact (default 100 000) */
   exactCountCap?: number;
-  /** rows per batch when streaming (default 5000) */
+  /** rows per batch when streaming (default STREAM_BATCH_ROWS) */
   batchRows?: number;
 }
 
 const DEFAULT_CAP = 100_000;
+/**
+ * Rows per batch of a streamed read. Small: a batch lives until its last row is rendered, across
+ * many event-loop turns, so every young-generation collection meanwhile copies it; at 5 000 rows
+ * those pauses (up to 27 ms with --trace-gc) held /health and pages for tens of milliseconds during
+ * an export. At 500 they are short and the export is faster too (`npm run bench`: exports and
+ * health-during-export, README "Benchmarks").
+ */
+export const STREAM_BATCH_ROWS = 500;
 const RELATED_CHUNK = 200;
 
 /** Runs a statement and turns any failure into the client-facing error (one place: db/errors.ts). */
@@ -194,7 +202,7 @@ export interface StreamResult {
  */
 export async function executeStream(db: Db, plan: ReadPlan, opts: ExecuteOptions = {}): Promise<StreamResult> {
   const limit = plan.page.mode === 'all' ? Infinity : plan.page.limit;
-  const batchRows = opts.batchRows ?? 5000;
+  const batchRows = opts.batchRows ?? STREAM_BATCH_ROWS;
   const iterator = db.reader.stream(compileRows(db, plan), { batchRows, timeoutMs: opts.timeoutMs })[Symbol.asyncIterator]();
   const count = countRows(db, plan, opts);
   count.catch(() => {}); // awaited by the renderer; a failure must not go unhandled meanwhile
