@@ -18,7 +18,9 @@ function sh(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.Proce
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
 }
 
-export function ensureBenchDeps(benchDir: string): BenchDeps {
+export function ensureBenchDeps(dir: string): BenchDeps {
+  // absolute: node-gyp resolves npm_config_nodedir from the package's own directory
+  const benchDir = path.resolve(dir);
   const lock = path.join(benchDir, 'package-lock.json');
   const stamp = path.join(benchDir, 'node_modules', '.omsagg-bench-installed');
   const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
