@@ -1,14 +1,15 @@
 // npm run bench:render — the JSON renderer alone, without database or HTTP: CPU time to render a
 // 3 168-row page of hltpathrates (one HLT path over run 319579 as the comparison scenario asks it)
 // and a 200 000-row stream, each as the socket receives it (chunks measured with Buffer.byteLength,
-// which flattens them as the socket does); and a 100-row page built whole, handed to the socket as a
-// string (measured for Content-Length, then encoded: Fastify's path for a string body) or encoded
-// once into a Buffer (what the routes send). Rows are synthetic but shaped like the view's; the
-// output is the full OMS envelope. Prints the median of --repeat runs. CI does not run it.
+// which flattens them as the socket does); and a 100-row page built whole, three ways: one string
+// handed to the socket (measured for Content-Length, then encoded: Fastify's path for a string
+// body), one string encoded once into a Buffer, or chunks encoded once into a Buffer (what the
+// routes send). Rows are synthetic but shaped like the view's; the output is the full OMS envelope.
+// Prints the median of --repeat runs. CI does not run it.
 import { parseArgs } from 'node:util';
 import { planRead } from '../src/jsonapi/plan.js';
 import { parseQuery } from '../src/jsonapi/query.js';
-import { renderJsonStream, renderPage } from '../src/jsonapi/render.js';
+import { encodeUtf8, renderJsonStream, renderPage, renderPageChunks } from '../src/jsonapi/render.js';
 import { loadResources } from '../src/resources/loader.js';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '5' } } });
@@ -47,19 +48,26 @@ for (const [title, n, batch] of [
   console.log(`${title}: ${ms.toFixed(1)} ms CPU (median of ${repeat}), ${(runs[0].bytes / 1e6).toFixed(1)} MB, ${Math.round(n / (ms / 1000)).toLocaleString('en')} rows per CPU second`);
 }
 
-// a page built whole (renderPage), then prepared for the socket both ways
+// a page built whole, then prepared for the socket three ways
 const pageRows = rowsOf(100);
 const pageResult = { rows: { columns, rows: pageRows }, more: true, nextCursor: null, count: { value: 163_080, exact: true, method: 'exact' as const }, related: new Map() };
 const urls = { baseUrl: 'http://127.0.0.1:8080/api/v1' };
-const ways: [string, (text: string) => number][] = [
-  ['as a string (byteLength, then encoded by the socket)', (text) => Buffer.byteLength(text) + Buffer.from(text).length],
-  ['as a Buffer (encoded once)', (text) => Buffer.from(text).length],
+const ways: [string, () => number][] = [
+  [
+    'one string, sent as a string (byteLength, then encoded by the socket)',
+    () => {
+      const text = renderPage(plan, pageResult, urls);
+      return Buffer.byteLength(text) + Buffer.from(text).length;
+    },
+  ],
+  ['one string, encoded once to a Buffer', () => Buffer.from(renderPage(plan, pageResult, urls)).length],
+  ['in chunks, encoded once to a Buffer (what the routes send)', () => encodeUtf8(renderPageChunks(plan, pageResult, urls)).length],
 ];
 for (const [title, send] of ways) {
   const times: number[] = [];
   for (let i = 0; i < repeat; i++) {
     const t0 = process.cpuUsage();
-    for (let k = 0; k < 200; k++) send(renderPage(plan, pageResult, urls));
+    for (let k = 0; k < 200; k++) send();
     const t = process.cpuUsage(t0);
     times.push((t.user + t.system) / 1000 / 200);
   }

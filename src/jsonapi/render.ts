@@ -284,47 +284,90 @@ function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
 }
 
 /**
- * Rows are written and joined a few hundred at a time: each row is a rope of small strings, and
- * ropes that live until a batch of thousands is joined survive the young generation, so the
- * collector copies and marks them (`npm run bench:render` measures the renderer alone). A joined
- * group is one flat string the socket encodes in one pass.
+ * Rows are written and joined into chunks of about CHUNK_CHARS characters: each row is a rope of
+ * small strings, and ropes that live until thousands are joined survive the young generation, so
+ * the collector copies and marks them; and a joined string above V8's regular object size (128 KB)
+ * is allocated in the large-object space, fresh pages mapped and unmapped for each one, which costs
+ * 3-5x the whole rendering on a VM where page faults are slow (`npm run bench:render` measures the
+ * renderer alone). A chunk is one flat string the socket encodes in one pass.
  */
-const JOIN_ROWS = 256;
+export const CHUNK_CHARS = 32 * 1024;
 
-function joinRows(rows: readonly unknown[][], from: number, to: number, write: (r: unknown[]) => string, sep: string): string {
-  const parts: string[] = new Array(to - from);
-  for (let i = from; i < to; i++) parts[i - from] = write(rows[i]);
-  return parts.join(sep);
+/** The rows (or written objects) written and joined with `sep` into chunks; `lead`: the first chunk starts with `sep`. */
+function* rowChunks<T>(rows: readonly T[], write: (r: T) => string, sep: string, lead: boolean): Generator<string> {
+  let parts: string[] = lead && sep ? [''] : [];
+  let size = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const s = write(rows[i]);
+    parts.push(s);
+    size += s.length;
+    if (size >= CHUNK_CHARS) {
+      yield parts.join(sep);
+      parts = sep ? [''] : [];
+      size = 0;
+    }
+  }
+  if (size) yield parts.join(sep);
+}
+
+/** A whole collection page as JSON text, in chunks of at most about CHUNK_CHARS characters. */
+export function renderPageChunks(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
+  const { rows } = result;
+  const chunks = ['{"data":['];
+  if (rows.rows.length) {
+    const write = rowWriter(plan, urls.baseUrl, rows.columns);
+    const data = relationshipData(plan, rows, result);
+    const writeRow = data ? (r: unknown[]) => write(r, data(r)) : write;
+    for (const c of rowChunks(rows.rows, writeRow, ',', false)) chunks.push(c);
+  }
+  if (plan.includes.length) {
+    chunks.push('],"included":[');
+    for (const c of rowChunks(includedOf(plan, result, urls), (s) => s, ',', false)) chunks.push(c);
+  }
+  let end = ']';
+  if (!plan.flags.dataOnly) end += ',"links":' + JSON.stringify(linksOf(plan, urls, result.more, result.nextCursor, result.count));
+  end += ',"meta":' + JSON.stringify(metaOf(plan, result.count, rows.rows.length, result.nextCursor)) + '}';
+  chunks.push(end);
+  return chunks;
+}
+
+/** Text, whole or in chunks, as one UTF-8 Buffer (no intermediate string of the whole). */
+export function encodeUtf8(text: string | readonly string[]): Buffer {
+  if (typeof text === 'string') return Buffer.from(text);
+  let n = 0;
+  for (const c of text) n += Buffer.byteLength(c);
+  const buf = Buffer.allocUnsafe(n);
+  let at = 0;
+  for (const c of text) at += buf.write(c, at);
+  return buf;
 }
 
 /** A whole collection page as JSON text. */
 export function renderPage(plan: ReadPlan, result: PageResult, urls: Urls): string {
-  const { rows } = result;
-  const parts: string[] = new Array(rows.rows.length);
-  if (rows.rows.length) {
-    const write = rowWriter(plan, urls.baseUrl, rows.columns);
-    const data = relationshipData(plan, rows, result);
-    for (let i = 0; i < rows.rows.length; i++) parts[i] = write(rows.rows[i], data?.(rows.rows[i]));
-  }
-  let doc = '{"data":[' + parts.join(',') + ']';
-  if (plan.includes.length) doc += ',"included":[' + includedOf(plan, result, urls).join(',') + ']';
-  if (!plan.flags.dataOnly) doc += ',"links":' + JSON.stringify(linksOf(plan, urls, result.more, result.nextCursor, result.count));
-  doc += ',"meta":' + JSON.stringify(metaOf(plan, result.count, rows.rows.length, result.nextCursor)) + '}';
-  return doc;
+  return renderPageChunks(plan, result, urls).join('');
 }
 
-/** One resource (`/{type}/{id}`, a to-one relationship): data is the object, or null. */
-export function renderSingle(plan: ReadPlan, result: PageResult, urls: Urls, self?: string): string {
+/** One resource (`/{type}/{id}`, a to-one relationship) in chunks: data is the object, or null. */
+export function renderSingleChunks(plan: ReadPlan, result: PageResult, urls: Urls, self?: string): string[] {
   const { rows } = result;
-  if (!rows.rows.length) return JSON.stringify({ data: null, links: { self } });
+  if (!rows.rows.length) return [JSON.stringify({ data: null, links: { self } })];
   const write = rowWriter(plan, urls.baseUrl, rows.columns);
   const data = relationshipData(plan, rows, result);
   const obj = write(rows.rows[0], data?.(rows.rows[0]));
   const link = self ?? (JSON.parse(obj) as { links?: { self?: string } }).links?.self;
-  let doc = '{"data":' + obj + ',"links":' + JSON.stringify({ self: link });
-  if (plan.includes.length) doc += ',"included":[' + includedOf(plan, result, urls).join(',') + ']';
-  if (plan.flags.meta) doc += ',"meta":' + JSON.stringify(fieldsMeta(plan.resource));
-  return doc + '}';
+  const chunks = ['{"data":' + obj + ',"links":' + JSON.stringify({ self: link })];
+  if (plan.includes.length) {
+    chunks.push(',"included":[');
+    for (const c of rowChunks(includedOf(plan, result, urls), (s) => s, ',', false)) chunks.push(c);
+    chunks.push(']');
+  }
+  chunks.push(plan.flags.meta ? ',"meta":' + JSON.stringify(fieldsMeta(plan.resource)) + '}' : '}');
+  return chunks;
+}
+
+/** One resource as JSON text. */
+export function renderSingle(plan: ReadPlan, result: PageResult, urls: Urls, self?: string): string {
+  return renderSingleChunks(plan, result, urls, self).join('');
 }
 
 /** Resource linkage of a relationship (`/{type}/{id}/relationships/{name}`). */
@@ -342,9 +385,8 @@ export async function* renderJsonStream(plan: ReadPlan, stream: StreamResult, ur
   yield '{"data":[';
   for await (const set of stream.batches) {
     const write = rowWriter(plan, urls.baseUrl, set.columns);
-    for (let b = 0; b < set.rows.length; b += JOIN_ROWS) {
-      if (!first) yield ',';
-      yield joinRows(set.rows, b, Math.min(set.rows.length, b + JOIN_ROWS), write, ',');
+    for (const c of rowChunks(set.rows, write, ',', !first)) {
+      yield c;
       first = false;
     }
   }
@@ -427,14 +469,13 @@ function csvWriter(plan: Pick<ReadPlan, 'projection' | 'flags'>, columns: readon
 
 /** Rows as CSV lines (no header). */
 export function csvLines(plan: Pick<ReadPlan, 'projection' | 'flags'>, set: RowSet): string {
-  return joinRows(set.rows, 0, set.rows.length, csvWriter(plan, set.columns), '');
+  return [...rowChunks(set.rows, csvWriter(plan, set.columns), '', false)].join('');
 }
 
 export async function* renderCsvStream(plan: ReadPlan, batches: AsyncIterable<RowSet>): AsyncGenerator<string> {
   yield csvHeader(plan);
   for await (const set of batches) {
-    const write = csvWriter(plan, set.columns);
-    for (let b = 0; b < set.rows.length; b += JOIN_ROWS) yield joinRows(set.rows, b, Math.min(set.rows.length, b + JOIN_ROWS), write, '');
+    yield* rowChunks(set.rows, csvWriter(plan, set.columns), '', false);
   }
 }
 

@@ -1,0 +1,97 @@
+// The render stage alone (no database, no HTTP): documents and CSV built in chunks of bounded size
+// that join into exactly one valid document, whatever the number of rows and batch sizes.
+import { describe, expect, it } from 'vitest';
+import { planRead } from '../../src/jsonapi/plan.js';
+import { parseQuery } from '../../src/jsonapi/query.js';
+import { CHUNK_CHARS, encodeUtf8, renderCsvStream, renderJsonStream, renderPage, renderPageChunks } from '../../src/jsonapi/render.js';
+import { loadResources } from '../../src/resources/loader.js';
+import type { RowSet } from '../../src/db/reader.js';
+import { expectValidJsonApi } from '../helpers/jsonapi.js';
+
+const resource = loadResources().get('hltpathrates')!;
+const plan = planRead(resource, parseQuery('filter[run_number][EQ]=319579&page[limit]=100000', resource, { defaultLimit: 100, maxLimit: 100_000 }), {});
+const csvPlan = planRead(resource, parseQuery('filter[run_number][EQ]=319579&page[limit]=100000', resource, { defaultLimit: 100, maxLimit: 100_000 }), { representation: 'csv' });
+const columns = plan.select.map((c) => c.column);
+const urls = { baseUrl: 'http://127.0.0.1:8080/api/v1' };
+
+/** n rows shaped like the view's; names of varying length (one with a quote and a non-ASCII letter). */
+function rowsOf(n: number): unknown[][] {
+  return Array.from({ length: n }, (_, i) =>
+    columns.map((c) =>
+      c === 'path_name'
+        ? i % 97 === 5
+          ? `HLT_"Δ"_${'x'.repeat(i % 40)}_v${i}`
+          : `HLT_Path${i}_v1`
+        : c === 'path_group'
+          ? 'jet'
+          : c === 'start_time'
+            ? '2018-07-07T19:16:05Z'
+            : c === 'rate'
+              ? i / 7
+              : i,
+    ),
+  );
+}
+
+const result = (rows: unknown[][]) => ({ rows: { columns, rows }, more: false, nextCursor: null, count: { value: rows.length, exact: true, method: 'exact' as const }, related: new Map() });
+
+async function collect(gen: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const c of gen) out.push(c);
+  return out;
+}
+
+function streamOf(rows: unknown[][], batch: number) {
+  const batches = async function* (): AsyncGenerator<RowSet> {
+    for (let i = 0; i < rows.length; i += batch) yield { columns, rows: rows.slice(i, i + batch) };
+  };
+  return { batches: batches(), count: Promise.resolve(null), tail: () => ({ more: false, nextCursor: null, rows: rows.length }), close: async () => {} };
+}
+
+describe('render in chunks', () => {
+  it.each([0, 1, 23, 4000])('a page of %i rows: chunks of bounded size joining into one valid document', (n) => {
+    const rows = rowsOf(n);
+    const chunks = renderPageChunks(plan, result(rows), urls);
+    const text = chunks.join('');
+    expect(text).toBe(renderPage(plan, result(rows), urls));
+    const doc = JSON.parse(text);
+    // a chunk ends with the row that took it past CHUNK_CHARS (rows re-serialised keep their length)
+    const longestRow = Math.max(0, ...doc.data.map((d: unknown) => JSON.stringify(d).length));
+    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(CHUNK_CHARS + longestRow + 1);
+    if (n === 4000) expect(chunks.length).toBeGreaterThan(10);
+    // the official schema's check costs seconds per thousand resources: the small pages cover it
+    if (n <= 23) expectValidJsonApi(doc);
+    expect(doc.data.map((d: { attributes: { path_name: string } }) => d.attributes.path_name)).toEqual(rows.map((r) => r[columns.indexOf('path_name')]));
+    expect(encodeUtf8(chunks).equals(Buffer.from(text))).toBe(true);
+  });
+
+  it.each([
+    [4000, 500],
+    [4000, 7],
+    [1, 1],
+    [0, 5],
+  ])('a stream of %i rows in batches of %i is the page, byte for byte', async (n, batch) => {
+    const rows = rowsOf(n);
+    const streamed = (await collect(renderJsonStream(plan, streamOf(rows, batch), urls))).join('');
+    expect(JSON.parse(streamed).data).toEqual(JSON.parse(renderPage(plan, result(rows), urls)).data);
+  });
+
+  it('CSV streams every row once, in order, across chunk and batch boundaries', async () => {
+    const rows = rowsOf(6000);
+    const chunks = await collect(renderCsvStream(csvPlan, streamOf(rows, 333).batches));
+    expect(chunks.length).toBeGreaterThan(5);
+    const ids = chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[columns.indexOf('path_id')]));
+    expect(ids).toEqual(rows.map((r) => r[columns.indexOf('path_id')]));
+  });
+
+  it('encodes chunks with multi-byte characters as one UTF-8 buffer', () => {
+    const parts = ['{"a":"é', 'Δ€', '𝄞"}', ''];
+    expect(encodeUtf8(parts).toString('utf8')).toBe(parts.join(''));
+    expect(encodeUtf8('plain').toString()).toBe('plain');
+  });
+});
