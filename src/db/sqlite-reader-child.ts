@@ -1,6 +1,6 @@
 // One SQLite reader process of the pool (src/db/sqlite-pool.ts). It opens the file read-only and
 // answers one statement at a time over the IPC channel:
-//   → {t:'open', id, sql, bindings, batch, all}   prepare and start iterating (batch: the most rows per message)
+//   → {t:'open', id, sql, bindings, batch, all}   prepare and start iterating
 //   → {t:'more', id}                               the next batch of an open stream
 //   → {t:'close', id}                              abandon an open stream
 //   ← {t:'ready'} | {t:'fatal', code, message}     after opening the file
@@ -56,17 +56,7 @@ interface Cursor {
   it: IterableIterator<unknown[]>;
   columns: string[];
   batch: number;
-  /** whether batch was fitted to the width of the statement's first row */
-  fitted: boolean;
 }
-
-/**
- * A message's JSON text stays below V8's regular object size (128 KB) on both sides of the channel:
- * a larger one is a string in the large-object space, fresh pages mapped for each (slow where page
- * faults are, as on VMs). The rows per batch are fitted to the first row's width: 500 lumisections
- * of 600 bytes would be a 300 KB message.
- */
-const MESSAGE_CHARS = 48 * 1024;
 const cursors = new Map<number, Cursor>();
 
 /** Sends the next batch; returns false when the statement is finished. */
@@ -80,10 +70,6 @@ function sendBatch(id: number, c: Cursor): boolean {
       return false;
     }
     rows.push(r.value);
-    if (!c.fitted) {
-      c.fitted = true;
-      c.batch = Math.min(c.batch, Math.max(1, Math.floor(MESSAGE_CHARS / (JSON.stringify(r.value).length + 1))));
-    }
     if (rows.length >= c.batch) {
       send({ t: 'batch', id, columns: c.columns, rows, done: false });
       return true;
@@ -107,7 +93,7 @@ process.on('message', (m: Message) => {
   try {
     if (m.t === 'open') {
       const stmt = prepare(m.sql);
-      const c: Cursor = { it: stmt.iterate(...m.bindings) as IterableIterator<unknown[]>, columns: stmt.columns().map((col) => col.name), batch: m.batch, fitted: false };
+      const c: Cursor = { it: stmt.iterate(...m.bindings) as IterableIterator<unknown[]>, columns: stmt.columns().map((col) => col.name), batch: m.batch };
       cursors.set(m.id, c);
       if (m.all) while (sendBatch(m.id, c));
       else sendBatch(m.id, c);

@@ -71,23 +71,6 @@ describe('SQLite reader processes', () => {
     expect((await pool.all({ sql: 'select count(*) from v_lumisections', bindings: [] })).rows[0][0]).toBeGreaterThan(30);
   });
 
-  it('fits the rows of a message to their width, streamed and whole, losing none', async () => {
-    // 400 rows of ~4 KB: 500 per message would be one 1.6 MB string on each side of the channel
-    const wide = { sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400) SELECT x, printf('%.4000c', 'w') AS pad FROM c", bindings: [] };
-    const sizes: number[] = [];
-    const seen: number[] = [];
-    for await (const b of pool.stream(wide, { batchRows: 500 })) {
-      sizes.push(b.rows.length);
-      for (const r of b.rows) seen.push(r[0] as number);
-    }
-    expect(seen).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(12);
-    expect((await pool.all(wide)).rows.map((r) => r[0])).toEqual(seen);
-    // narrow rows still travel in batches of the size asked
-    const narrow = [];
-    for await (const b of pool.stream({ sql: 'select lumisection_number from v_lumisections', bindings: [] }, { batchRows: 10 })) narrow.push(b.rows.length);
-    expect(narrow[0]).toBe(10);
-  });
   it('reports SQL errors with their code and a file it cannot open at start', async () => {
     await expect(pool.all({ sql: 'select * from no_such_view', bindings: [] })).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
     const missing = new SqlitePool('/nonexistent/omsagg.sqlite', { size: 1 });
