@@ -6,7 +6,7 @@ SELECT
   c.lumisection_number AS first_lumisection_number,
   c.lumisection_number AS last_lumisection_number,
   l.fill_number,
-  p.path_id,
+  c.path_id,
   p.path_name,
   p.path_group,
   l.start_time,
