@@ -74,9 +74,10 @@ const GROUP_EWMA = 0.3;
 /** EWMA weight of the slow per-path memory (dimensionless): a shift of a few paths too small to
  *  see in a few lumisections adds up over about ten */
 const SLOW_EWMA = 0.08;
-/** the slow memory speaks only while the paths it names are off now, in its direction, by this much
- *  together (sigma): a weak shift passes most lumisections, an ended one about a third */
-const SLOW_NOW = 0.5;
+// The slow memory is not gated on this lumisection's residuals: it is there for shifts too weak to
+// see in one lumisection, whose single lumisection is mostly noise, so a gate on it dropped the
+// memory's evidence on a share of the shifted lumisections (the score flickered to nothing inside the
+// span). It decays in about twelve lumisections after a shift ends, and a closing episode clears it.
 /** the fast memories speak only while this lumisection's own scan of the group is at least this
  *  unusual (p), in the same direction */
 const FAST_NOW_P = 0.7;
@@ -235,23 +236,21 @@ export class RateModel implements Model<LumiInput, void, RateEvaluation> {
       }
       const v = groupScan(zs);
       const w = groupScan(ws);
-      const sl = groupScan(ss, true);
+      const sl = groupScan(ss);
       pScanMin = Math.min(pScanMin, v.p);
       // as for the group persistence: it speaks only while the subset still deviates (this
       // lumisection's scan in the same direction at least mildly unusual)
       const persists = w.dir === v.dir && v.p < FAST_NOW_P;
       if (persists) pScanPersistMin = Math.min(pScanPersistMin, w.p);
-      // the slow memory: only while the very paths it names are still off, in its direction, now
-      const now = sl.members.reduce((acc, i) => acc + zs[i], 0) / Math.sqrt(Math.max(sl.members.length, 1));
-      const slowPersists = sl.dir !== 0 && sl.dir * now >= SLOW_NOW;
-      if (slowPersists) pSlowMin = Math.min(pSlowMin, sl.p);
+      // the slow memory: not gated (see SLOW_EWMA)
+      pSlowMin = Math.min(pSlowMin, sl.p);
       // paths of the group wandering apart, each its own way: now, and remembered while it goes on
       const ap = groupScanApart(centred(zs));
       const apw = groupScanApart(centred(ws));
       pApartMin = Math.min(pApartMin, ap.p);
       const apartPersists = ap.p < FAST_NOW_P;
       if (apartPersists) pApartPersistMin = Math.min(pApartPersistMin, apw.p);
-      const best = [v, persists ? w : v, slowPersists ? sl : v].reduce((a, b) => (b.p < a.p ? b : a));
+      const best = [v, persists ? w : v, sl].reduce((a, b) => (b.p < a.p ? b : a));
       const apart = apartPersists && apw.p < ap.p ? apw : ap;
       scanned.push(apart.p < best.p ? { p: apart.p, dir: 0, k: apart.k } : best);
     });
