@@ -90,7 +90,8 @@ describe('query plans of the common shapes (SQLite, demo)', () => {
   // an export over a range of runs (as analysts ask it) streams from its first row: nothing is
   // sorted, not even within a run, so the first batch never waits for the whole range
   it.each(resources.all.filter((r) => r.scalars.has('run_number')).map((r) => [r.type, r] as const))('%s: an export over a range of runs walks the order unsorted', (_type, r) => {
-    const q = `filter[run_number][GE]=${sample.run - 500}&filter[run_number][LE]=${sample.run}&page[limit]=1000000`;
+    const run = Number(sample.run);
+    const q = `filter[run_number][GE]=${run - 500}&filter[run_number][LE]=${run}&page[limit]=1000000`;
     const plan = planRead(r, parseQuery(q, r, { defaultLimit: 100, maxLimit: 1_000_000 }), { summaries, representation: 'csv' });
     const rows = compileRows(db, plan);
     const detail = explain(rows.sql, rows.bindings);
