@@ -94,8 +94,6 @@ export interface ScanResult {
   dir: number;
   /** size of the most significant subset (0 when the group is too small) */
   k: number;
-  /** indices of the subset (groupScan, only when asked for) */
-  members: number[];
 }
 
 /**
@@ -103,14 +101,12 @@ export interface ScanResult {
  * mirrored, k highest) residuals over k in SCAN_K (Šidák over k and the two directions). Sensitive
  * to a few paths of a large group moving together, which the group mean dilutes.
  */
-export function groupScan(values: number[], withMembers = false): ScanResult {
+export function groupScan(values: number[]): ScanResult {
   const m = values.length;
-  if (m < 3) return { p: 1, dir: 0, k: 0, members: [] };
+  if (m < 3) return { p: 1, dir: 0, k: 0 };
   const nul = scanNull(m);
-  if (nul.ks.length === 0) return { p: 1, dir: 0, k: 0, members: [] };
-  // the members (indices of the chosen subset) need an index sort; the p-value a plain numeric one
-  const order = withMembers ? Array.from(values.keys()).sort((a, b) => values[a] - values[b]) : null;
-  const asc = order ? Float64Array.from(order, (i) => values[i]) : Float64Array.from(values).sort();
+  if (nul.ks.length === 0) return { p: 1, dir: 0, k: 0 };
+  const asc = Float64Array.from(values).sort();
   let best = 1;
   let bestDir = 0;
   let bestK = 0;
@@ -126,8 +122,7 @@ export function groupScan(values: number[], withMembers = false): ScanResult {
       }
     }
   }
-  const members = !order ? [] : bestDir < 0 ? order.slice(0, bestK) : order.slice(m - bestK);
-  return { p: sidak(best, 2 * nul.ks.length), dir: bestDir, k: bestK, members };
+  return { p: sidak(best, 2 * nul.ks.length), dir: bestDir, k: bestK };
 }
 
 /**
@@ -137,9 +132,9 @@ export function groupScan(values: number[], withMembers = false): ScanResult {
  */
 export function groupScanApart(values: number[]): ScanResult {
   const m = values.length;
-  if (m < 3) return { p: 1, dir: 0, k: 0, members: [] };
+  if (m < 3) return { p: 1, dir: 0, k: 0 };
   const nul = scanNull(m, 'apart');
-  if (nul.ks.length === 0) return { p: 1, dir: 0, k: 0, members: [] };
+  if (nul.ks.length === 0) return { p: 1, dir: 0, k: 0 };
   const negSq = Float64Array.from(values, (v) => -v * v).sort();
   let best = 1;
   let bestK = 0;
@@ -153,5 +148,5 @@ export function groupScanApart(values: number[]): ScanResult {
       j++;
     }
   }
-  return { p: sidak(best, nul.ks.length), dir: 1, k: bestK, members: [] };
+  return { p: sidak(best, nul.ks.length), dir: 1, k: bestK };
 }
