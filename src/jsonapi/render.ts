@@ -467,9 +467,9 @@ function csvWriter(plan: Pick<ReadPlan, 'projection' | 'flags'>, columns: readon
   return write;
 }
 
-/** Rows as CSV lines (no header). */
+/** Rows as CSV lines (no header), as one string: for the in-memory collections, which are small. */
 export function csvLines(plan: Pick<ReadPlan, 'projection' | 'flags'>, set: RowSet): string {
-  return [...rowChunks(set.rows, csvWriter(plan, set.columns), '', false)].join('');
+  return set.rows.map(csvWriter(plan, set.columns)).join('');
 }
 
 export async function* renderCsvStream(plan: ReadPlan, batches: AsyncIterable<RowSet>): AsyncGenerator<string> {
