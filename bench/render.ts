@@ -1,15 +1,15 @@
 // npm run bench:render — the JSON renderer alone, without database or HTTP: CPU time to render a
 // 3 168-row page of hltpathrates (one HLT path over run 319579 as the comparison scenario asks it)
 // and a 200 000-row stream, each as the socket receives it (chunks measured with Buffer.byteLength,
-// which flattens them as the socket does); and a 100-row page built whole, three ways: one string
-// handed to the socket (measured for Content-Length, then encoded: Fastify's path for a string
-// body), one string encoded once into a Buffer, or chunks encoded once into a Buffer (what the
-// routes send). Rows are synthetic but shaped like the view's; the output is the full OMS envelope.
-// Prints the median of --repeat runs. CI does not run it.
+// which flattens them as the socket does); and a 100-row page built
+// whole, three ways: one string handed to the socket (measured for Content-Length, then encoded:
+// Fastify's path for a string body), one string encoded once into a Buffer, or written row by row
+// into a pooled buffer (what the routes send). Rows are synthetic but shaped like the view's; the
+// output is the full OMS envelope. Prints the median of --repeat runs. CI does not run it.
 import { parseArgs } from 'node:util';
 import { planRead } from '../src/jsonapi/plan.js';
 import { parseQuery } from '../src/jsonapi/query.js';
-import { encodeUtf8, renderJsonStream, renderPage, renderPageChunks } from '../src/jsonapi/render.js';
+import { renderJsonStream, renderPage, renderPageBody } from '../src/jsonapi/render.js';
 import { loadResources } from '../src/resources/loader.js';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '5' } } });
@@ -61,7 +61,15 @@ const ways: [string, () => number][] = [
     },
   ],
   ['one string, encoded once to a Buffer', () => Buffer.from(renderPage(plan, pageResult, urls)).length],
-  ['in chunks, encoded once to a Buffer (what the routes send)', () => encodeUtf8(renderPageChunks(plan, pageResult, urls)).length],
+  [
+    'written row by row into a pooled buffer (what the routes send)',
+    () => {
+      const body = renderPageBody(plan, pageResult, urls);
+      const n = body.bytes.length;
+      body.release();
+      return n;
+    },
+  ],
 ];
 for (const [title, send] of ways) {
   const times: number[] = [];

@@ -83,6 +83,11 @@ export class ResponseCache {
     return e;
   }
 
+  /** Whether an answer of this many bytes would be kept (the cache is on and it is not too large). */
+  keeps(bytes: number): boolean {
+    return this.o.cacheBytes > 0 && bytes <= this.o.maxEntryBytes;
+  }
+
   /** Keeps an answer: at once as it is (so the next identical request finds it), then compressed. */
   async put(key: string, body: Buffer | string, type: string, headers: Record<string, string> = {}): Promise<void> {
     const raw = typeof body === 'string' ? Buffer.from(body) : body;

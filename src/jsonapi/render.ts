@@ -15,6 +15,7 @@ import { serialiseQuery } from './querystring.js';
 import type { ColumnAttribute, ResourceDef, ScalarType } from './resource.js';
 import { fieldsMeta } from './meta.js';
 import { formatDatetime, toWire } from './values.js';
+import { bodyPool, ByteBuilder, StringSink, type TextSink } from './bytes.js';
 
 export interface Urls {
   /** absolute API base, e.g. http://host:8080/api/v1 */
@@ -284,12 +285,12 @@ function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
 }
 
 /**
- * Rows are written and joined into chunks of about CHUNK_CHARS characters: each row is a rope of
- * small strings, and ropes that live until thousands are joined survive the young generation, so
- * the collector copies and marks them; and a joined string above V8's regular object size (128 KB)
- * is allocated in the large-object space, fresh pages mapped and unmapped for each one, which costs
- * 3-5x the whole rendering on a VM where page faults are slow (`npm run bench:render` measures the
- * renderer alone). A chunk is one flat string the socket encodes in one pass.
+ * A stream's rows are written and joined into string chunks of about CHUNK_CHARS characters, which
+ * the socket encodes into memory it frees as soon as the write is done: a Buffer per chunk would
+ * live until the next garbage collection, growing the heap by fresh pages for every few chunks
+ * (measured slower with `npm run bench:cpu`). Each row is a rope of small strings and ropes that
+ * live until thousands are joined survive the young generation, hence chunks, not one string; and
+ * a chunk stays below V8's regular object size (128 KB), above which every string takes fresh pages.
  */
 export const CHUNK_CHARS = 32 * 1024;
 
@@ -310,64 +311,81 @@ function* rowChunks<T>(rows: readonly T[], write: (r: T) => string, sep: string,
   if (size) yield parts.join(sep);
 }
 
-/** A whole collection page as JSON text, in chunks of at most about CHUNK_CHARS characters. */
-export function renderPageChunks(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
+/** The rows (or written objects) written to `out`, separated by `sep` (also before the first when `lead`). */
+function writeRows<T>(out: TextSink, rows: readonly T[], write: (r: T) => string, sep: string, lead: boolean): void {
+  for (let i = 0; i < rows.length; i++) out.write(i || lead ? sep + write(rows[i]) : write(rows[i]));
+}
+
+/** A whole collection page written to `out`. */
+export function writePage(out: TextSink, plan: ReadPlan, result: PageResult, urls: Urls): void {
   const { rows } = result;
-  const chunks = ['{"data":['];
+  out.write('{"data":[');
   if (rows.rows.length) {
     const write = rowWriter(plan, urls.baseUrl, rows.columns);
     const data = relationshipData(plan, rows, result);
-    const writeRow = data ? (r: unknown[]) => write(r, data(r)) : write;
-    for (const c of rowChunks(rows.rows, writeRow, ',', false)) chunks.push(c);
+    writeRows(out, rows.rows, data ? (r: unknown[]) => write(r, data(r)) : write, ',', false);
   }
   if (plan.includes.length) {
-    chunks.push('],"included":[');
-    for (const c of rowChunks(includedOf(plan, result, urls), (s) => s, ',', false)) chunks.push(c);
+    out.write('],"included":[');
+    writeRows(out, includedOf(plan, result, urls), (s) => s, ',', false);
   }
   let end = ']';
   if (!plan.flags.dataOnly) end += ',"links":' + JSON.stringify(linksOf(plan, urls, result.more, result.nextCursor, result.count));
   end += ',"meta":' + JSON.stringify(metaOf(plan, result.count, rows.rows.length, result.nextCursor)) + '}';
-  chunks.push(end);
-  return chunks;
+  out.write(end);
 }
 
-/** Text, whole or in chunks, as one UTF-8 Buffer (no intermediate string of the whole). */
-export function encodeUtf8(text: string | readonly string[]): Buffer {
-  if (typeof text === 'string') return Buffer.from(text);
-  let n = 0;
-  for (const c of text) n += Buffer.byteLength(c);
-  const buf = Buffer.allocUnsafe(n);
-  let at = 0;
-  for (const c of text) at += buf.write(c, at);
-  return buf;
+/** A built response body: its bytes, and the release of their pooled buffer once sent. */
+export interface Body {
+  bytes: Buffer;
+  release(): void;
+}
+
+function bodyOf(write: (out: TextSink) => void): Body {
+  const out = new ByteBuilder(bodyPool);
+  write(out);
+  return { bytes: out.bytes(), release: () => out.release() };
+}
+
+/** A whole collection page as UTF-8 bytes in a pooled buffer (what the routes send). */
+export function renderPageBody(plan: ReadPlan, result: PageResult, urls: Urls): Body {
+  return bodyOf((out) => writePage(out, plan, result, urls));
 }
 
 /** A whole collection page as JSON text. */
 export function renderPage(plan: ReadPlan, result: PageResult, urls: Urls): string {
-  return renderPageChunks(plan, result, urls).join('');
+  const out = new StringSink();
+  writePage(out, plan, result, urls);
+  return out.text();
 }
 
-/** One resource (`/{type}/{id}`, a to-one relationship) in chunks: data is the object, or null. */
-export function renderSingleChunks(plan: ReadPlan, result: PageResult, urls: Urls, self?: string): string[] {
+/** One resource (`/{type}/{id}`, a to-one relationship) written to `out`: data is the object, or null. */
+export function writeSingle(out: TextSink, plan: ReadPlan, result: PageResult, urls: Urls, self?: string): void {
   const { rows } = result;
-  if (!rows.rows.length) return [JSON.stringify({ data: null, links: { self } })];
+  if (!rows.rows.length) return out.write(JSON.stringify({ data: null, links: { self } }));
   const write = rowWriter(plan, urls.baseUrl, rows.columns);
   const data = relationshipData(plan, rows, result);
   const obj = write(rows.rows[0], data?.(rows.rows[0]));
   const link = self ?? (JSON.parse(obj) as { links?: { self?: string } }).links?.self;
-  const chunks = ['{"data":' + obj + ',"links":' + JSON.stringify({ self: link })];
+  out.write('{"data":' + obj + ',"links":' + JSON.stringify({ self: link }));
   if (plan.includes.length) {
-    chunks.push(',"included":[');
-    for (const c of rowChunks(includedOf(plan, result, urls), (s) => s, ',', false)) chunks.push(c);
-    chunks.push(']');
+    out.write(',"included":[');
+    writeRows(out, includedOf(plan, result, urls), (s) => s, ',', false);
+    out.write(']');
   }
-  chunks.push(plan.flags.meta ? ',"meta":' + JSON.stringify(fieldsMeta(plan.resource)) + '}' : '}');
-  return chunks;
+  out.write(plan.flags.meta ? ',"meta":' + JSON.stringify(fieldsMeta(plan.resource)) + '}' : '}');
+}
+
+/** One resource as UTF-8 bytes in a pooled buffer. */
+export function renderSingleBody(plan: ReadPlan, result: PageResult, urls: Urls, self?: string): Body {
+  return bodyOf((out) => writeSingle(out, plan, result, urls, self));
 }
 
 /** One resource as JSON text. */
 export function renderSingle(plan: ReadPlan, result: PageResult, urls: Urls, self?: string): string {
-  return renderSingleChunks(plan, result, urls, self).join('');
+  const out = new StringSink();
+  writeSingle(out, plan, result, urls, self);
+  return out.text();
 }
 
 /** Resource linkage of a relationship (`/{type}/{id}/relationships/{name}`). */

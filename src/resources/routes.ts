@@ -19,7 +19,7 @@ import { checkContentType, negotiate } from '../jsonapi/negotiate.js';
 import type { ReadPlan } from '../jsonapi/plan.js';
 import type { Filter } from '../jsonapi/query.js';
 import { rawQueryOf, parseRawQuery, serialiseQuery } from '../jsonapi/querystring.js';
-import { encodeUtf8, renderCsvStream, renderJsonStream, renderLinkage, renderPageChunks, renderSingleChunks } from '../jsonapi/render.js';
+import { renderCsvStream, renderJsonStream, renderLinkage, renderPageBody, renderSingleBody, type Body } from '../jsonapi/render.js';
 import type { ColumnAttribute, Relationship, ResourceDef } from '../jsonapi/resource.js';
 import { equalityFilters } from '../jsonapi/sql.js';
 // route schemas only document (OpenAPI); the engine validates, so Fastify validation is off for them
@@ -104,15 +104,14 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
   }
 
   /**
-   * Sends a built answer, keeping it (compressed) when it is about closed runs only. The text is
-   * encoded once here: sent as a string, it would be measured for its length and then encoded
-   * again by the socket (`npm run bench:render` times both); a page arrives in chunks, never one
-   * string of the page's size (see CHUNK_CHARS in render.ts).
+   * Sends a built answer (UTF-8 in a pooled buffer, see src/jsonapi/bytes.ts), keeping a copy
+   * (compressed) when it is about closed runs only. The buffer goes back to the pool once the
+   * response has finished, i.e. the socket holds no reference to it any more.
    */
-  function sendBuilt(reply: FastifyReply, type: string, text: string | readonly string[], v: { etag: string; scope: Scope }) {
-    const body = encodeUtf8(text);
-    if (v.scope.closed) void http.cache.put(v.etag, body, type);
-    return reply.type(type).send(body);
+  function sendBuilt(reply: FastifyReply, type: string, body: Body, v: { etag: string; scope: Scope }) {
+    if (v.scope.closed && http.cache.keeps(body.bytes.length)) void http.cache.put(v.etag, Buffer.from(body.bytes), type);
+    reply.raw.once('finish', body.release);
+    return reply.type(type).send(body.bytes);
   }
 
   function request(req: FastifyRequest): { params: ReturnType<typeof parseRawQuery> } {
@@ -171,9 +170,9 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
     if (v.fresh) return reply.code(304).send();
     const hit = v.scope.closed ? http.cache.get(v.etag) : undefined;
     if (hit) return http.cache.send(req, reply, hit);
-    if (extra.single) return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingleChunks(plan, await engine.page(plan), urls, extra.collectionUrl), v);
+    if (extra.single) return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingleBody(plan, await engine.page(plan), urls, extra.collectionUrl), v);
     if (engine.streams(plan)) return sendJson(reply, Readable.from(renderJsonStream(plan, held(reply, await engine.stream(plan)), urls), STREAM_OPTIONS));
-    return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderPageChunks(plan, await engine.page(plan), urls), v);
+    return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderPageBody(plan, await engine.page(plan), urls), v);
   }
 
   for (const prefix of prefixes) {
@@ -237,7 +236,7 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
         if (hit) return http.cache.send(req, reply, hit);
         const res = await engine.page(plan);
         if (!res.rows.rows.length) throw new NotFoundError(`${resource.type} '${(req.params as { id: string }).id}' does not exist`);
-        return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingleChunks(plan, res, { baseUrl: baseUrlOf(req, prefix) }), v);
+        return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingleBody(plan, res, { baseUrl: baseUrlOf(req, prefix) }), v);
       });
       const related = async (req: FastifyRequest, reply: FastifyReply, linkage: boolean) => {
         const { id, relationship } = req.params as { id: string; relationship: string };

@@ -1,9 +1,11 @@
-// The render stage alone (no database, no HTTP): documents and CSV built in chunks of bounded size
-// that join into exactly one valid document, whatever the number of rows and batch sizes.
+// The render stage alone (no database, no HTTP): pages built as UTF-8 bytes that are exactly their
+// text form, and streams in chunks of bounded size that join into one valid document, whatever the
+// number of rows and batch sizes.
 import { describe, expect, it } from 'vitest';
 import { planRead } from '../../src/jsonapi/plan.js';
 import { parseQuery } from '../../src/jsonapi/query.js';
-import { CHUNK_CHARS, encodeUtf8, renderCsvStream, renderJsonStream, renderPage, renderPageChunks } from '../../src/jsonapi/render.js';
+import { BufferPool, ByteBuilder } from '../../src/jsonapi/bytes.js';
+import { CHUNK_CHARS, renderCsvStream, renderJsonStream, renderPage, renderPageBody } from '../../src/jsonapi/render.js';
 import { loadResources } from '../../src/resources/loader.js';
 import type { RowSet } from '../../src/db/reader.js';
 import { expectValidJsonApi } from '../helpers/jsonapi.js';
@@ -48,21 +50,17 @@ function streamOf(rows: unknown[][], batch: number) {
   return { batches: batches(), count: Promise.resolve(null), tail: () => ({ more: false, nextCursor: null, rows: rows.length }), close: async () => {} };
 }
 
-describe('render in chunks', () => {
-  it.each([0, 1, 23, 4000])('a page of %i rows: chunks of bounded size joining into one valid document', (n) => {
+describe('render to bytes', () => {
+  it.each([0, 1, 23, 4000])('a page of %i rows: UTF-8 bytes of exactly the text, one valid document', (n) => {
     const rows = rowsOf(n);
-    const chunks = renderPageChunks(plan, result(rows), urls);
-    const text = chunks.join('');
-    expect(text).toBe(renderPage(plan, result(rows), urls));
+    const body = renderPageBody(plan, result(rows), urls);
+    const text = renderPage(plan, result(rows), urls);
+    expect(body.bytes.equals(Buffer.from(text))).toBe(true);
+    body.release();
     const doc = JSON.parse(text);
-    // a chunk ends with the row that took it past CHUNK_CHARS (rows re-serialised keep their length)
-    const longestRow = Math.max(0, ...doc.data.map((d: unknown) => JSON.stringify(d).length));
-    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(CHUNK_CHARS + longestRow + 1);
-    if (n === 4000) expect(chunks.length).toBeGreaterThan(10);
     // the official schema's check costs seconds per thousand resources: the small pages cover it
     if (n <= 23) expectValidJsonApi(doc);
     expect(doc.data.map((d: { attributes: { path_name: string } }) => d.attributes.path_name)).toEqual(rows.map((r) => r[columns.indexOf('path_name')]));
-    expect(encodeUtf8(chunks).equals(Buffer.from(text))).toBe(true);
   });
 
   it.each([
@@ -70,10 +68,15 @@ describe('render in chunks', () => {
     [4000, 7],
     [1, 1],
     [0, 5],
-  ])('a stream of %i rows in batches of %i is the page, byte for byte', async (n, batch) => {
+  ])('a stream of %i rows in batches of %i: chunks of bounded size that are the page, byte for byte', async (n, batch) => {
     const rows = rowsOf(n);
-    const streamed = (await collect(renderJsonStream(plan, streamOf(rows, batch), urls))).join('');
+    const chunks = await collect(renderJsonStream(plan, streamOf(rows, batch), urls));
+    const streamed = chunks.join('');
     expect(JSON.parse(streamed).data).toEqual(JSON.parse(renderPage(plan, result(rows), urls)).data);
+    // a chunk ends with the row that took it past CHUNK_CHARS (rows re-serialised keep their length)
+    const longestRow = Math.max(0, ...JSON.parse(streamed).data.map((d: unknown) => JSON.stringify(d).length));
+    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(CHUNK_CHARS + longestRow + 1);
+    if (n === 4000) expect(chunks.length).toBeGreaterThan(10);
   });
 
   it('CSV streams every row once, in order, across chunk and batch boundaries', async () => {
@@ -89,9 +92,26 @@ describe('render in chunks', () => {
     expect(ids).toEqual(rows.map((r) => r[columns.indexOf('path_id')]));
   });
 
-  it('encodes chunks with multi-byte characters as one UTF-8 buffer', () => {
-    const parts = ['{"a":"é', 'Δ€', '𝄞"}', ''];
-    expect(encodeUtf8(parts).toString('utf8')).toBe(parts.join(''));
-    expect(encodeUtf8('plain').toString()).toBe('plain');
+  it('writes multi-byte characters across buffer growth as UTF-8', () => {
+    const pool = new BufferPool();
+    const b = new ByteBuilder(pool, 8);
+    const parts = ['{"a":"é', 'Δ€', '𝄞"}', '', 'x'.repeat(70_000), '€'.repeat(30_000)];
+    for (const p of parts) b.write(p);
+    expect(b.bytes().toString('utf8')).toBe(parts.join(''));
+    b.release();
+  });
+
+  it('the pool hands a released buffer out again, and keeps no more than its bound', () => {
+    const pool = new BufferPool(256 * 1024, 4);
+    const a = pool.get(100_000);
+    expect(a.length).toBe(128 * 1024);
+    pool.release(a);
+    expect(pool.get(70_000)).toBe(a);
+    pool.release(Buffer.allocUnsafeSlow(128 * 1024));
+    pool.release(Buffer.allocUnsafeSlow(128 * 1024));
+    pool.release(Buffer.allocUnsafeSlow(128 * 1024));
+    expect(pool.stats().retainedBytes).toBe(256 * 1024);
+    pool.release(Buffer.allocUnsafeSlow(1000)); // not a size class: dropped
+    expect(pool.stats().retainedBytes).toBe(256 * 1024);
   });
 });

@@ -1,0 +1,116 @@
+// Text written as UTF-8 straight into Buffers, piece by piece: the output stage of a page built
+// whole. Each row's text (a rope of small strings) is encoded into the response buffer as it is
+// written, so no string of the page is flattened, measured and encoded again. The buffer comes from
+// a pool and goes back to it once the socket has taken the bytes: a fresh buffer of a page's size
+// per response costs a page fault per 4 KB on first touch, which on a VM is more than the encoding
+// itself (`npm run bench:cpu` compares builds). Streams keep string chunks (render.ts, CHUNK_CHARS).
+
+/** Something text is written to, piece by piece (the renderer writes through this). */
+export interface TextSink {
+  write(text: string): void;
+}
+
+/** Collects the pieces as one string (the in-memory callers and tests). */
+export class StringSink implements TextSink {
+  private readonly parts: string[] = [];
+  write(text: string): void {
+    this.parts.push(text);
+  }
+  text(): string {
+    return this.parts.join('');
+  }
+}
+
+const MIN_CLASS = 64 * 1024;
+
+/** Reusable Buffers in power-of-two size classes, retaining at most `maxBytes` in all. */
+export class BufferPool {
+  private readonly free = new Map<number, Buffer[]>();
+  private retained = 0;
+
+  constructor(
+    private readonly maxBytes = 64 * 1024 * 1024,
+    private readonly perClass = 4,
+  ) {}
+
+  static classOf(bytes: number): number {
+    let c = MIN_CLASS;
+    while (c < bytes) c *= 2;
+    return c;
+  }
+
+  get(bytes: number): Buffer {
+    const size = BufferPool.classOf(bytes);
+    const buf = this.free.get(size)?.pop();
+    if (buf) {
+      this.retained -= size;
+      return buf;
+    }
+    return Buffer.allocUnsafeSlow(size);
+  }
+
+  /** Takes a buffer back; the caller must not touch it (or any view of it) afterwards. */
+  release(buf: Buffer): void {
+    const size = buf.length;
+    if (size !== BufferPool.classOf(size) || this.retained + size > this.maxBytes) return;
+    const list = this.free.get(size) ?? this.free.set(size, []).get(size)!;
+    if (list.length >= this.perClass) return;
+    list.push(buf);
+    this.retained += size;
+  }
+
+  stats(): { retainedBytes: number } {
+    return { retainedBytes: this.retained };
+  }
+}
+
+/** Response bodies built whole. */
+export const bodyPool = new BufferPool();
+
+/**
+ * UTF-8 bytes written into one growing Buffer. With a pool, the buffer comes from it and grows by
+ * taking the next size class (the old one goes back); without, buffers are allocated as needed.
+ */
+export class ByteBuilder implements TextSink {
+  private buf: Buffer;
+  private at = 0;
+  private released = false;
+
+  constructor(
+    private readonly pool: BufferPool | null,
+    initialBytes = MIN_CLASS,
+  ) {
+    this.buf = pool ? pool.get(initialBytes) : Buffer.allocUnsafeSlow(initialBytes);
+  }
+
+  get size(): number {
+    return this.at;
+  }
+
+  write(text: string): void {
+    // a UTF-16 code unit takes at most 3 bytes: measure exactly only when that bound does not fit
+    if (this.buf.length - this.at < text.length * 3) this.reserve(Buffer.byteLength(text));
+    this.at += this.buf.write(text, this.at);
+  }
+
+  private reserve(bytes: number): void {
+    const need = this.at + bytes;
+    if (need <= this.buf.length) return;
+    const next = this.pool ? this.pool.get(Math.max(need, this.buf.length * 2)) : Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+    this.buf.copy(next, 0, 0, this.at);
+    this.pool?.release(this.buf);
+    this.buf = next;
+  }
+
+  /** The bytes written so far (a view of the builder's buffer). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+
+  /** Hands the buffer back to the pool (once, however often called): call when nothing reads `bytes()` any more. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.pool?.release(this.buf);
+  }
+}
