@@ -15,6 +15,8 @@ const CHILD = fileURLToPath(new URL(fromSources ? './sqlite-reader-child.ts' : '
 const ALL_BATCH = 8192;
 /** after a reader failed to open the file, requests fail at once for this long before trying again */
 const REOPEN_AFTER_MS = 1000;
+/** open failures that last only while another connection holds the file (not a reason to fail fast) */
+const TRANSIENT_OPEN_ERRORS = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);
 /**
  * A statement (or stream) still running after this long is a long one: its reader drops to a lower
  * CPU priority (nice LONG_NICE) until it is done, so short requests and the event loop go first
@@ -112,7 +114,9 @@ export class SqlitePool implements Reader {
           resolve();
         } else if (m.t === 'fatal') {
           const err = new DatabaseUnavailableError(`the SQLite database cannot be opened: ${m.message}`);
-          this.fatal = { at: Date.now(), err };
+          // a file locked by a writer opens again as soon as the lock goes: only a broken or
+          // missing file makes the next requests fail at once
+          if (!TRANSIENT_OPEN_ERRORS.has(m.code)) this.fatal = { at: Date.now(), err };
           reject(err);
         } else if (m.t === 'batch') {
           slot.listener?.onBatch(m);

@@ -2,7 +2,11 @@
 // really stopped (its process ends, a fresh one serves the next statement) and answers the same
 // 503 statement_timeout as PostgreSQL; a slow statement does not delay other requests; a stream
 // the consumer leaves early gives its reader back.
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -69,6 +73,29 @@ describe('SQLite reader processes', () => {
     }
     expect(pool.stats().busy).toBe(0);
     expect((await pool.all({ sql: 'select count(*) from v_lumisections', bindings: [] })).rows[0][0]).toBeGreaterThan(30);
+  });
+
+  it('a reader that could not open a file locked by a writer opens it as soon as the lock goes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omsagg-lock-'));
+    const locked = path.join(dir, 'locked.sqlite');
+    fs.copyFileSync(file(), locked);
+    const writer = new Database(locked);
+    const p = new SqlitePool(locked, { size: 1 });
+    try {
+      writer.pragma('journal_mode = DELETE');
+      writer.exec('BEGIN EXCLUSIVE');
+      writer.exec("INSERT INTO omsagg_meta (key, value) VALUES ('lock_probe', 'x')");
+      // the reader's open waits out its busy timeout, then fails: a 503 for this request
+      await expect(p.all({ sql: 'select count(*) from v_runs', bindings: [] })).rejects.toThrow(/cannot be opened/);
+      writer.exec('ROLLBACK');
+      // at once after the lock goes (no fail-fast window as for a broken file)
+      expect((await p.all({ sql: 'select count(*) from v_runs', bindings: [] })).rows[0][0]).toBeGreaterThan(0);
+    } finally {
+      if (writer.inTransaction) writer.exec('ROLLBACK');
+      writer.close();
+      await p.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports SQL errors with their code and a file it cannot open at start', async () => {
