@@ -1,7 +1,8 @@
 // Stage 5 of the read path: rows → the JSON:API document in the OMS shape, or CSV. Each plan gets a
 // row writer compiled once (attribute names, units, relationship links and the encoders of each
 // column's type fixed in a generated function), so a page of 100 000 rows is string concatenation,
-// not object building and JSON.stringify. Documents stream batch by batch with bounded memory.
+// not object building and JSON.stringify. A page built whole is written row by row as UTF-8 into a
+// pooled buffer (bytes.ts); larger answers stream batch by batch in string chunks, bounded memory.
 //
 // The shape: string ids joined with "_", attributes (nested {counter, rate} objects where the
 // resource says so), links.self, relationship links, row meta with units; top-level links
@@ -288,7 +289,7 @@ function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
  * A stream's rows are written and joined into string chunks of about CHUNK_CHARS characters, which
  * the socket encodes into memory it frees as soon as the write is done: a Buffer per chunk would
  * live until the next garbage collection, growing the heap by fresh pages for every few chunks
- * (measured slower with `npm run bench:cpu`). Each row is a rope of small strings and ropes that
+ * (measured slower with `npm run bench:render` and `npm run bench:cpu`). Each row is a rope of small strings and ropes that
  * live until thousands are joined survive the young generation, hence chunks, not one string; and
  * a chunk stays below V8's regular object size (128 KB), above which every string takes fresh pages.
  */

@@ -51,7 +51,7 @@ describe('pooled response bodies over a socket', () => {
     asked.forEach((a, i) => expect(got[i], `${a.path} (gzip ${a.gzip})`).toBe(expected.get(a.path)));
     // the buffers came back: the pool holds some, within its bound
     expect(bodyPool.stats().retainedBytes).toBeGreaterThan(0);
-    expect(bodyPool.stats().retainedBytes).toBeLessThanOrEqual(64 * 1024 * 1024);
+    expect(bodyPool.stats().retainedBytes).toBeLessThanOrEqual(32 * 1024 * 1024);
   });
 
   it('a slow reader gets its body intact while later responses reuse the pool', async () => {
