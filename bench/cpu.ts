@@ -8,12 +8,11 @@
 // Options: --builds DIR[,DIR…] checkouts with a built dist/ (default this one), --db URL (default
 // the month SQLite of the bench data dir), --run N (319579), --path NAME (HLT_AK4CaloJet100_v5),
 // --requests N per request and round (30), --rounds N (3), --server-core / --load-core (0 / 1).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fetchText } from './lib/http.js';
-import { descendants, freePort, pinSelf, startServer } from './lib/proc.js';
+import { cpuSeconds, freePort, pinSelf, startServer } from './lib/proc.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: o } = parseArgs({
@@ -36,21 +35,6 @@ const asked: [string, string][] = [
   ['one HLT path over the run', `/api/v1/hltpathrates?filter[run_number][EQ]=${o.run}&filter[path_name][EQ]=${encodeURIComponent(o.path)}&page[limit]=5000`],
   ["the run's lumisections", `/api/v1/lumisections?filter[run_number][EQ]=${o.run}&page[limit]=5000`],
 ];
-
-/** CPU seconds (user + system) of a process and its descendants so far. */
-function cpuSeconds(pid: number): number {
-  let ticks = 0;
-  for (const p of [pid, ...descendants(pid)]) {
-    try {
-      // fields after the command name, which may hold spaces: utime and stime are the 12th and 13th
-      const rest = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ').pop()!.split(' ');
-      ticks += Number(rest[11]) + Number(rest[12]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return ticks / 100; // USER_HZ
-}
 
 pinSelf(Number(o['load-core']));
 const perRound = new Map<string, number[]>(); // `${build}\t${request}` → CPU ms per request, per round

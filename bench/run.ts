@@ -209,6 +209,7 @@ async function benchDatabase(db: BenchDb, opts: Options, node22: string, out: Re
         `   comparisons: autocannon for a fixed time; pages, probes, /health: closed loop (next request when the last answered; the one in flight at the end is awaited and counted)`,
         `   exports: one streamed request per round, rows counted on arrival (omsagg runs with --max-page-limit ${Math.max(opts.exportRows, 100_000)}); servers restarted before and after each export and /health measurement`,
         `   peak RSS: server process (+ its child processes) during the measurement (VmHWM reset before it, VmRSS sampled every 100 ms)`,
+        `   CPU/req (comparisons): CPU ms of the server process, all its threads and child processes, per 2xx response, median over rounds; vs Platformatic: its CPU per request over omsagg's (PostgreSQL's own CPU is not counted)`,
         `   Platformatic answers with its own query syntax and plain arrays (no envelope); the bare route renders omsagg's full envelope; PostgreSQL's own memory is not counted`,
         '',
         renderTable(rows),

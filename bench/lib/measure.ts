@@ -4,7 +4,7 @@
 import http from 'node:http';
 import autocannon from 'autocannon';
 import { CsvRowCounter, fetchText, JsonRowCounter, streamRows, type StreamResult } from './http.js';
-import { sampleMemory, sleep, type Peak } from './proc.js';
+import { cpuSeconds, sampleMemory, sleep, type Peak } from './proc.js';
 import type { CounterKind, ExportScenario, HealthScenario, LoadScenario } from './scenarios.js';
 import type { Running } from './targets.js';
 
@@ -27,6 +27,8 @@ export interface Measurement {
   round: number;
   peak: Peak;
   load?: LoadFigures;
+  /** comparisons: CPU milliseconds of the server (all threads and child processes) per completed 2xx response */
+  cpuMsPerRequest?: number;
   export?: StreamResult & { expected: number; rowsPerSec: number };
   health?: { health: LoadFigures; page: LoadFigures; slowQueries: number[]; exportRan: StreamResult; exportCoveredMs: number };
   /** not measured: why (e.g. the first request did not answer within the limit) */
@@ -133,8 +135,12 @@ export async function waitIdle(t: Running, maxMs = 600_000): Promise<number> {
 export async function measureLoad(s: LoadScenario, t: Running, round: number, durationS: number, timeoutS: number): Promise<Measurement> {
   const mem = sampleMemory(t.pid);
   // throughput comparisons: autocannon; latency scenarios (pages, probes): the closed loop
-  const load = s.group === 'compare' ? await cannon(t.base, s.paths[t.target]!, s.connections, durationS, timeoutS) : await latencyLoop(t.base, s.paths[t.target]!, s.connections, durationS, timeoutS);
-  return { scenario: s.id, target: t.target, round, peak: mem.stop(), load };
+  if (s.group !== 'compare') return { scenario: s.id, target: t.target, round, peak: mem.stop(), load: await latencyLoop(t.base, s.paths[t.target]!, s.connections, durationS, timeoutS) };
+  // CPU time counts only what the server itself ran: less swayed than req/s by a neighbour taking the core
+  const cpu0 = cpuSeconds(t.pid);
+  const load = await cannon(t.base, s.paths[t.target]!, s.connections, durationS, timeoutS);
+  const cpuMsPerRequest = load.ok > 0 ? ((cpuSeconds(t.pid) - cpu0) * 1000) / load.ok : NaN;
+  return { scenario: s.id, target: t.target, round, peak: mem.stop(), load, cpuMsPerRequest };
 }
 
 export async function measureExport(s: ExportScenario, t: Running, round: number, timeoutS: number): Promise<Measurement> {

@@ -130,6 +130,21 @@ export async function startServer(o: {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Child processes (recursively) of pid, from /proc/<n>/stat. */
+/** CPU seconds (user + system, all threads) of a process and its living descendants so far. */
+export function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      // fields after the command name, which may hold spaces: utime and stime are the 12th and 13th
+      const rest = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ').pop()!.split(' ');
+      ticks += Number(rest[11]) + Number(rest[12]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
 export function descendants(pid: number): number[] {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {

@@ -46,6 +46,7 @@ export interface Row {
   p99: string;
   bytes: string;
   rss: string;
+  cpu: string;
   vsPlt: string;
   vsBare: string;
   check: string;
@@ -85,6 +86,16 @@ function ratio(a: Measurement[], b: Measurement[], fig: (m: Measurement) => numb
   return { text: `${med.toFixed(2)}×${rs.length > 1 ? ` (${min(rs).toFixed(2)}–${max(rs).toFixed(2)})` : ''}`, median: med };
 }
 
+/** Requests per CPU second of the server: the CPU ratio reads the same way as the req/s ratio. */
+const cpuRateOf = (m: Measurement) => (m.cpuMsPerRequest && m.cpuMsPerRequest > 0 ? 1000 / m.cpuMsPerRequest : NaN);
+
+function cpuCell(ms: Measurement[], plt: Measurement[]): string {
+  const xs = ms.map((m) => m.cpuMsPerRequest ?? NaN).filter(Number.isFinite);
+  if (!xs.length) return '—';
+  const vs = ms[0].target === 'platformatic' || !plt.length ? '' : `; ${ratio(ms, plt, cpuRateOf).text}`;
+  return `${median(xs).toFixed(2)} ms${vs}`;
+}
+
 const rateOf = (m: Measurement) => (m.load ? m.load.rps : m.export ? (m.export.error || m.export.status !== 200 ? NaN : m.export.rowsPerSec) : NaN);
 
 export function tableRows(scenarios: Scenario[], results: Measurement[], targets: Target[]): Row[] {
@@ -106,6 +117,7 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
             p99: '—',
             bytes: '—',
             rss: '—',
+            cpu: '—',
             vsPlt: '',
             vsBare: '',
             check: `not measured: ${ms.find((m) => m.skipped)!.skipped}`,
@@ -121,6 +133,7 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
           p99: fmtMs(max(f.map((x) => x.p99))),
           bytes: `${fmtBytes(median(f.map((x) => x.bytesPerSec)))}/s`,
           rss: rss(ms),
+          cpu: s.group === 'compare' ? cpuCell(ms, of('platformatic')) : '',
           vsPlt: t === 'platformatic' ? '' : ratio(ms, of('platformatic'), rateOf).text,
           vsBare: t === 'bare' ? '' : ratio(ms, of('bare'), rateOf).text,
           check: loadCheck(f),
@@ -150,6 +163,7 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
           p99: good.length ? fmtMs(max(good.map((x) => x.ms))) : '—',
           bytes: good.length ? `${fmtBytes(median(good.map((x) => x.bytes / (x.ms / 1000))))}/s` : '—',
           rss: rss(ms),
+          cpu: '',
           vsPlt: t === 'platformatic' ? '' : ratio(ms, of('platformatic'), rateOf).text,
           vsBare: t === 'bare' ? '' : ratio(ms, of('bare'), rateOf).text,
           check: [...new Set(checks)].join('; ') + (good.length ? ` (${e[0].expected} rows expected)` : ''),
@@ -172,6 +186,7 @@ export function tableRows(scenarios: Scenario[], results: Measurement[], targets
             p99: fmtMs(max(f.map((x) => x.p99))),
             bytes: `${fmtBytes(median(f.map((x) => x.bytesPerSec)))}/s`,
             rss: rss(ms),
+            cpu: '',
             vsPlt: '',
             vsBare: '',
             check: `${loadCheck(f)}; ${note}`,
@@ -193,6 +208,7 @@ export function renderTable(rows: Row[]): string {
     p99: 'p99 (worst)',
     bytes: 'bytes/s',
     rss: 'peak RSS',
+    cpu: 'CPU/req; vs Platformatic',
     vsPlt: 'vs Platformatic',
     vsBare: 'vs bare',
     check: 'check',
@@ -232,10 +248,13 @@ export function goals(scenarios: Scenario[], results: Measurement[], ctx: { scal
       ['bare', 0.9],
     ] as const) {
       const r = ratio(o, of(s.id, t), rateOf);
+      const c = ratio(o, of(s.id, t), cpuRateOf);
       out.push({
         goal: `${s.id}: omsagg req/s ≥ ${want}× ${t === 'bare' ? 'the bare route' : 'Platformatic DB'}`,
         met: Number.isFinite(r.median) ? r.median >= want : null,
-        detail: Number.isFinite(r.median) ? `${r.text} (median over rounds; per-round range in brackets)` : `${t} not measured`,
+        detail: Number.isFinite(r.median)
+          ? `${r.text} (median over rounds; per-round range in brackets)${Number.isFinite(c.median) ? `; requests per CPU second ${c.text}` : ''}`
+          : `${t} not measured`,
       });
     }
   }
