@@ -68,8 +68,8 @@ export class BufferPool {
 export const bodyPool = new BufferPool();
 
 /**
- * UTF-8 bytes written into one growing Buffer. With a pool, the buffer comes from it and grows by
- * taking the next size class (the old one goes back); without, buffers are allocated as needed.
+ * UTF-8 bytes written into one growing Buffer from a pool: it grows by taking the next size class
+ * (the old one goes back).
  */
 export class ByteBuilder implements TextSink {
   private buf: Buffer;
@@ -77,10 +77,10 @@ export class ByteBuilder implements TextSink {
   private released = false;
 
   constructor(
-    private readonly pool: BufferPool | null,
+    private readonly pool: BufferPool,
     initialBytes = MIN_CLASS,
   ) {
-    this.buf = pool ? pool.get(initialBytes) : Buffer.allocUnsafeSlow(initialBytes);
+    this.buf = pool.get(initialBytes);
   }
 
   get size(): number {
@@ -96,9 +96,9 @@ export class ByteBuilder implements TextSink {
   private reserve(bytes: number): void {
     const need = this.at + bytes;
     if (need <= this.buf.length) return;
-    const next = this.pool ? this.pool.get(Math.max(need, this.buf.length * 2)) : Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+    const next = this.pool.get(Math.max(need, this.buf.length * 2));
     this.buf.copy(next, 0, 0, this.at);
-    this.pool?.release(this.buf);
+    this.pool.release(this.buf);
     this.buf = next;
   }
 
@@ -111,6 +111,6 @@ export class ByteBuilder implements TextSink {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.pool?.release(this.buf);
+    this.pool.release(this.buf);
   }
 }

@@ -287,11 +287,11 @@ function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
 
 /**
  * A stream's rows are written and joined into string chunks of about CHUNK_CHARS characters, which
- * the socket encodes into memory it frees as soon as the write is done: a Buffer per chunk would
- * live until the next garbage collection, growing the heap by fresh pages for every few chunks
- * (measured slower with `npm run bench:render` and `npm run bench:cpu`). Each row is a rope of small strings and ropes that
- * live until thousands are joined survive the young generation, hence chunks, not one string; and
- * a chunk stays below V8's regular object size (128 KB), above which every string takes fresh pages.
+ * the socket encodes into memory it frees as soon as the write is done (a Buffer per chunk, freed
+ * only when the collector finds it, measured slower with `npm run bench:render` and `npm run
+ * bench:cpu`). Each row is a rope of small strings, and ropes that live until thousands are joined
+ * survive the young generation, hence chunks, not one string; and a chunk stays below V8's regular
+ * object size (128 KB), above which every string takes fresh pages.
  */
 export const CHUNK_CHARS = 32 * 1024;
 
@@ -312,9 +312,9 @@ function* rowChunks<T>(rows: readonly T[], write: (r: T) => string, sep: string,
   if (size) yield parts.join(sep);
 }
 
-/** The rows (or written objects) written to `out`, separated by `sep` (also before the first when `lead`). */
-function writeRows<T>(out: TextSink, rows: readonly T[], write: (r: T) => string, sep: string, lead: boolean): void {
-  for (let i = 0; i < rows.length; i++) out.write(i || lead ? sep + write(rows[i]) : write(rows[i]));
+/** The rows (or written objects) written to `out`, separated by commas. */
+function writeRows<T>(out: TextSink, rows: readonly T[], write: (r: T) => string): void {
+  for (let i = 0; i < rows.length; i++) out.write(i ? ',' + write(rows[i]) : write(rows[i]));
 }
 
 /** A whole collection page written to `out`. */
@@ -324,11 +324,11 @@ export function writePage(out: TextSink, plan: ReadPlan, result: PageResult, url
   if (rows.rows.length) {
     const write = rowWriter(plan, urls.baseUrl, rows.columns);
     const data = relationshipData(plan, rows, result);
-    writeRows(out, rows.rows, data ? (r: unknown[]) => write(r, data(r)) : write, ',', false);
+    writeRows(out, rows.rows, data ? (r: unknown[]) => write(r, data(r)) : write);
   }
   if (plan.includes.length) {
     out.write('],"included":[');
-    writeRows(out, includedOf(plan, result, urls), (s) => s, ',', false);
+    writeRows(out, includedOf(plan, result, urls), (s) => s);
   }
   let end = ']';
   if (!plan.flags.dataOnly) end += ',"links":' + JSON.stringify(linksOf(plan, urls, result.more, result.nextCursor, result.count));
@@ -371,7 +371,7 @@ export function writeSingle(out: TextSink, plan: ReadPlan, result: PageResult, u
   out.write('{"data":' + obj + ',"links":' + JSON.stringify({ self: link }));
   if (plan.includes.length) {
     out.write(',"included":[');
-    writeRows(out, includedOf(plan, result, urls), (s) => s, ',', false);
+    writeRows(out, includedOf(plan, result, urls), (s) => s);
     out.write(']');
   }
   out.write(plan.flags.meta ? ',"meta":' + JSON.stringify(fieldsMeta(plan.resource)) + '}' : '}');
