@@ -29,7 +29,7 @@ export class BufferPool {
   private retained = 0;
 
   constructor(
-    private readonly maxBytes = 32 * 1024 * 1024,
+    private readonly maxBytes = 16 * 1024 * 1024,
     private readonly perClass = 4,
   ) {}
 
