@@ -92,7 +92,7 @@ export class ResponseCache {
   async put(key: string, body: Buffer | string, type: string, headers: Record<string, string> = {}): Promise<void> {
     const raw = typeof body === 'string' ? Buffer.from(body) : body;
     const size = raw.length;
-    if (this.o.cacheBytes <= 0 || size > this.o.maxEntryBytes) return;
+    if (!this.keeps(size)) return;
     const entry: Entry = { raw, type, headers, size };
     this.store(key, entry);
     const br = await brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 6, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } });

@@ -83,10 +83,6 @@ export class ByteBuilder implements TextSink {
     this.buf = pool.get(initialBytes);
   }
 
-  get size(): number {
-    return this.at;
-  }
-
   write(text: string): void {
     // a UTF-16 code unit takes at most 3 bytes: measure exactly only when that bound does not fit
     if (this.buf.length - this.at < text.length * 3) this.reserve(Buffer.byteLength(text));

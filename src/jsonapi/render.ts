@@ -318,7 +318,7 @@ function writeRows<T>(out: TextSink, rows: readonly T[], write: (r: T) => string
 }
 
 /** A whole collection page written to `out`. */
-export function writePage(out: TextSink, plan: ReadPlan, result: PageResult, urls: Urls): void {
+function writePage(out: TextSink, plan: ReadPlan, result: PageResult, urls: Urls): void {
   const { rows } = result;
   out.write('{"data":[');
   if (rows.rows.length) {
@@ -348,6 +348,12 @@ function bodyOf(write: (out: TextSink) => void): Body {
   return { bytes: out.bytes(), release: () => out.release() };
 }
 
+function textOf(write: (out: TextSink) => void): string {
+  const out = new StringSink();
+  write(out);
+  return out.text();
+}
+
 /** A whole collection page as UTF-8 bytes in a pooled buffer (what the routes send). */
 export function renderPageBody(plan: ReadPlan, result: PageResult, urls: Urls): Body {
   return bodyOf((out) => writePage(out, plan, result, urls));
@@ -355,13 +361,11 @@ export function renderPageBody(plan: ReadPlan, result: PageResult, urls: Urls): 
 
 /** A whole collection page as JSON text. */
 export function renderPage(plan: ReadPlan, result: PageResult, urls: Urls): string {
-  const out = new StringSink();
-  writePage(out, plan, result, urls);
-  return out.text();
+  return textOf((out) => writePage(out, plan, result, urls));
 }
 
 /** One resource (`/{type}/{id}`, a to-one relationship) written to `out`: data is the object, or null. */
-export function writeSingle(out: TextSink, plan: ReadPlan, result: PageResult, urls: Urls, self?: string): void {
+function writeSingle(out: TextSink, plan: ReadPlan, result: PageResult, urls: Urls, self?: string): void {
   const { rows } = result;
   if (!rows.rows.length) return out.write(JSON.stringify({ data: null, links: { self } }));
   const write = rowWriter(plan, urls.baseUrl, rows.columns);
@@ -384,9 +388,7 @@ export function renderSingleBody(plan: ReadPlan, result: PageResult, urls: Urls,
 
 /** One resource as JSON text. */
 export function renderSingle(plan: ReadPlan, result: PageResult, urls: Urls, self?: string): string {
-  const out = new StringSink();
-  writeSingle(out, plan, result, urls, self);
-  return out.text();
+  return textOf((out) => writeSingle(out, plan, result, urls, self));
 }
 
 /** Resource linkage of a relationship (`/{type}/{id}/relationships/{name}`). */
