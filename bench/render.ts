@@ -27,7 +27,7 @@ async function render(rows: unknown[][], batch: number): Promise<{ cpuMs: number
   const batches = async function* () {
     for (let i = 0; i < rows.length; i += batch) yield { columns, rows: rows.slice(i, i + batch) };
   };
-  const stream = { batches: batches(), count: Promise.resolve(null), tail: () => ({ more: false, nextCursor: null, rows: rows.length }), close: async () => {} };
+  const stream = { batches: batches(), count: () => Promise.resolve(null), tail: () => ({ more: false, nextCursor: null, rows: rows.length }), close: async () => {} };
   const t0 = process.cpuUsage();
   let bytes = 0;
   for await (const chunk of renderJsonStream(plan, stream, { baseUrl: 'http://127.0.0.1:8080/api/v1' })) bytes += Buffer.byteLength(chunk);

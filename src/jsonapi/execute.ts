@@ -188,7 +188,9 @@ export async function executePage(db: Db, plan: ReadPlan, opts: ExecuteOptions =
 
 export interface StreamResult {
   batches: AsyncIterable<RowSet>;
-  count: Promise<Count | null>;
+  /** The total, once the batches are consumed: a page that ends before its limit tells it itself
+   *  (offset + rows), so only a full page (or an empty one past the first) runs a count query. */
+  count(): Promise<Count | null>;
   /** known once the batches are consumed */
   tail(): { more: boolean; nextCursor: string | null; rows: number };
   /** Releases the statement (and its reader) whatever the consumer did: call when the response
@@ -204,8 +206,6 @@ export async function executeStream(db: Db, plan: ReadPlan, opts: ExecuteOptions
   const limit = plan.page.mode === 'all' ? Infinity : plan.page.limit;
   const batchRows = opts.batchRows ?? STREAM_BATCH_ROWS;
   const iterator = db.reader.stream(compileRows(db, plan), { batchRows, timeoutMs: opts.timeoutMs })[Symbol.asyncIterator]();
-  const count = countRows(db, plan, opts);
-  count.catch(() => {}); // awaited by the renderer; a failure must not go unhandled meanwhile
   let first: IteratorResult<RowSet>;
   try {
     first = await iterator.next();
@@ -242,7 +242,12 @@ export async function executeStream(db: Db, plan: ReadPlan, opts: ExecuteOptions
   let closed: Promise<void> | undefined;
   return {
     batches: batches(),
-    count,
+    count: () => {
+      if (plan.count === 'none') return Promise.resolve(null);
+      const offset = plan.page.mode === 'offset' ? plan.page.offset : 0;
+      const known = plan.page.mode === 'offset' && !more && (sent > 0 || offset === 0);
+      return known ? Promise.resolve({ value: offset + sent, exact: true, method: 'exact' as const }) : countRows(db, plan, opts);
+    },
     tail: () => ({ more, nextCursor: more ? lastCursor : null, rows: sent }),
     close: () =>
       (closed ??= Promise.resolve(iterator.return?.()).then(

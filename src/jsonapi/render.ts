@@ -412,7 +412,7 @@ export async function* renderJsonStream(plan: ReadPlan, stream: StreamResult, ur
     }
   }
   const tail = stream.tail();
-  const count = await stream.count;
+  const count = await stream.count();
   let end = ']';
   if (!plan.flags.dataOnly) end += ',"links":' + JSON.stringify(linksOf(plan, urls, tail.more, tail.nextCursor, count));
   end += ',"meta":' + JSON.stringify(metaOf(plan, count, tail.rows, tail.nextCursor)) + '}';

@@ -47,7 +47,7 @@ function streamOf(rows: unknown[][], batch: number) {
   const batches = async function* (): AsyncGenerator<RowSet> {
     for (let i = 0; i < rows.length; i += batch) yield { columns, rows: rows.slice(i, i + batch) };
   };
-  return { batches: batches(), count: Promise.resolve(null), tail: () => ({ more: false, nextCursor: null, rows: rows.length }), close: async () => {} };
+  return { batches: batches(), count: () => Promise.resolve(null), tail: () => ({ more: false, nextCursor: null, rows: rows.length }), close: async () => {} };
 }
 
 describe('render to bytes', () => {
