@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { openDb } from '../../src/db/connection.js';
+import { openDb, type Db } from '../../src/db/connection.js';
+import type { Reader } from '../../src/db/reader.js';
 import { createViews } from '../../src/db/schema.js';
 import { TABLES } from '../../src/db/tables.js';
 
@@ -92,4 +93,18 @@ export async function writablePostgresOverlay(): Promise<WritableDatabase> {
 /** A writable private database of either dialect. */
 export function writableDatabase(name: 'sqlite' | 'postgres'): Promise<WritableDatabase> {
   return name === 'sqlite' ? writableSqliteCopy() : writablePostgresOverlay();
+}
+
+/** The same database with a reader that counts the statements it runs (internal ones excepted). */
+export function counting(db: Db): { db: Db; count: () => number } {
+  let n = 0;
+  const reader = db.reader;
+  const wrapped: Reader = {
+    all: (st, o) => ((n += o?.internal ? 0 : 1), reader.all(st, o)),
+    stream: (st, o) => ((n += 1), reader.stream(st, o)),
+    ping: (o) => reader.ping(o),
+    stats: () => reader.stats(),
+    close: () => reader.close(),
+  };
+  return { db: Object.create(db, { reader: { value: wrapped } }) as Db, count: () => n };
 }

@@ -8,23 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
-import type { Reader } from '../../src/db/reader.js';
 import { defaultPlugins } from '../../src/server/plugins.js';
-import { writableSqliteCopy, type WritableDatabase } from '../helpers/databases.js';
-
-/** Counts the statements the server's reader runs (to prove a 304 or a cache hit ran none). */
-function counting(db: Db): { db: Db; count: () => number } {
-  let n = 0;
-  const reader = db.reader;
-  const wrapped: Reader = {
-    all: (st, o) => ((n += o?.internal ? 0 : 1), reader.all(st, o)),
-    stream: (st, o) => ((n += 1), reader.stream(st, o)),
-    ping: (o) => reader.ping(o),
-    stats: () => reader.stats(),
-    close: () => reader.close(),
-  };
-  return { db: Object.create(db, { reader: { value: wrapped } }) as Db, count: () => n };
-}
+import { counting, writableSqliteCopy, type WritableDatabase } from '../helpers/databases.js';
 
 describe('HTTP caching (SQLite copy with an ongoing run)', () => {
   let copy: WritableDatabase;

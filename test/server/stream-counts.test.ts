@@ -4,30 +4,23 @@
 // PostgreSQL demos, counting the statements the reader runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
-import type { Reader } from '../../src/db/reader.js';
 import { ReadEngine } from '../../src/jsonapi/engine.js';
 import { loadResources } from '../../src/resources/loader.js';
-import { testDatabases } from '../helpers/databases.js';
+import { counting, testDatabases } from '../helpers/databases.js';
 
 for (const target of testDatabases()) {
   describe(`streamed page counts on the ${target.name} demo`, () => {
     let raw: Db;
     let engine: ReadEngine;
-    let statements = 0;
+    let statementsRun: () => number = () => 0;
     let run = 0;
     let runLs = 0;
 
     beforeAll(async () => {
       raw = await openDb(target.url, { readonly: true, statementTimeoutMs: 60_000 });
-      const reader = raw.reader;
-      const counted: Reader = {
-        all: (st, o) => ((statements += o?.internal ? 0 : 1), reader.all(st, o)),
-        stream: (st, o) => ((statements += 1), reader.stream(st, o)),
-        ping: (o) => reader.ping(o),
-        stats: () => reader.stats(),
-        close: () => reader.close(),
-      };
-      const db = Object.create(raw, { reader: { value: counted } }) as Db;
+      const c = counting(raw);
+      statementsRun = c.count;
+      const db = c.db;
       // every page above 10 rows streams, so the demo's runs exercise the streamed path
       engine = new ReadEngine(db, loadResources(), { defaultPageLimit: 100, maxPageLimit: 100_000, streamAbove: 10, batchRows: 7 });
       const [r] = (await raw.knex('v_lumisections').select('run_number').count({ n: '*' }).groupBy('run_number').orderBy('run_number').limit(1)) as {
@@ -47,12 +40,12 @@ for (const target of testDatabases()) {
       const resource = engine.resource('lumisections');
       const plan = engine.plan(resource, engine.query(resource, `filter[run_number][EQ]=${run}&${query}`));
       expect(engine.streams(plan)).toBe(true);
-      const before = statements;
+      const before = statementsRun();
       const result = await engine.stream(plan);
       let rows = 0;
       for await (const set of result.batches) rows += set.rows.length;
       const count = await result.count();
-      return { rows, count, statements: statements - before, tail: result.tail() };
+      return { rows, count, statements: statementsRun() - before, tail: result.tail() };
     }
 
     it('a page that ends before its limit runs no count statement: its total is offset + rows, exact', async () => {
