@@ -169,16 +169,20 @@ async function readRelated(db: Db, inc: IncludePlan, primary: RowSet, opts: Exec
 
 // ---- pages and streams -----------------------------------------------------------------------
 
+/** The last page tells the total itself (offset + its rows); only a page with more after it, or an
+ *  empty one past the first, needs a count query (undefined). */
+function totalOfLastPage(plan: ReadPlan, more: boolean, rowsOnPage: number): Count | undefined {
+  if (plan.page.mode !== 'offset' || more || (rowsOnPage === 0 && plan.page.offset > 0)) return undefined;
+  return { value: plan.page.offset + rowsOnPage, exact: true, method: 'exact' };
+}
+
 /** One page (or the whole answer of a bounded read): rows, count and related rows. */
 export async function executePage(db: Db, plan: ReadPlan, opts: ExecuteOptions = {}): Promise<PageResult> {
   const rows = await all(db.reader, compileRows(db, plan), opts.timeoutMs);
   const limit = plan.page.mode === 'all' ? Infinity : plan.page.limit;
   const more = rows.rows.length > limit;
   if (more) rows.rows.length = limit;
-  // the last page tells the total itself; only a page with more after it needs a count query
-  const offset = plan.page.mode === 'cursor' ? 0 : plan.page.offset;
-  const known = plan.page.mode === 'offset' && !more && (rows.rows.length > 0 || offset === 0);
-  const count = plan.count === 'none' ? null : known ? { value: offset + rows.rows.length, exact: true, method: 'exact' as const } : await countRows(db, plan, opts);
+  const count = plan.count === 'none' ? null : (totalOfLastPage(plan, more, rows.rows.length) ?? (await countRows(db, plan, opts)));
   const last = rows.rows[rows.rows.length - 1];
   const nextCursor = plan.page.mode === 'cursor' && more && last ? cursorOf(plan, rows, last) : null;
   const related = new Map<string, RelatedRows>();
@@ -242,12 +246,7 @@ export async function executeStream(db: Db, plan: ReadPlan, opts: ExecuteOptions
   let closed: Promise<void> | undefined;
   return {
     batches: batches(),
-    count: () => {
-      if (plan.count === 'none') return Promise.resolve(null);
-      const offset = plan.page.mode === 'offset' ? plan.page.offset : 0;
-      const known = plan.page.mode === 'offset' && !more && (sent > 0 || offset === 0);
-      return known ? Promise.resolve({ value: offset + sent, exact: true, method: 'exact' as const }) : countRows(db, plan, opts);
-    },
+    count: async () => (plan.count === 'none' ? null : (totalOfLastPage(plan, more, sent) ?? countRows(db, plan, opts))),
     tail: () => ({ more, nextCursor: more ? lastCursor : null, rows: sent }),
     close: () =>
       (closed ??= Promise.resolve(iterator.return?.()).then(
