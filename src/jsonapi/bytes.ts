@@ -3,7 +3,9 @@
 // written, so no string of the page is flattened, measured and encoded again. The buffer comes from
 // a pool and goes back to it once the socket has taken the bytes: a fresh buffer of a page's size
 // per response costs a page fault per 4 KB on first touch, which on a VM is more than the encoding
-// itself (`npm run bench:cpu` compares builds). Streams keep string chunks (render.ts, CHUNK_CHARS).
+// itself (`npm run bench:cpu` compares builds). A streamed JSON answer is written the same way into
+// chunk buffers from a pool of their own (ChunkWriter), handed back when the response has finished;
+// exports of every row keep string chunks, freed as the socket takes them (render.ts, CHUNK_CHARS).
 
 /** Something text is written to, piece by piece (the renderer writes through this). */
 export interface TextSink {
@@ -66,6 +68,75 @@ export class BufferPool {
 
 /** Response bodies built whole. */
 export const bodyPool = new BufferPool();
+
+/** Chunks of streamed responses: many buffers of one size, so many per class. */
+export const chunkPool = new BufferPool(32 * 1024 * 1024, 256);
+
+/** The size of a streamed chunk's buffer. */
+export const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A streamed response's chunks written as UTF-8 into pooled buffers, which all go back to the pool
+ * when the response has been sent (`release`). While the response holds `maxHeldBytes` of them,
+ * further chunks are written into fresh buffers the collector frees, so a long export holds a
+ * bounded amount of pooled memory.
+ */
+export class ChunkWriter {
+  private buf: Buffer;
+  private at = 0;
+  private readonly held: Buffer[] = [];
+  private heldBytes = 0;
+  private released = false;
+
+  constructor(
+    private readonly pool: BufferPool = chunkPool,
+    private readonly maxHeldBytes = 16 * 1024 * 1024,
+  ) {
+    this.buf = this.take(CHUNK_BYTES);
+  }
+
+  private take(bytes: number): Buffer {
+    if (this.released || this.heldBytes >= this.maxHeldBytes) return Buffer.allocUnsafe(Math.max(bytes, CHUNK_BYTES));
+    const b = this.pool.get(Math.max(bytes, CHUNK_BYTES));
+    this.held.push(b);
+    this.heldBytes += b.length;
+    return b;
+  }
+
+  /** Appends `text`; returns the chunk that was full, if `text` did not fit after it. */
+  write(text: string): Buffer | undefined {
+    let full: Buffer | undefined;
+    // a UTF-16 code unit takes at most 3 bytes: measure exactly only when that bound does not fit
+    if (this.buf.length - this.at < text.length * 3) {
+      const need = Buffer.byteLength(text);
+      if (this.buf.length - this.at < need) {
+        full = this.at ? this.buf.subarray(0, this.at) : undefined;
+        this.buf = this.take(need);
+        this.at = 0;
+      }
+    }
+    this.at += this.buf.write(text, this.at);
+    return full;
+  }
+
+  /** The bytes written since the last chunk was handed out (the rest of the stream). */
+  flush(): Buffer | undefined {
+    if (!this.at) return undefined;
+    const out = this.buf.subarray(0, this.at);
+    this.buf = this.buf.subarray(this.at);
+    this.at = 0;
+    if (this.buf.length < 1024) this.buf = this.take(CHUNK_BYTES);
+    return out;
+  }
+
+  /** Hands every pooled buffer back (once): call when the socket has taken all the bytes. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const b of this.held) this.pool.release(b);
+    this.held.length = 0;
+  }
+}
 
 /**
  * UTF-8 bytes written into one growing Buffer from a pool: it grows by taking the next size class

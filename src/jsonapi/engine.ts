@@ -27,6 +27,8 @@ export interface EngineOptions {
   includeLimit?: number;
   /** pages larger than this stream batch by batch instead of being built whole (default 2000) */
   streamAbove?: number;
+  /** streamed pages of at most this many rows are written into pooled buffers (default 10 000) */
+  pooledStreamRows?: number;
   /** rows `read()` accepts before refusing (default 2 000 000) */
   maxReadRows?: number;
 }
@@ -118,6 +120,15 @@ export class ReadEngine {
   /** Stages 3–4 batch by batch (large pages and exports). */
   stream(plan: ReadPlan): Promise<StreamResult> {
     return executeStream(this.db, plan, this.execOptions());
+  }
+
+  /**
+   * Whether a streamed answer is written into pooled buffers held until it is sent (true: a page of
+   * a few thousand rows) or into string chunks freed as the socket takes them (an export, whose
+   * memory must not grow with its length).
+   */
+  streamsPooled(plan: ReadPlan): boolean {
+    return plan.page.mode !== 'all' && plan.page.limit <= (this.options.pooledStreamRows ?? 10_000);
   }
 
   /** Whether a page is better streamed than built whole. */

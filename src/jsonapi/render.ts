@@ -2,7 +2,8 @@
 // row writer compiled once (attribute names, units, relationship links and the encoders of each
 // column's type fixed in a generated function), so a page of 100 000 rows is string concatenation,
 // not object building and JSON.stringify. A page built whole is written row by row as UTF-8 into a
-// pooled buffer (bytes.ts); larger answers stream batch by batch in string chunks, bounded memory.
+// pooled buffer (bytes.ts); larger pages stream batch by batch in pooled chunk buffers, exports of
+// every row in string chunks; memory bounded either way.
 //
 // The shape: string ids joined with "_", attributes (nested {counter, rate} objects where the
 // resource says so), links.self, relationship links, row meta with units; top-level links
@@ -16,7 +17,7 @@ import { serialiseQuery } from './querystring.js';
 import type { ColumnAttribute, ResourceDef, ScalarType } from './resource.js';
 import { fieldsMeta } from './meta.js';
 import { formatDatetime, toWire } from './values.js';
-import { bodyPool, ByteBuilder, StringSink, type TextSink } from './bytes.js';
+import { bodyPool, ByteBuilder, ChunkWriter, StringSink, type TextSink } from './bytes.js';
 
 export interface Urls {
   /** absolute API base, e.g. http://host:8080/api/v1 */
@@ -286,7 +287,7 @@ function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
 }
 
 /**
- * A stream's rows are written and joined into string chunks of about CHUNK_CHARS characters, which
+ * An export's rows (JSON or CSV) are written and joined into string chunks of about CHUNK_CHARS characters, which
  * the socket encodes into memory it frees as soon as the write is done (a Buffer per chunk, freed
  * only when the collector finds it, measured slower with `npm run bench:render` and `npm run
  * bench:cpu`). Each row is a rope of small strings, and ropes that live until thousands are joined
@@ -400,8 +401,45 @@ export function renderLinkage(plan: ReadPlan, result: PageResult, links: { self:
   return JSON.stringify(doc);
 }
 
-/** A collection as JSON text chunks, batch by batch (no includes: those need the whole page). */
-export async function* renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls): AsyncGenerator<string> {
+/**
+ * A collection, batch by batch (no includes: those need the whole page). With `out`, the rows are
+ * written into its pooled buffers and the chunks are views of them, which the caller releases once
+ * the response is sent: a page. Without, they are string chunks the socket frees as it goes: an
+ * export of every row, whose memory must not grow with its length.
+ */
+export function renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls, out: ChunkWriter): AsyncGenerator<Buffer>;
+export function renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls): AsyncGenerator<string>;
+export function renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls, out?: ChunkWriter): AsyncGenerator<Buffer | string> {
+  return out ? pooledJsonStream(plan, stream, urls, out) : stringJsonStream(plan, stream, urls);
+}
+
+function endOfStream(plan: ReadPlan, stream: StreamResult, urls: Urls, count: Count | null): string {
+  const tail = stream.tail();
+  let end = ']';
+  if (!plan.flags.dataOnly) end += ',"links":' + JSON.stringify(linksOf(plan, urls, tail.more, tail.nextCursor, count));
+  return end + ',"meta":' + JSON.stringify(metaOf(plan, count, tail.rows, tail.nextCursor)) + '}';
+}
+
+async function* pooledJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls, out: ChunkWriter): AsyncGenerator<Buffer> {
+  let first = true;
+  out.write('{"data":[');
+  for await (const set of stream.batches) {
+    const write = rowWriter(plan, urls.baseUrl, set.columns);
+    const rows = set.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const full = out.write(first ? write(rows[i]) : ',' + write(rows[i]));
+      first = false;
+      if (full) yield full;
+    }
+    const rest = out.flush();
+    if (rest) yield rest;
+  }
+  const full = out.write(endOfStream(plan, stream, urls, await stream.count()));
+  if (full) yield full;
+  yield out.flush()!;
+}
+
+async function* stringJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls): AsyncGenerator<string> {
   let first = true;
   yield '{"data":[';
   for await (const set of stream.batches) {
@@ -411,12 +449,7 @@ export async function* renderJsonStream(plan: ReadPlan, stream: StreamResult, ur
       first = false;
     }
   }
-  const tail = stream.tail();
-  const count = await stream.count();
-  let end = ']';
-  if (!plan.flags.dataOnly) end += ',"links":' + JSON.stringify(linksOf(plan, urls, tail.more, tail.nextCursor, count));
-  end += ',"meta":' + JSON.stringify(metaOf(plan, count, tail.rows, tail.nextCursor)) + '}';
-  yield end;
+  yield endOfStream(plan, stream, urls, await stream.count());
 }
 
 // ---- CSV -------------------------------------------------------------------------------------

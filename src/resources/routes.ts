@@ -19,6 +19,7 @@ import { checkContentType, negotiate } from '../jsonapi/negotiate.js';
 import type { ReadPlan } from '../jsonapi/plan.js';
 import type { Filter } from '../jsonapi/query.js';
 import { rawQueryOf, parseRawQuery, serialiseQuery } from '../jsonapi/querystring.js';
+import { ChunkWriter } from '../jsonapi/bytes.js';
 import { renderCsvStream, renderJsonStream, renderLinkage, renderPageBody, renderSingleBody, type Body } from '../jsonapi/render.js';
 import type { ColumnAttribute, Relationship, ResourceDef } from '../jsonapi/resource.js';
 import { equalityFilters } from '../jsonapi/sql.js';
@@ -171,7 +172,13 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
     const hit = v.scope.closed ? http.cache.get(v.etag) : undefined;
     if (hit) return http.cache.send(req, reply, hit);
     if (extra.single) return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingleBody(plan, await engine.page(plan), urls, extra.collectionUrl), v);
-    if (engine.streams(plan)) return sendJson(reply, Readable.from(renderJsonStream(plan, held(reply, await engine.stream(plan)), urls), STREAM_OPTIONS));
+    if (engine.streams(plan)) {
+      const stream = held(reply, await engine.stream(plan));
+      if (!engine.streamsPooled(plan)) return sendJson(reply, Readable.from(renderJsonStream(plan, stream, urls), STREAM_OPTIONS));
+      const chunks = new ChunkWriter();
+      reply.raw.once('finish', () => chunks.release());
+      return sendJson(reply, Readable.from(renderJsonStream(plan, stream, urls, chunks), STREAM_OPTIONS));
+    }
     return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderPageBody(plan, await engine.page(plan), urls), v);
   }
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRead } from '../../src/jsonapi/plan.js';
 import { parseQuery } from '../../src/jsonapi/query.js';
-import { BufferPool, ByteBuilder } from '../../src/jsonapi/bytes.js';
+import { BufferPool, ByteBuilder, CHUNK_BYTES, ChunkWriter } from '../../src/jsonapi/bytes.js';
 import { CHUNK_CHARS, renderCsvStream, renderJsonStream, renderPage, renderPageBody } from '../../src/jsonapi/render.js';
 import { loadResources } from '../../src/resources/loader.js';
 import type { RowSet } from '../../src/db/reader.js';
@@ -37,8 +37,8 @@ function rowsOf(n: number): unknown[][] {
 
 const result = (rows: unknown[][]) => ({ rows: { columns, rows }, more: false, nextCursor: null, count: { value: rows.length, exact: true, method: 'exact' as const }, related: new Map() });
 
-async function collect(gen: AsyncIterable<string>): Promise<string[]> {
-  const out: string[] = [];
+async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
   for await (const c of gen) out.push(c);
   return out;
 }
@@ -68,7 +68,25 @@ describe('render to bytes', () => {
     [4000, 7],
     [1, 1],
     [0, 5],
-  ])('a stream of %i rows in batches of %i: chunks of bounded size that are the page, byte for byte', async (n, batch) => {
+  ])('a page streamed in pooled chunks, %i rows in batches of %i: bounded chunks that are the page, byte for byte', async (n, batch) => {
+    const rows = rowsOf(n);
+    const out = new ChunkWriter();
+    const chunks = await collect(renderJsonStream(plan, streamOf(rows, batch), urls, out));
+    const streamed = Buffer.concat(chunks).toString('utf8');
+    out.release();
+    expect(JSON.parse(streamed).data).toEqual(JSON.parse(renderPage(plan, result(rows), urls)).data);
+    // a chunk is at most one pooled buffer; each batch ends one, so small batches give many
+    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(CHUNK_BYTES);
+    if (n === 4000 && batch === 7) expect(chunks.length).toBeGreaterThan(500);
+    if (n === 4000 && batch === 500) expect(chunks.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each([
+    [4000, 500],
+    [4000, 7],
+    [1, 1],
+    [0, 5],
+  ])('an export streamed in string chunks, %i rows in batches of %i: bounded chunks that are the page, byte for byte', async (n, batch) => {
     const rows = rowsOf(n);
     const chunks = await collect(renderJsonStream(plan, streamOf(rows, batch), urls));
     const streamed = chunks.join('');
@@ -77,6 +95,33 @@ describe('render to bytes', () => {
     const longestRow = Math.max(0, ...JSON.parse(streamed).data.map((d: unknown) => JSON.stringify(d).length));
     for (const c of chunks) expect(c.length).toBeLessThanOrEqual(CHUNK_CHARS + longestRow + 1);
     if (n === 4000) expect(chunks.length).toBeGreaterThan(10);
+  });
+
+  it('a chunk writer holds at most its bound of pooled buffers, and hands them back once', () => {
+    const pool = new BufferPool(64 * 1024 * 1024, 64);
+    const out = new ChunkWriter(pool, 2 * CHUNK_BYTES);
+    const row = 'x'.repeat(1000);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const full = out.write(row);
+      if (full) chunks.push(full);
+    }
+    chunks.push(out.flush()!);
+    expect(Buffer.concat(chunks).toString()).toBe(row.repeat(1200));
+    expect(pool.stats().retainedBytes).toBe(0);
+    out.release();
+    out.release();
+    // 1.2 MB written: the first two buffers were pooled, the rest were not
+    expect(pool.stats().retainedBytes).toBe(2 * CHUNK_BYTES);
+  });
+
+  it('a streamed row larger than a chunk buffer arrives whole, multi-byte characters included', async () => {
+    // 'µ' takes 2 bytes: the row's bytes exceed the chunk buffer while its characters do not
+    const name = 'HLT_' + 'µ'.repeat(CHUNK_BYTES / 2);
+    const long = rowsOf(3).map((r) => r.map((v, i) => (columns[i] === 'path_name' ? name : v)));
+    const chunks = await collect(renderJsonStream(plan, streamOf(long, 2), urls, new ChunkWriter()));
+    const doc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    expect(doc.data.map((d: { attributes: { path_name: string } }) => d.attributes.path_name)).toEqual([name, name, name]);
   });
 
   it('CSV streams every row once, in order, across chunk and batch boundaries', async () => {
