@@ -102,7 +102,10 @@ describe('pooled response bodies over a socket', () => {
     expect(bodyOfRaw(Buffer.concat(received))).toBe(whole);
   });
 
-  it.each([['built whole', 2000], ['streamed', 4000]])('a client gone mid-response leaves later responses intact: %s', async (_how, limit) => {
+  it.each([
+    ['built whole', 2000],
+    ['streamed', 4000],
+  ])('a client gone mid-response leaves later responses intact: %s', async (_how, limit) => {
     const big = `/hltpathrates?page[limit]=${limit}`;
     const whole = await body(big, false);
     for (let i = 0; i < 5; i++) {
