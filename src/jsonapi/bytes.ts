@@ -77,9 +77,9 @@ export const CHUNK_BYTES = 256 * 1024;
 
 /**
  * A streamed response's chunks written as UTF-8 into pooled buffers, which all go back to the pool
- * when the response has been sent (`release`). While the response holds `maxHeldBytes` of them,
- * further chunks are written into fresh buffers the collector frees, so a long export holds a
- * bounded amount of pooled memory.
+ * when the response has been sent (`release`). Once the response holds `maxHeldBytes` of them,
+ * further chunks are written into fresh buffers the collector frees, so no page, however wide its
+ * rows, holds more than that of pooled memory until it is sent.
  */
 export class ChunkWriter {
   private buf: Buffer;

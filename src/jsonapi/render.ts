@@ -287,10 +287,10 @@ function includedOf(plan: ReadPlan, result: PageResult, urls: Urls): string[] {
 }
 
 /**
- * An export's rows (JSON or CSV) are written and joined into string chunks of about CHUNK_CHARS characters, which
- * the socket encodes into memory it frees as soon as the write is done (a Buffer per chunk, freed
- * only when the collector finds it, measured slower with `npm run bench:render` and `npm run
- * bench:cpu`). Each row is a rope of small strings, and ropes that live until thousands are joined
+ * An export's rows (JSON or CSV) are written and joined into string chunks of about CHUNK_CHARS
+ * characters, which the socket encodes into memory it frees as soon as the write is done (a Buffer
+ * per chunk, freed only when the collector finds it, measured slower with `npm run bench:render`
+ * and `npm run bench:cpu`). Each row is a rope of small strings, and ropes that live until thousands are joined
  * survive the young generation, hence chunks, not one string; and a chunk stays below V8's regular
  * object size (128 KB), above which every string takes fresh pages.
  */
