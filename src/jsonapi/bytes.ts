@@ -66,6 +66,16 @@ export class BufferPool {
   }
 }
 
+/**
+ * 0 when `text` fits in `free` bytes, else its UTF-8 length. A UTF-16 code unit takes at most 3
+ * bytes: the text is measured only when that bound does not fit.
+ */
+function bytesBeyond(free: number, text: string): number {
+  if (free >= text.length * 3) return 0;
+  const need = Buffer.byteLength(text);
+  return need > free ? need : 0;
+}
+
 /** Response bodies built whole. */
 export const bodyPool = new BufferPool();
 
@@ -106,14 +116,11 @@ export class ChunkWriter {
   /** Appends `text`; returns the chunk that was full, if `text` did not fit after it. */
   write(text: string): Buffer | undefined {
     let full: Buffer | undefined;
-    // a UTF-16 code unit takes at most 3 bytes: measure exactly only when that bound does not fit
-    if (this.buf.length - this.at < text.length * 3) {
-      const need = Buffer.byteLength(text);
-      if (this.buf.length - this.at < need) {
-        full = this.at ? this.buf.subarray(0, this.at) : undefined;
-        this.buf = this.take(need);
-        this.at = 0;
-      }
+    const need = bytesBeyond(this.buf.length - this.at, text);
+    if (need) {
+      full = this.at ? this.buf.subarray(0, this.at) : undefined;
+      this.buf = this.take(need);
+      this.at = 0;
     }
     this.at += this.buf.write(text, this.at);
     return full;
@@ -155,8 +162,8 @@ export class ByteBuilder implements TextSink {
   }
 
   write(text: string): void {
-    // a UTF-16 code unit takes at most 3 bytes: measure exactly only when that bound does not fit
-    if (this.buf.length - this.at < text.length * 3) this.reserve(Buffer.byteLength(text));
+    const need = bytesBeyond(this.buf.length - this.at, text);
+    if (need) this.reserve(need);
     this.at += this.buf.write(text, this.at);
   }
 

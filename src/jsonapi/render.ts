@@ -409,6 +409,7 @@ export function renderLinkage(plan: ReadPlan, result: PageResult, links: { self:
  */
 export function renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls, out: ChunkWriter): AsyncGenerator<Buffer>;
 export function renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls): AsyncGenerator<string>;
+export function renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls, out: ChunkWriter | undefined): AsyncGenerator<Buffer | string>;
 export function renderJsonStream(plan: ReadPlan, stream: StreamResult, urls: Urls, out?: ChunkWriter): AsyncGenerator<Buffer | string> {
   return out ? pooledJsonStream(plan, stream, urls, out) : stringJsonStream(plan, stream, urls);
 }

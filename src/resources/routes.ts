@@ -173,11 +173,9 @@ export function registerResourceRoutes(app: FastifyInstance, engine: ReadEngine,
     if (hit) return http.cache.send(req, reply, hit);
     if (extra.single) return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderSingleBody(plan, await engine.page(plan), urls, extra.collectionUrl), v);
     if (engine.streams(plan)) {
-      const stream = held(reply, await engine.stream(plan));
-      if (!engine.streamsPooled(plan)) return sendJson(reply, Readable.from(renderJsonStream(plan, stream, urls), STREAM_OPTIONS));
-      const chunks = new ChunkWriter();
-      reply.raw.once('finish', () => chunks.release());
-      return sendJson(reply, Readable.from(renderJsonStream(plan, stream, urls, chunks), STREAM_OPTIONS));
+      const chunks = engine.streamsPooled(plan) ? new ChunkWriter() : undefined;
+      if (chunks) reply.raw.once('finish', () => chunks.release());
+      return sendJson(reply, Readable.from(renderJsonStream(plan, held(reply, await engine.stream(plan)), urls, chunks), STREAM_OPTIONS));
     }
     return sendBuilt(reply, JSONAPI_MEDIA_TYPE, renderPageBody(plan, await engine.page(plan), urls), v);
   }
